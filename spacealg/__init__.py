@@ -1,0 +1,54 @@
+"""spacealg: hyperparameter search spaces as immutable values.
+
+Declare a space, tailor it with operators that obey written laws, sample it,
+print it as KerasTuner does, and save it losslessly.
+"""
+
+from __future__ import annotations
+
+from . import errors as errors
+from ._conditions import Condition as Condition
+from ._discrete import Boolean as Boolean
+from ._discrete import Choice as Choice
+from ._discrete import Fixed as Fixed
+from ._kinds import Hyperparameter as Hyperparameter
+from ._numeric import Float as Float
+from ._numeric import Int as Int
+from ._sampling import cardinality as cardinality
+from ._sampling import contains as contains
+from ._sampling import defaults as defaults
+from ._sampling import grid as grid
+from ._sampling import sample as sample
+from ._sampling import sample_many as sample_many
+from ._sampling import validate as validate
+from ._scalars import Scalar as Scalar
+from ._space import Space as Space
+from ._summary import summary as summary
+from ._values import Values as Values
+from .errors import SpaceError as SpaceError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Boolean",
+    "Choice",
+    "Condition",
+    "Fixed",
+    "Float",
+    "Hyperparameter",
+    "Int",
+    "Scalar",
+    "Space",
+    "SpaceError",
+    "Values",
+    "__version__",
+    "cardinality",
+    "contains",
+    "defaults",
+    "errors",
+    "grid",
+    "sample",
+    "sample_many",
+    "summary",
+    "validate",
+]

@@ -1,0 +1,222 @@
+"""The errors spacealg raises, all under one root.
+
+Every class also inherits the builtin it resembles, so a generic
+``except ValueError`` or ``except KeyError`` keeps working::
+
+    SpaceError (Exception)
+    ├── InvalidArgumentError (ValueError)     a constructor or operator got a bad argument
+    │   └── ArgumentTypeError (TypeError)     ... of the wrong type (mixed Choice values, say)
+    ├── InvalidSpaceError (ValueError)        a whole-space invariant would break
+    ├── UnknownNameError (KeyError)           no hyperparameter of that name (suggests close ones)
+    ├── InvalidValueError (ValueError)        a value outside a hyperparameter's domain
+    ├── ActivityError (ValueError)            a value missing for an active entry, or given for
+    │                                         an inactive or unknown one
+    ├── ContinuousSpaceError (ValueError)     a grid asked of a space with continuous entries
+    └── SerializationError (ValueError)       saved data that cannot be read back
+
+Each error keeps its facts as attributes (``operation``, ``name``, ``value``,
+``allowed``, ...) and builds its message in ``__str__``. Every field is passed
+to ``Exception.__init__`` in order, so errors pickle and cross process
+boundaries intact.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "ActivityError",
+    "ArgumentTypeError",
+    "ContinuousSpaceError",
+    "InvalidArgumentError",
+    "InvalidSpaceError",
+    "InvalidValueError",
+    "SerializationError",
+    "SpaceError",
+    "UnknownNameError",
+]
+
+
+def quoted(names: Iterable[object]) -> str:
+    """``'a', 'b' and 'c'``: names in quotes, joined for a sentence."""
+    items = [repr(name) for name in names]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class SpaceError(Exception):
+    """The root of every error spacealg raises."""
+
+    operation: str
+
+    def __str__(self) -> str:  # pragma: no cover - every subclass overrides it
+        return f"{self.operation}: invalid input"
+
+
+class InvalidArgumentError(SpaceError, ValueError):
+    """An argument to a constructor or an operator is not valid.
+
+    Attributes:
+        operation: the call that failed, such as ``"Int()"``.
+        name: the hyperparameter (or condition parent) concerned; empty when the
+            argument is not about one (an ``rng``, say).
+        argument: the argument's name, such as ``"min_value"``.
+        value: the value given.
+        allowed: what would have been accepted, in words.
+    """
+
+    def __init__(self, operation: str, name: str, argument: str, value: object, allowed: str):
+        super().__init__(operation, name, argument, value, allowed)
+        self.operation = operation
+        self.name = name
+        self.argument = argument
+        self.value = value
+        self.allowed = allowed
+
+    def __str__(self) -> str:
+        subject = f" for {self.name!r}" if self.name else ""
+        return (
+            f"{self.operation}: {self.argument}={self.value!r} is not valid{subject}; "
+            f"allowed: {self.allowed}"
+        )
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument has the wrong type (mixed-type ``Choice`` values, a non-string name)."""
+
+
+class InvalidSpaceError(SpaceError, ValueError):
+    """A space would break one of its invariants.
+
+    The invariants: names are unique, every condition's parent is in the space,
+    condition values lie in the parent's domain, and conditions form no cycle.
+
+    Attributes:
+        operation: the call that failed, such as ``"Space()"``.
+        name: the hyperparameter concerned.
+        problem: what is wrong, in words.
+        allowed: what the invariant asks for.
+    """
+
+    def __init__(self, operation: str, name: str, problem: str, allowed: str):
+        super().__init__(operation, name, problem, allowed)
+        self.operation = operation
+        self.name = name
+        self.problem = problem
+        self.allowed = allowed
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.problem}; allowed: {self.allowed}"
+
+
+class UnknownNameError(SpaceError, KeyError):
+    """No hyperparameter has this name; the message suggests close ones.
+
+    Attributes:
+        operation: the call that failed.
+        name: the name asked for.
+        known: the names that exist, in space order.
+    """
+
+    def __init__(self, operation: str, name: str, known: tuple[str, ...]):
+        super().__init__(operation, name, known)
+        self.operation = operation
+        self.name = name
+        self.known = known
+
+    def __str__(self) -> str:
+        message = f"{self.operation}: no hyperparameter named {self.name!r}"
+        if not self.known:
+            return message + "; the space is empty"
+        close = difflib.get_close_matches(str(self.name), self.known, n=3, cutoff=0.6)
+        if close:
+            return message + f"; did you mean {quoted(close).replace(' and ', ' or ')}?"
+        return message + f"; known names: {quoted(self.known)}"
+
+
+class InvalidValueError(SpaceError, ValueError):
+    """A value lies outside its hyperparameter's domain.
+
+    Attributes:
+        operation: the call that failed, such as ``"validate()"``.
+        name: the hyperparameter.
+        value: the value given.
+        allowed: the domain, in words.
+    """
+
+    def __init__(self, operation: str, name: str, value: object, allowed: str):
+        super().__init__(operation, name, value, allowed)
+        self.operation = operation
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: {self.value!r} is not a valid value for {self.name!r}; "
+            f"allowed: {self.allowed}"
+        )
+
+
+class ActivityError(SpaceError, ValueError):
+    """Values disagree with which hyperparameters are active.
+
+    Raised when an active hyperparameter has no value, or an inactive one has one.
+
+    Attributes:
+        operation: the call that failed.
+        name: the hyperparameter.
+        problem: what is wrong, in words.
+    """
+
+    def __init__(self, operation: str, name: str, problem: str):
+        super().__init__(operation, name, problem)
+        self.operation = operation
+        self.name = name
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.name!r} {self.problem}"
+
+
+class ContinuousSpaceError(SpaceError, ValueError):
+    """A finite enumeration was asked of a space with continuous entries.
+
+    Attributes:
+        operation: the call that failed, such as ``"grid()"``.
+        names: the continuous entries.
+    """
+
+    def __init__(self, operation: str, names: tuple[str, ...]):
+        super().__init__(operation, names)
+        self.operation = operation
+        self.names = names
+
+    def __str__(self) -> str:
+        verb = "is" if len(self.names) == 1 else "are"
+        return (
+            f"{self.operation}: {quoted(self.names)} {verb} continuous; "
+            "allowed: a step on every Float (restrict or fix them first)"
+        )
+
+
+class SerializationError(SpaceError, ValueError):
+    """Saved data cannot be read back as a space.
+
+    Attributes:
+        operation: the call that failed, such as ``"from_dict()"``.
+        path: where in the data the problem is, such as ``"hyperparameters[2].min_value"``.
+        problem: what is wrong, in words.
+    """
+
+    def __init__(self, operation: str, path: str, problem: str):
+        super().__init__(operation, path, problem)
+        self.operation = operation
+        self.path = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        where = f" at {self.path}" if self.path else ""
+        return f"{self.operation}:{where} {self.problem}"
