@@ -22,6 +22,11 @@ from ._sampling import sample as sample
 from ._sampling import sample_many as sample_many
 from ._sampling import validate as validate
 from ._scalars import Scalar as Scalar
+from ._serialization import from_dict as from_dict
+from ._serialization import from_json as from_json
+from ._serialization import from_keras_tuner as from_keras_tuner
+from ._serialization import to_dict as to_dict
+from ._serialization import to_json as to_json
 from ._space import Space as Space
 from ._summary import summary as summary
 from ._values import Values as Values
@@ -46,9 +51,14 @@ __all__ = [
     "contains",
     "defaults",
     "errors",
+    "from_dict",
+    "from_json",
+    "from_keras_tuner",
     "grid",
     "sample",
     "sample_many",
     "summary",
+    "to_dict",
+    "to_json",
     "validate",
 ]

@@ -14,7 +14,7 @@ from .errors import ArgumentTypeError, InvalidArgumentError
 def _as_values(values: Iterable[object] | Scalar) -> tuple[Scalar, ...]:
     if isinstance(values, str | bool | int | float):
         return (values,)
-    return tuple(as_python(value) for value in values)  # type: ignore[misc]
+    return tuple(as_python(value) for value in values)
 
 
 @attrs.frozen(init=False)
@@ -39,7 +39,7 @@ class Condition:
     parent: str
     values: tuple[Scalar, ...]
 
-    def __init__(self, parent: str, values: Iterable[Scalar] | Scalar):
+    def __init__(self, parent: str, values: Iterable[Scalar] | Scalar) -> None:
         self.__attrs_init__(parent, _as_values(values))
 
     def __attrs_post_init__(self) -> None:
@@ -78,7 +78,10 @@ class Condition:
 
     def config(self) -> dict[str, Any]:
         """KerasTuner's config form: ``{'class_name': 'Parent', 'config': {...}}``."""
-        return {"class_name": "Parent", "config": {"name": self.parent, "values": list(self.values)}}
+        return {
+            "class_name": "Parent",
+            "config": {"name": self.parent, "values": list(self.values)},
+        }
 
 
 def as_conditions(conditions: Condition | Iterable[Condition]) -> tuple[Condition, ...]:

@@ -62,7 +62,7 @@ class _Listed(HyperparameterBase):
 def _as_tuple(values: Iterable[object]) -> tuple[Scalar, ...]:
     if isinstance(values, str):
         return (values,)
-    return tuple(as_python(value) for value in values)  # type: ignore[misc]
+    return tuple(as_python(value) for value in values)
 
 
 @attrs.frozen(init=False)
@@ -106,7 +106,7 @@ class Choice(_Listed):
         ordered: bool | None = None,
         default: Scalar | None = None,
         conditions: Condition | Sequence[Condition] = (),
-    ):
+    ) -> None:
         as_tuple = _as_tuple(values)
         if ordered is None:
             ordered = bool(as_tuple) and all(is_number(value) for value in as_tuple)
@@ -136,16 +136,24 @@ class Choice(_Listed):
         for position, value in enumerate(values):
             if index_of(values[:position], value) >= 0:
                 raise InvalidArgumentError(
-                    "Choice()", self.name, "values", list(values), f"distinct values ({value!r} repeats)"
+                    "Choice()",
+                    self.name,
+                    "values",
+                    list(values),
+                    f"distinct values ({value!r} repeats)",
                 )
         if not isinstance(self.ordered, bool):
-            raise ArgumentTypeError("Choice()", self.name, "ordered", self.ordered, "True, False or None")
+            raise ArgumentTypeError(
+                "Choice()", self.name, "ordered", self.ordered, "True, False or None"
+            )
         if self.ordered and not is_number(values[0]):
             raise InvalidArgumentError(
-                "Choice()", self.name, "ordered", True, "False for str or bool values"
+                "Choice()", self.name, "ordered", self.ordered, "False for str or bool values"
             )
         if not self.contains(self.default):
-            raise InvalidArgumentError("Choice()", self.name, "default", self.default, self.describe())
+            raise InvalidArgumentError(
+                "Choice()", self.name, "default", self.default, self.describe()
+            )
 
     @property
     def _values(self) -> tuple[Scalar, ...]:
@@ -191,13 +199,15 @@ class Boolean(_Listed):
         *,
         default: bool = False,
         conditions: Condition | Sequence[Condition] = (),
-    ):
+    ) -> None:
         self.__attrs_init__(name, as_python(default), as_conditions(conditions))
 
     def __attrs_post_init__(self) -> None:
         self._check_common("Boolean()")
         if not isinstance(self.default, bool):
-            raise ArgumentTypeError("Boolean()", self.name, "default", self.default, "True or False")
+            raise ArgumentTypeError(
+                "Boolean()", self.name, "default", self.default, "True or False"
+            )
 
     @property
     def _values(self) -> tuple[Scalar, ...]:
@@ -229,7 +239,9 @@ class Fixed(_Listed):
     value: Scalar
     conditions: tuple[Condition, ...]
 
-    def __init__(self, name: str, *, value: Scalar, conditions: Condition | Sequence[Condition] = ()):
+    def __init__(
+        self, name: str, *, value: Scalar, conditions: Condition | Sequence[Condition] = ()
+    ) -> None:
         self.__attrs_init__(name, as_python(value), as_conditions(conditions))
 
     def __attrs_post_init__(self) -> None:

@@ -39,7 +39,7 @@ _TOLERANCE = 1e-9
 _SAMPLING_WORDS = "'linear', 'log' or 'reverse_log'"
 
 
-def _integral(value: object) -> object:
+def _integral(value: Any) -> Any:
     """An integral float (``32.0``) or numpy integer as an int; anything else unchanged."""
     value = as_python(value)
     if isinstance(value, float) and value.is_integer():
@@ -47,14 +47,14 @@ def _integral(value: object) -> object:
     return value
 
 
-def _as_float(value: object) -> object:
+def _as_float(value: Any) -> Any:
     """A number as a float (bools and non-numbers unchanged, for validation to reject)."""
     value = as_python(value)
     return float(value) if is_number(value) else value
 
 
 def _multiplicative_grid(low: float, high: float, factor: float) -> list[float]:
-    values = []
+    values: list[float] = []
     k = 0
     while True:
         value = low * factor**k
@@ -92,7 +92,9 @@ class _Numeric(HyperparameterBase):
                 f"max_value >= min_value ({self.min_value!r})",
             )
         if self.sampling not in SAMPLINGS:
-            raise InvalidArgumentError(operation, self.name, "sampling", self.sampling, _SAMPLING_WORDS)
+            raise InvalidArgumentError(
+                operation, self.name, "sampling", self.sampling, _SAMPLING_WORDS
+            )
         if self.sampling != "linear" and self.min_value <= 0:
             raise InvalidArgumentError(
                 operation,
@@ -106,10 +108,14 @@ class _Numeric(HyperparameterBase):
         step = self.step
         if step is None:
             return
-        if not is_number(step) or not math.isfinite(step) or (
-            number == "int" and not isinstance(step, int)
+        if (
+            not is_number(step)
+            or not math.isfinite(step)
+            or (number == "int" and not isinstance(step, int))
         ):
-            raise ArgumentTypeError(operation, self.name, "step", step, f"a finite {number} or None")
+            raise ArgumentTypeError(
+                operation, self.name, "step", step, f"a finite {number} or None"
+            )
         if self.sampling == "reverse_log":
             raise InvalidArgumentError(
                 operation, self.name, "step", step, "None with sampling='reverse_log'"
@@ -207,7 +213,7 @@ class Int(_Numeric):
         sampling: Sampling = "linear",
         default: int | None = None,
         conditions: Condition | Sequence[Condition] = (),
-    ):
+    ) -> None:
         low = _integral(min_value)
         if step is None and sampling == "linear":
             step = 1
@@ -248,7 +254,7 @@ class Int(_Numeric):
 
     def from_unit(self, u: float) -> int:
         grid = self._grid
-        assert grid is not None  # noqa: S101 - an Int always has a grid
+        assert grid is not None
         if self._uses_cells:
             return grid[cell(u, len(grid))]
         x = from_unit(u, self.min_value, self.max_value + 1, self.sampling)
@@ -256,7 +262,7 @@ class Int(_Numeric):
 
     def from_unit_array(self, u: FloatArray) -> list[Scalar]:
         grid = self._grid
-        assert grid is not None  # noqa: S101
+        assert grid is not None
         if self._uses_cells:
             index = cell_array(u, len(grid))
             if isinstance(grid, range):
@@ -267,9 +273,9 @@ class Int(_Numeric):
 
     def to_unit(self, value: Scalar) -> float:
         grid = self._grid
-        assert grid is not None  # noqa: S101
+        assert grid is not None
         if self._uses_cells:
-            return cell_center(grid.index(value), len(grid))  # type: ignore[arg-type]
+            return cell_center(grid.index(value), len(grid))
         low, high = self.min_value, self.max_value + 1
         below = to_unit(float(value), low, high, self.sampling)
         above = to_unit(float(value) + 1, low, high, self.sampling)
@@ -324,7 +330,7 @@ class Float(_Numeric):
         sampling: Sampling = "linear",
         default: float | None = None,
         conditions: Condition | Sequence[Condition] = (),
-    ):
+    ) -> None:
         low = _as_float(min_value)
         self.__attrs_init__(
             name,

@@ -110,7 +110,9 @@ def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
         if hp.conditions:
             masks[hp.name] = _active_mask(hp, columns, masks, n)
     names = tuple(space)
-    rows = zip(*(columns[name] for name in names), strict=True) if names else itertools.repeat((), n)
+    rows = (
+        zip(*(columns[name] for name in names), strict=True) if names else itertools.repeat((), n)
+    )
     configurations = [dict(zip(names, row, strict=True)) for row in rows]
     for name, mask in masks.items():
         for chosen, active in zip(configurations, mask, strict=True):
@@ -129,7 +131,9 @@ def _active_mask(
         parent_mask = masks.get(condition.parent)
         column = columns[condition.parent]
         for i, value in enumerate(column):
-            if mask[i] and (value not in allowed or (parent_mask is not None and not parent_mask[i])):
+            if mask[i] and (
+                value not in allowed or (parent_mask is not None and not parent_mask[i])
+            ):
                 mask[i] = False
     return mask
 
@@ -164,10 +168,10 @@ def _problem(space: Space, values: Mapping[str, object], operation: str) -> Spac
                 return ActivityError(operation, hp.name, "is active but has no value")
             continue
         if not active:
-            needs = "; ".join(
-                f"{c.parent!r} in {list(c.values)!r}" for c in hp.conditions
+            needs = "; ".join(f"{c.parent!r} in {list(c.values)!r}" for c in hp.conditions)
+            return ActivityError(
+                operation, hp.name, f"has a value but is inactive: it needs {needs}"
             )
-            return ActivityError(operation, hp.name, f"has a value but is inactive: it needs {needs}")
         if not hp.contains(values[hp.name]):
             return InvalidValueError(operation, hp.name, values[hp.name], hp.describe())
     return None
@@ -210,7 +214,7 @@ def _continuous(space: Space) -> tuple[str, ...]:
 
 def _default_first(hp: Hyperparameter) -> Iterator[Scalar]:
     values = hp.grid_values()
-    assert values is not None  # noqa: S101 - grid() rejects continuous entries first
+    assert values is not None
     default = hp.default
     yield default
     yield from (value for value in values if not same(value, default))
@@ -228,9 +232,11 @@ def _odometer(order: Sequence[Hyperparameter]) -> Iterator[dict[str, Scalar]]:
             level -= 1
             continue
         hp = order[level]
-        if iterators[level] is None:
-            iterators[level] = _default_first(hp) if hp.is_active(chosen) else iter((skip,))
-        value = next(iterators[level], None)  # type: ignore[call-overload]
+        iterator = iterators[level]
+        if iterator is None:
+            iterator = _default_first(hp) if hp.is_active(chosen) else iter((skip,))
+            iterators[level] = iterator
+        value = next(iterator, None)
         if value is None:
             iterators[level] = None
             chosen.pop(hp.name, None)
@@ -239,7 +245,7 @@ def _odometer(order: Sequence[Hyperparameter]) -> Iterator[dict[str, Scalar]]:
         if value is skip:
             chosen.pop(hp.name, None)
         else:
-            chosen[hp.name] = value
+            chosen[hp.name] = value  # type: ignore[assignment]  # a value of hp's domain
         level += 1
 
 

@@ -8,7 +8,7 @@ equal Python scalar by :func:`as_python`, so values never carry numpy types.
 from __future__ import annotations
 
 import math
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -16,7 +16,7 @@ Scalar: TypeAlias = bool | int | float | str
 """A hyperparameter value: a plain Python bool, int, float or str."""
 
 
-def as_python(value: object) -> object:
+def as_python(value: Any) -> Any:
     """The Python scalar equal to a numpy scalar; anything else unchanged."""
     if isinstance(value, np.generic):
         return value.item()

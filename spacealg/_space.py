@@ -83,7 +83,7 @@ class Space(Mapping[str, Hyperparameter]):
     _index: dict[str, Hyperparameter] = attrs.field(init=False)
     _order: tuple[Hyperparameter, ...] = attrs.field(init=False)
 
-    def __init__(self, hyperparameters: Iterable[Hyperparameter] = ()):
+    def __init__(self, hyperparameters: Iterable[Hyperparameter] = ()) -> None:
         self.__attrs_init__(tuple(hyperparameters))
 
     def __attrs_post_init__(self) -> None:

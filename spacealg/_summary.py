@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from ._space import Space
 
-_CLASS_NAMES = {"int": "Int", "float": "Float", "choice": "Choice", "boolean": "Boolean", "fixed": "Fixed"}
+_CLASS_NAMES = {
+    "int": "Int",
+    "float": "Float",
+    "choice": "Choice",
+    "boolean": "Boolean",
+    "fixed": "Fixed",
+}
 
 
 def summary(space: Space) -> str:

@@ -30,11 +30,11 @@ class Values(Mapping[str, Scalar]):
         (64, 2, True)
     """
 
-    __slots__ = ("_items", "_hash")
+    __slots__ = ("_hash", "_items")
     _items: dict[str, Scalar]
     _hash: int | None
 
-    def __init__(self, items: Mapping[str, object] | Any = ()):
+    def __init__(self, items: Mapping[str, object] | Any = ()) -> None:
         converted: dict[str, Scalar] = {}
         for name, raw in dict(items).items():
             value = as_python(raw)
@@ -44,7 +44,7 @@ class Values(Mapping[str, Scalar]):
                 raise ArgumentTypeError(
                     "Values()", name, "value", value, "a bool, int, finite float or str"
                 )
-            converted[name] = value  # type: ignore[assignment]
+            converted[name] = value
         self._items = converted
         self._hash = None
 
@@ -52,8 +52,8 @@ class Values(Mapping[str, Scalar]):
     def _trusted(cls, items: dict[str, Scalar]) -> Values:
         """Wrap a dict the caller built from valid scalars and will not touch again."""
         values = cls.__new__(cls)
-        values._items = items
-        values._hash = None
+        values._items = items  # noqa: SLF001 - a new instance of this very class
+        values._hash = None  # noqa: SLF001 - same
         return values
 
     def __getitem__(self, name: str) -> Scalar:

@@ -67,7 +67,9 @@ class InvalidArgumentError(SpaceError, ValueError):
         allowed: what would have been accepted, in words.
     """
 
-    def __init__(self, operation: str, name: str, argument: str, value: object, allowed: str):
+    def __init__(
+        self, operation: str, name: str, argument: str, value: object, allowed: str
+    ) -> None:
         super().__init__(operation, name, argument, value, allowed)
         self.operation = operation
         self.name = name
@@ -100,7 +102,7 @@ class InvalidSpaceError(SpaceError, ValueError):
         allowed: what the invariant asks for.
     """
 
-    def __init__(self, operation: str, name: str, problem: str, allowed: str):
+    def __init__(self, operation: str, name: str, problem: str, allowed: str) -> None:
         super().__init__(operation, name, problem, allowed)
         self.operation = operation
         self.name = name
@@ -120,7 +122,7 @@ class UnknownNameError(SpaceError, KeyError):
         known: the names that exist, in space order.
     """
 
-    def __init__(self, operation: str, name: str, known: tuple[str, ...]):
+    def __init__(self, operation: str, name: str, known: tuple[str, ...]) -> None:
         super().__init__(operation, name, known)
         self.operation = operation
         self.name = name
@@ -146,7 +148,7 @@ class InvalidValueError(SpaceError, ValueError):
         allowed: the domain, in words.
     """
 
-    def __init__(self, operation: str, name: str, value: object, allowed: str):
+    def __init__(self, operation: str, name: str, value: object, allowed: str) -> None:
         super().__init__(operation, name, value, allowed)
         self.operation = operation
         self.name = name
@@ -171,7 +173,7 @@ class ActivityError(SpaceError, ValueError):
         problem: what is wrong, in words.
     """
 
-    def __init__(self, operation: str, name: str, problem: str):
+    def __init__(self, operation: str, name: str, problem: str) -> None:
         super().__init__(operation, name, problem)
         self.operation = operation
         self.name = name
@@ -189,7 +191,7 @@ class ContinuousSpaceError(SpaceError, ValueError):
         names: the continuous entries.
     """
 
-    def __init__(self, operation: str, names: tuple[str, ...]):
+    def __init__(self, operation: str, names: tuple[str, ...]) -> None:
         super().__init__(operation, names)
         self.operation = operation
         self.names = names
@@ -211,12 +213,12 @@ class SerializationError(SpaceError, ValueError):
         problem: what is wrong, in words.
     """
 
-    def __init__(self, operation: str, path: str, problem: str):
+    def __init__(self, operation: str, path: str, problem: str) -> None:
         super().__init__(operation, path, problem)
         self.operation = operation
         self.path = path
         self.problem = problem
 
     def __str__(self) -> str:
-        where = f" at {self.path}" if self.path else ""
-        return f"{self.operation}:{where} {self.problem}"
+        where = f" (at {self.path})" if self.path else ""
+        return f"{self.operation}: {self.problem}{where}"
