@@ -1,0 +1,48 @@
+"""The README's main job: the guide's scenarios print the guide's summaries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def example_output() -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "tailor_the_search_space_core.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr == ""
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        ("Search a few and fix the rest", "guide_search_a_few.txt"),
+        ("Fix a few and tune the rest", "guide_fix_a_few.txt"),
+        ("Tailor the space of a prebuilt hypermodel", "guide_prebuilt_xception.txt"),
+    ],
+)
+def test_each_scenario_prints_the_guides_summary(
+    example_output: str, scenario: str, expected: str
+) -> None:
+    section = example_output.split(f"## {scenario}\n", 1)[1]
+    summary = (DATA / expected).read_text()
+    assert section.startswith(summary)
+
+
+def test_fixing_a_few_enumerates_the_eight_configurations_default_first(
+    example_output: str,
+) -> None:
+    section = example_output.split("## Fix a few and tune the rest\n", 1)[1]
+    assert "configurations: 8\n" in section
+    assert "grid order: [(0.0001, 64, False), (0.0001, 64, True), (0.0001, 32, False)" in section
