@@ -7,6 +7,8 @@ print it as KerasTuner does, and save it losslessly.
 from __future__ import annotations
 
 from . import errors as errors
+from ._capture import HyperParameters as HyperParameters
+from ._capture import declare as declare
 from ._conditions import Condition as Condition
 from ._discrete import Boolean as Boolean
 from ._discrete import Choice as Choice
@@ -14,6 +16,16 @@ from ._discrete import Fixed as Fixed
 from ._kinds import Hyperparameter as Hyperparameter
 from ._numeric import Float as Float
 from ._numeric import Int as Int
+from ._operators import drop as drop
+from ._operators import fix as fix
+from ._operators import merge as merge
+from ._operators import override as override
+from ._operators import restrict as restrict
+from ._operators import select as select
+from ._resolve import Provenance as Provenance
+from ._resolve import TrialSpace as TrialSpace
+from ._resolve import explain as explain
+from ._resolve import resolve as resolve
 from ._sampling import cardinality as cardinality
 from ._sampling import contains as contains
 from ._sampling import defaults as defaults
@@ -40,23 +52,35 @@ __all__ = [
     "Condition",
     "Fixed",
     "Float",
+    "HyperParameters",
     "Hyperparameter",
     "Int",
+    "Provenance",
     "Scalar",
     "Space",
     "SpaceError",
+    "TrialSpace",
     "Values",
     "__version__",
     "cardinality",
     "contains",
+    "declare",
     "defaults",
+    "drop",
     "errors",
+    "explain",
+    "fix",
     "from_dict",
     "from_json",
     "from_keras_tuner",
     "grid",
+    "merge",
+    "override",
+    "resolve",
+    "restrict",
     "sample",
     "sample_many",
+    "select",
     "summary",
     "to_dict",
     "to_json",

@@ -22,6 +22,24 @@ def _union(first: Condition, second: Condition) -> Condition:
     return Condition(first.parent, first.values + extra)
 
 
+def _aligned(
+    old: tuple[Condition, ...], fresh: tuple[Condition, ...]
+) -> tuple[Condition, ...] | None:
+    """``fresh`` in the parent order of ``old``, or None when their parents differ.
+
+    Conditions are a conjunction, so their order carries no meaning; a parent
+    named twice in one declaration keeps positional matching.
+    """
+    old_parents = [c.parent for c in old]
+    fresh_parents = [c.parent for c in fresh]
+    if old_parents == fresh_parents:
+        return fresh
+    if len(set(old_parents)) != len(old_parents) or sorted(old_parents) != sorted(fresh_parents):
+        return None
+    by_parent = {c.parent: c for c in fresh}
+    return tuple(by_parent[parent] for parent in old_parents)
+
+
 def combine(existing: Hyperparameter, new: Hyperparameter, operation: str) -> Hyperparameter:
     """One entry for two declarations of the same name.
 
@@ -31,12 +49,19 @@ def combine(existing: Hyperparameter, new: Hyperparameter, operation: str) -> Hy
         operation: the calling operation, for error messages.
 
     Returns:
-        ``existing`` when both are the same declaration, else ``existing`` with the
-        condition values of both.
+        ``existing`` when both are the same declaration (conditions in any order),
+        else ``existing`` with the condition values of both.
 
     Raises:
         InvalidSpaceError: the declarations differ in anything but the values of
             one condition on the same parent.
+
+    Example:
+        >>> from spacealg import Condition, Int
+        >>> mlp = Int("units", min_value=32, max_value=128, conditions=Condition("model", "mlp"))
+        >>> cnn = Int("units", min_value=32, max_value=128, conditions=Condition("model", "cnn"))
+        >>> combine(mlp, cnn, "declare()").conditions
+        (Condition(parent='model', values=('mlp', 'cnn')),)
     """
     if existing == new:
         return existing
@@ -49,13 +74,14 @@ def combine(existing: Hyperparameter, new: Hyperparameter, operation: str) -> Hy
     )
     if attrs.evolve(existing, conditions=()) != attrs.evolve(new, conditions=()):
         raise mismatch
-    old, fresh = existing.conditions, new.conditions
-    differing = [i for i, (a, b) in enumerate(zip(old, fresh, strict=False)) if a != b]
-    if (
-        len(old) != len(fresh)
-        or len(differing) != 1
-        or old[differing[0]].parent != fresh[differing[0]].parent
-    ):
+    old = existing.conditions
+    fresh = _aligned(old, new.conditions)
+    if fresh is None:
+        raise mismatch
+    differing = [i for i, (a, b) in enumerate(zip(old, fresh, strict=True)) if a != b]
+    if not differing:
+        return existing
+    if len(differing) != 1:
         raise mismatch
     position = differing[0]
     merged = (*old[:position], _union(old[position], fresh[position]), *old[position + 1 :])

@@ -11,10 +11,19 @@ from ._scalars import Scalar, as_python, index_of, is_scalar
 from .errors import ArgumentTypeError, InvalidArgumentError
 
 
-def _as_values(values: Iterable[object] | Scalar) -> tuple[Scalar, ...]:
+def _as_values(parent: object, values: Any) -> tuple[Scalar, ...]:
+    values = as_python(values)
     if isinstance(values, str | bool | int | float):
         return (values,)
-    return tuple(as_python(value) for value in values)
+    if isinstance(values, Iterable) and not isinstance(values, Mapping):
+        return tuple(as_python(value) for value in values)
+    raise ArgumentTypeError(
+        "Condition()",
+        parent if isinstance(parent, str) else "",
+        "values",
+        values,
+        "a parent value or a list of them",
+    )
 
 
 @attrs.frozen(init=False)
@@ -40,13 +49,11 @@ class Condition:
     values: tuple[Scalar, ...]
 
     def __init__(self, parent: str, values: Iterable[Scalar] | Scalar) -> None:
-        self.__attrs_init__(parent, _as_values(values))
+        self.__attrs_init__(parent, _as_values(parent, values))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.parent, str) or not self.parent:
-            raise ArgumentTypeError(
-                "Condition()", str(self.parent), "parent", self.parent, "a non-empty str"
-            )
+            raise ArgumentTypeError("Condition()", "", "parent", self.parent, "a non-empty str")
         if not self.values:
             raise InvalidArgumentError(
                 "Condition()", self.parent, "values", [], "at least one parent value"
@@ -84,8 +91,16 @@ class Condition:
         }
 
 
-def as_conditions(conditions: Condition | Iterable[Condition]) -> tuple[Condition, ...]:
-    """One condition or several, as a tuple."""
-    if isinstance(conditions, Condition):
-        return (conditions,)
+def as_conditions(
+    conditions: Condition | Iterable[Condition] | None,
+) -> tuple[Condition, ...]:
+    """One condition or several, as a tuple; None (as KerasTuner allows) means none.
+
+    Anything else (a str, a mapping, a non-iterable) comes back as a one-item tuple,
+    so that the kind's validation names it whole in its error.
+    """
+    if conditions is None:
+        return ()
+    if isinstance(conditions, Condition | str | Mapping) or not isinstance(conditions, Iterable):
+        return (conditions,)  # type: ignore[return-value]
     return tuple(conditions)

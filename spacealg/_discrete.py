@@ -7,7 +7,7 @@ cutting [0, 1) into equal cells, one per value, so every value is equally likely
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any, ClassVar
 
 import attrs
@@ -59,10 +59,18 @@ class _Listed(HyperparameterBase):
         return cell_center(index_of(values, value), len(values))
 
 
-def _as_tuple(values: Iterable[object]) -> tuple[Scalar, ...]:
+def _as_tuple(name: object, values: Any) -> tuple[Scalar, ...]:
     if isinstance(values, str):
         return (values,)
-    return tuple(as_python(value) for value in values)
+    if isinstance(values, Iterable) and not isinstance(values, Mapping | Set):
+        return tuple(as_python(value) for value in values)
+    raise ArgumentTypeError(
+        "Choice()",
+        name if isinstance(name, str) else "",
+        "values",
+        values,
+        "a list or tuple of values",
+    )
 
 
 @attrs.frozen(init=False)
@@ -107,7 +115,7 @@ class Choice(_Listed):
         default: Scalar | None = None,
         conditions: Condition | Sequence[Condition] = (),
     ) -> None:
-        as_tuple = _as_tuple(values)
+        as_tuple = _as_tuple(name, values)
         if ordered is None:
             ordered = bool(as_tuple) and all(is_number(value) for value in as_tuple)
         if default is None and as_tuple:
@@ -150,10 +158,13 @@ class Choice(_Listed):
             raise InvalidArgumentError(
                 "Choice()", self.name, "ordered", self.ordered, "False for str or bool values"
             )
-        if not self.contains(self.default):
+        position = index_of(values, self.default)
+        if position < 0:
             raise InvalidArgumentError(
                 "Choice()", self.name, "default", self.default, self.describe()
             )
+        # The listed value itself, so Choice(values=[1.0, 2.0], default=1) keeps floats.
+        object.__setattr__(self, "default", values[position])
 
     @property
     def _values(self) -> tuple[Scalar, ...]:
@@ -212,6 +223,9 @@ class Boolean(_Listed):
     @property
     def _values(self) -> tuple[Scalar, ...]:
         return _BOOLEANS
+
+    def describe(self) -> str:
+        return "True or False"
 
     def config(self) -> dict[str, Any]:
         return {"default": self.default, "conditions": self._conditions_config()}

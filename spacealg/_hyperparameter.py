@@ -80,7 +80,7 @@ class HyperparameterBase(abc.ABC):
     def _check_common(self, operation: str) -> None:
         """Validate the name and the conditions, the fields every kind has."""
         if not isinstance(self.name, str) or not self.name:
-            raise ArgumentTypeError(operation, str(self.name), "name", self.name, "a non-empty str")
+            raise ArgumentTypeError(operation, "", "name", self.name, "a non-empty str")
         for condition in self.conditions:
             if not isinstance(condition, Condition):
                 raise ArgumentTypeError(
@@ -88,7 +88,7 @@ class HyperparameterBase(abc.ABC):
                     self.name,
                     "conditions",
                     condition,
-                    "Condition values, such as Condition('parent', [1, 2])",
+                    "a Condition or a tuple of them, such as Condition('parent', [1, 2])",
                 )
 
 

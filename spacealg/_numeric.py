@@ -12,6 +12,7 @@ remove accumulated error (0.3, not 0.30000000000000004).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -37,6 +38,8 @@ from .errors import ArgumentTypeError, InvalidArgumentError
 
 _TOLERANCE = 1e-9
 _SAMPLING_WORDS = "'linear', 'log' or 'reverse_log'"
+_INT_LIMIT = 2**53
+"""The largest Int bound in magnitude: samplers map through floats, exact up to 2**53."""
 
 
 def _integral(value: Any) -> Any:
@@ -50,7 +53,19 @@ def _integral(value: Any) -> Any:
 def _as_float(value: Any) -> Any:
     """A number as a float (bools and non-numbers unchanged, for validation to reject)."""
     value = as_python(value)
-    return float(value) if is_number(value) else value
+    if not is_number(value):
+        return value
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        return math.inf if value > 0 else -math.inf
+
+
+def _finite(value: Any, number: str) -> bool:
+    """Whether a number is finite: any int for an Int, an int within float range for a Float."""
+    if isinstance(value, int):
+        return number == "int" or abs(value) <= sys.float_info.max
+    return math.isfinite(value)
 
 
 def _multiplicative_grid(low: float, high: float, factor: float) -> list[float]:
@@ -77,11 +92,15 @@ class _Numeric(HyperparameterBase):
     def _check_range(self, operation: str, number: str) -> None:
         for argument in ("min_value", "max_value"):
             value = getattr(self, argument)
-            if not is_number(value) or not math.isfinite(value):
+            if not is_number(value) or not _finite(value, number):
                 raise ArgumentTypeError(operation, self.name, argument, value, f"a finite {number}")
             if number == "int" and not isinstance(value, int):
                 raise InvalidArgumentError(
                     operation, self.name, argument, value, "an integral number"
+                )
+            if number == "int" and abs(value) > _INT_LIMIT:
+                raise InvalidArgumentError(
+                    operation, self.name, argument, value, "an int between -2**53 and 2**53"
                 )
         if self.max_value < self.min_value:
             raise InvalidArgumentError(
@@ -110,7 +129,7 @@ class _Numeric(HyperparameterBase):
             return
         if (
             not is_number(step)
-            or not math.isfinite(step)
+            or not _finite(step, number)
             or (number == "int" and not isinstance(step, int))
         ):
             raise ArgumentTypeError(
@@ -130,7 +149,7 @@ class _Numeric(HyperparameterBase):
     def _grid_index(self, value: float) -> int:
         """The index of the grid point nearest ``value``, or -1 when none is close."""
         grid = self._grid
-        if grid is None or not is_number(value) or not math.isfinite(value):
+        if grid is None or not is_number(value) or not _finite(value, "float"):
             return -1
         if self.sampling == "log":
             if value <= 0:
@@ -243,6 +262,7 @@ class Int(_Numeric):
             raise InvalidArgumentError("Int()", self.name, "default", self.default, self.describe())
 
     def contains(self, value: object) -> bool:
+        value = as_python(value)  # numpy integers count, as in Values and Choice
         return isinstance(value, int) and not isinstance(value, bool) and value in self._grid  # type: ignore[operator]
 
     def describe(self) -> str:
@@ -361,7 +381,8 @@ class Float(_Numeric):
             raise InvalidArgumentError("Float()", self.name, "default", default, self.describe())
 
     def contains(self, value: object) -> bool:
-        if not is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
+        value = as_python(value)  # numpy floats count, as in Values and Choice
+        if not is_number(value) or not _finite(value, "float"):
             return False
         if self._grid is not None:
             return self._grid_index(value) >= 0  # type: ignore[arg-type]

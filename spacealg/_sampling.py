@@ -15,13 +15,14 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from ._kinds import Hyperparameter
-from ._scalars import Scalar, same
+from ._scalars import Scalar, as_python, same
 from ._space import Space
 from ._values import Values
 from .errors import (
     ActivityError,
     ArgumentTypeError,
     ContinuousSpaceError,
+    InvalidArgumentError,
     InvalidValueError,
     SpaceError,
     UnknownNameError,
@@ -35,11 +36,20 @@ def as_generator(rng: Rng, operation: str) -> np.random.Generator:
     """``rng`` itself when it is a Generator, a new Generator seeded with it when an int."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise ArgumentTypeError(
-        operation, "", "rng", rng, "a numpy.random.Generator or a non-negative int seed"
-    )
+    allowed = "a numpy.random.Generator or a non-negative int seed"
+    if not isinstance(rng, int | np.integer) or isinstance(rng, bool):
+        raise ArgumentTypeError(operation, "", "rng", rng, allowed)
+    if rng < 0:
+        raise InvalidArgumentError(operation, "", "rng", rng, allowed)
+    return np.random.default_rng(int(rng))
+
+
+def check_space(space: object, operation: str) -> None:
+    """Raise unless ``space`` is a :class:`Space` (a list of entries is a common slip)."""
+    if not isinstance(space, Space):
+        raise ArgumentTypeError(
+            operation, "", "space", space, "a Space, such as Space([Int(...), Boolean(...)])"
+        )
 
 
 def _in_space_order(space: Space, chosen: dict[str, Scalar]) -> Values:
@@ -69,6 +79,7 @@ def sample(space: Space, rng: Rng) -> Values:
         >>> space["units"].contains(sample(space, 1)["units"])
         True
     """
+    check_space(space, "sample()")
     generator = as_generator(rng, "sample()")
     order = space.dependency_order()
     chosen: dict[str, Scalar] = {}
@@ -97,8 +108,12 @@ def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
     Raises:
         ArgumentTypeError: ``n`` is not a non-negative int, or ``rng`` is invalid.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+    check_space(space, "sample_many()")
+    n = as_python(n)  # a numpy integer counts
+    if not isinstance(n, int) or isinstance(n, bool):
         raise ArgumentTypeError("sample_many()", "", "n", n, "a non-negative int")
+    if n < 0:
+        raise InvalidArgumentError("sample_many()", "", "n", n, "a non-negative int")
     generator = as_generator(rng, "sample_many()")
     order = space.dependency_order()
     units = generator.random((len(order), n))
@@ -148,6 +163,7 @@ def defaults(space: Space) -> Values:
         >>> defaults(space)
         Values({'deep': False})
     """
+    check_space(space, "defaults()")
     chosen: dict[str, Scalar] = {}
     for hp in space.dependency_order():
         if hp.is_active(chosen):
@@ -155,7 +171,20 @@ def defaults(space: Space) -> Values:
     return _in_space_order(space, chosen)
 
 
+def _when(hp: Hyperparameter) -> str:
+    """The conditions that make ``hp`` active, in words: ``'deep' is True and ...``."""
+    parts = []
+    for c in hp.conditions:
+        if len(c.values) == 1:
+            parts.append(f"{c.parent!r} is {c.values[0]!r}")
+        else:
+            listed = ", ".join(repr(value) for value in c.values[:-1])
+            parts.append(f"{c.parent!r} is one of {listed} or {c.values[-1]!r}")
+    return " and ".join(parts)
+
+
 def _problem(space: Space, values: Mapping[str, object], operation: str) -> SpaceError | None:
+    check_space(space, operation)
     if not isinstance(values, Mapping):
         return ArgumentTypeError(operation, "", "values", values, "a mapping of names to values")
     for name in values:
@@ -165,12 +194,16 @@ def _problem(space: Space, values: Mapping[str, object], operation: str) -> Spac
         active = hp.is_active(values)
         if hp.name not in values:
             if active:
-                return ActivityError(operation, hp.name, "is active but has no value")
+                return ActivityError(
+                    operation, hp.name, f"is active but has no value; allowed: {hp.describe()}"
+                )
             continue
         if not active:
-            needs = "; ".join(f"{c.parent!r} in {list(c.values)!r}" for c in hp.conditions)
             return ActivityError(
-                operation, hp.name, f"has a value but is inactive: it needs {needs}"
+                operation,
+                hp.name,
+                f"is inactive but has the value {values[hp.name]!r}; "
+                f"allowed: no value, as it is active only when {_when(hp)}",
             )
         if not hp.contains(values[hp.name]):
             return InvalidValueError(operation, hp.name, values[hp.name], hp.describe())
@@ -266,6 +299,7 @@ def grid(space: Space) -> Iterator[Values]:
         >>> [tuple(v.values()) for v in grid(space)]
         [(2, False), (2, True), (1, False), (1, True), (3, False), (3, True)]
     """
+    check_space(space, "grid()")
     continuous = _continuous(space)
     if continuous:
         raise ContinuousSpaceError("grid()", continuous)
@@ -284,6 +318,7 @@ def cardinality(space: Space) -> int | None:
         ...                    conditions=Condition("deep", True))]))
         4
     """
+    check_space(space, "cardinality()")
     if _continuous(space):
         return None
     parents = {c.parent for hp in space.hyperparameters for c in hp.conditions}

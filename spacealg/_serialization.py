@@ -2,32 +2,37 @@
 
 The saved form carries a format name and a schema version, and names each
 entry's kind with a stable string (``"int"``, ``"float"``, ``"choice"``,
-``"boolean"``, ``"fixed"``), never a class name. Decoding never mutates its
-input. Schema version 1::
+``"boolean"``, ``"fixed"``), never a class name. Every field is written, and
+reading is strict: a missing or unknown field is an error that says where it
+is. Decoding never mutates its input. Schema version 1::
 
     {"format": "spacealg.space", "version": 1, "hyperparameters": [
         {"kind": "int", "name": "units", "min_value": 32, "max_value": 128,
          "step": 32, "sampling": "linear", "default": 64, "conditions": []},
         ...]}
 
-A condition is saved as ``{"parent": "optimizer", "values": ["sgd"]}``.
+A condition is saved as ``{"parent": "optimizer", "values": ["sgd"]}``. Types
+survive the round trip through JSON: a ``Float`` step saved as ``1`` stays the
+int ``1``, float values stay floats (``1e-05``), booleans stay booleans.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._combine import combine
 from ._conditions import Condition
 from ._kinds import KINDS, Hyperparameter
 from ._space import Space
-from .errors import SerializationError, SpaceError
+from .errors import ArgumentTypeError, SerializationError, SpaceError, quoted
 
 FORMAT = "spacealg.space"
 SCHEMA_VERSION = 1
 
+_ROOT_FIELDS = ("format", "version", "hyperparameters")
 _FIELDS: dict[str, tuple[str, ...]] = {
     "int": ("min_value", "max_value", "step", "sampling", "default"),
     "float": ("min_value", "max_value", "step", "sampling", "default"),
@@ -40,6 +45,12 @@ _CLASSES: dict[str, Callable[..., Hyperparameter]] = {cls.kind: cls for cls in K
 
 def to_dict(space: Space) -> dict[str, Any]:
     """``space`` as a dict of JSON types only, lossless.
+
+    Args:
+        space: the space to save.
+
+    Returns:
+        A new dict with ``format``, ``version`` and the entries in space order.
 
     Example:
         >>> from spacealg import Boolean, Space
@@ -60,202 +71,361 @@ def to_dict(space: Space) -> dict[str, Any]:
     return {"format": FORMAT, "version": SCHEMA_VERSION, "hyperparameters": entries}
 
 
-def _require(data: Mapping[str, Any], key: str, path: str, operation: str) -> Any:
+def _at(path: str, key: str | int) -> str:
+    """The path of a field (``key`` a str) or an array item (``key`` an int) under ``path``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _json_type(value: object) -> str:
+    """The JSON type of ``value``, in words, for error messages."""
+    if value is None:
+        return "null"
+    for python, words in (
+        (bool, "a boolean"),
+        (int | float, "a number"),
+        (str, "a string"),
+        (Mapping, "an object"),
+        (list | tuple, "an array"),
+    ):
+        if isinstance(value, python):
+            return words
+    return type(value).__name__
+
+
+def _object(data: object, path: str, operation: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise SerializationError(operation, path, f"expected an object, got {_json_type(data)}")
+    return data
+
+
+def _array(data: object, path: str, operation: str) -> Sequence[Any]:
+    if not isinstance(data, list | tuple):
+        raise SerializationError(operation, path, f"expected an array, got {_json_type(data)}")
+    return data
+
+
+def _field(data: Mapping[str, Any], key: str, path: str, operation: str) -> Any:
     if key not in data:
         raise SerializationError(operation, path, f"missing field {key!r}")
     return data[key]
 
 
-def _mapping(data: object, path: str, operation: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise SerializationError(operation, path, f"expected an object, got {data!r}")
-    return data
+def _check_fields(
+    data: Mapping[str, Any], fields: Sequence[str], path: str, operation: str
+) -> None:
+    """Every field of ``fields`` present and no other (an unknown one is named first)."""
+    for key in data:
+        if key not in fields:
+            close = difflib.get_close_matches(str(key), fields, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {quoted(fields)}"
+            raise SerializationError(operation, path, f"unknown field {key!r}; {hint}")
+    for key in fields:
+        _field(data, key, path, operation)
 
 
-def _list(data: object, path: str, operation: str) -> list[Any]:
-    if not isinstance(data, list | tuple):
-        raise SerializationError(operation, path, f"expected a list, got {data!r}")
-    return list(data)
+def _wrapped(error: SpaceError, path: str, operation: str) -> SerializationError:
+    """A constructor's error, located at the field it names when it names one."""
+    argument = getattr(error, "argument", "")
+    return SerializationError(operation, _at(path, argument) if argument else path, str(error))
+
+
+def _space(
+    hyperparameters: list[Hyperparameter], names: list[str], path: str, operation: str
+) -> Space:
+    """The space of ``hyperparameters``; an invariant error points at the entry it names.
+
+    ``names`` lists the name at each position of the input, which locates the entry.
+    """
+    try:
+        return Space(hyperparameters)
+    except SpaceError as error:
+        name = getattr(error, "name", None)
+        where = path
+        if name in names:
+            where = _at(path, len(names) - 1 - names[::-1].index(name))
+        raise SerializationError(operation, where, str(error)) from error
 
 
 def _condition(data: object, path: str, operation: str) -> Condition:
-    entry = _mapping(data, path, operation)
-    unknown = set(entry) - {"parent", "values"}
-    if unknown:
-        raise SerializationError(operation, path, f"unknown fields {sorted(unknown)!r}")
-    parent = _require(entry, "parent", path, operation)
-    values = _list(_require(entry, "values", path, operation), f"{path}.values", operation)
-    return Condition(parent, values)
+    entry = _object(data, path, operation)
+    _check_fields(entry, ("parent", "values"), path, operation)
+    values = _array(entry["values"], _at(path, "values"), operation)
+    try:
+        return Condition(entry["parent"], values)
+    except SpaceError as error:
+        raise _wrapped(error, path, operation) from error
+
+
+def _kind(kind: object, path: str, operation: str, known: Sequence[str]) -> str:
+    """``kind`` when it is one of ``known``; else an error that suggests the closest."""
+    if isinstance(kind, str) and kind in known:
+        return kind
+    lowered = {name.lower(): name for name in known}
+    close = difflib.get_close_matches(kind.lower(), lowered, n=1) if isinstance(kind, str) else []
+    hint = f"did you mean {lowered[close[0]]!r}?" if close else f"known: {quoted(known)}"
+    raise SerializationError(operation, path, f"unknown kind {kind!r}; {hint}")
 
 
 def _hyperparameter(data: object, path: str, operation: str) -> Hyperparameter:
-    entry = _mapping(data, path, operation)
-    kind = _require(entry, "kind", path, operation)
-    if kind not in _FIELDS:
-        raise SerializationError(
-            operation, f"{path}.kind", f"unknown kind {kind!r}; known: {', '.join(_FIELDS)}"
-        )
-    fields = _FIELDS[kind]
-    unknown = set(entry) - {"kind", "name", "conditions", *fields}
-    if unknown:
-        raise SerializationError(operation, path, f"unknown fields {sorted(unknown)!r}")
-    arguments = {field: _require(entry, field, path, operation) for field in fields}
-    conditions = _list(entry.get("conditions", []), f"{path}.conditions", operation)
+    entry = _object(data, path, operation)
+    kind = _kind(_field(entry, "kind", path, operation), _at(path, "kind"), operation, [*_FIELDS])
+    _check_fields(entry, ("kind", "name", *_FIELDS[kind], "conditions"), path, operation)
+    if kind == "choice":
+        _array(entry["values"], _at(path, "values"), operation)
+    conditions_path = _at(path, "conditions")
+    conditions = tuple(
+        _condition(condition, _at(conditions_path, i), operation)
+        for i, condition in enumerate(_array(entry["conditions"], conditions_path, operation))
+    )
+    arguments = {field: entry[field] for field in _FIELDS[kind]}
     try:
-        return _CLASSES[kind](
-            _require(entry, "name", path, operation),
-            conditions=tuple(
-                _condition(c, f"{path}.conditions[{i}]", operation)
-                for i, c in enumerate(conditions)
-            ),
-            **arguments,
-        )
-    except SerializationError:
-        raise
+        return _CLASSES[kind](entry["name"], conditions=conditions, **arguments)
     except SpaceError as error:
-        raise SerializationError(operation, path, str(error)) from error
+        raise _wrapped(error, path, operation) from error
 
 
-def from_dict(data: Mapping[str, Any]) -> Space:
-    """The space saved by :func:`to_dict`; ``data`` is left unchanged.
-
-    Raises:
-        SerializationError: the data is not a saved space, is from a newer schema
-            version, or describes an invalid space (the message says where).
-
-    Example:
-        >>> from spacealg import Int, Space
-        >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
-        >>> from_dict(to_dict(space)) == space
-        True
-    """
-    operation = "from_dict()"
-    root = _mapping(data, "", operation)
-    if root.get("format") != FORMAT:
+def _decode(data: object, operation: str) -> Space:
+    root = _object(data, "", operation)
+    if "format" not in root:
+        hint = "; a KerasTuner config is read by from_keras_tuner()" if "space" in root else ""
+        raise SerializationError(operation, "", f"missing field 'format'{hint}")
+    if root["format"] != FORMAT:
         raise SerializationError(
-            operation, "format", f"expected {FORMAT!r}, got {root.get('format')!r}"
+            operation, "format", f"expected {FORMAT!r}, got {root['format']!r}"
         )
-    version = _require(root, "version", "", operation)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SerializationError(operation, "version", f"expected a positive int, got {version!r}")
+    version = _field(root, "version", "", operation)
+    if type(version) is not int or version < 1:
+        raise SerializationError(
+            operation, "version", f"expected a schema version (an int >= 1), got {version!r}"
+        )
     if version > SCHEMA_VERSION:
         raise SerializationError(
             operation,
             "version",
             f"schema version {version} is newer than this spacealg reads "
-            f"({SCHEMA_VERSION}); upgrade spacealg",
+            f"(up to {SCHEMA_VERSION}); upgrade spacealg",
         )
-    entries = _list(_require(root, "hyperparameters", "", operation), "hyperparameters", operation)
+    _check_fields(root, _ROOT_FIELDS, "", operation)
+    entries = _array(root["hyperparameters"], "hyperparameters", operation)
     hyperparameters = [
-        _hyperparameter(entry, f"hyperparameters[{i}]", operation)
+        _hyperparameter(entry, _at("hyperparameters", i), operation)
         for i, entry in enumerate(entries)
     ]
-    try:
-        return Space(hyperparameters)
-    except SpaceError as error:
-        raise SerializationError(operation, "hyperparameters", str(error)) from error
+    names = [hp.name for hp in hyperparameters]
+    return _space(hyperparameters, names, "hyperparameters", operation)
+
+
+def from_dict(data: Mapping[str, Any]) -> Space:
+    """The space saved by :func:`to_dict`; ``data`` is left unchanged.
+
+    Args:
+        data: a dict as :func:`to_dict` returns it, or as JSON parsing gives it back.
+
+    Returns:
+        The saved space, entries in the saved order.
+
+    Raises:
+        SerializationError: the data is not a saved space (a missing, unknown or
+            mistyped field, an unknown kind), is from a newer schema version, or
+            describes an invalid space. The message says where.
+
+    Example:
+        >>> from spacealg import Int, Space
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
+        >>> saved = to_dict(space)
+        >>> from_dict(saved) == space
+        True
+        >>> from_dict({**saved, "version": 2})
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.SerializationError: from_dict(): schema version 2 is newer than \
+this spacealg reads (up to 1); upgrade spacealg (at version)
+    """
+    return _decode(data, "from_dict()")
 
 
 def to_json(space: Space, *, indent: int | None = None) -> str:
-    """``space`` as JSON text (see :func:`to_dict`)."""
-    return json.dumps(to_dict(space), indent=indent)
+    """``space`` as JSON text (see :func:`to_dict`).
+
+    Args:
+        space: the space to save.
+        indent: passed to :func:`json.dumps`; ``None`` writes one line.
+
+    Returns:
+        The JSON text.
+    """
+    return json.dumps(to_dict(space), indent=indent, allow_nan=False)
 
 
-def from_json(text: str | bytes) -> Space:
+def from_json(text: str | bytes | bytearray) -> Space:
     """The space saved by :func:`to_json`.
+
+    Args:
+        text: JSON text, as a str or as UTF-8 (or UTF-16/32) bytes.
+
+    Returns:
+        The saved space.
 
     Raises:
         SerializationError: the text is not valid JSON or not a saved space.
+        ArgumentTypeError: ``text`` is neither a str nor bytes.
     """
+    operation = "from_json()"
+    if not isinstance(text, str | bytes | bytearray):
+        raise ArgumentTypeError(operation, "", "text", text, "a str or bytes of JSON text")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise SerializationError(
-            "from_json()",
+            operation,
             "",
             f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}",
         ) from error
-    return from_dict(data)
+    except UnicodeDecodeError as error:
+        raise SerializationError(
+            operation, "", f"invalid JSON: {error.reason} at byte {error.start}"
+        ) from error
+    return _decode(data, operation)
 
 
-_KT_CLASSES = {
+# KerasTuner import.
+
+_KT_KINDS = {
     "Int": "int",
     "Float": "float",
     "Choice": "choice",
     "Boolean": "boolean",
     "Fixed": "fixed",
 }
+_KT_REQUIRED = {
+    "int": ("min_value", "max_value"),
+    "float": ("min_value", "max_value"),
+    "choice": ("values",),
+    "boolean": (),
+    "fixed": ("value",),
+}
+_KT_OPTIONAL: dict[str, dict[str, Any]] = {
+    "int": {"step": None, "sampling": "linear", "default": None},
+    "float": {"step": None, "sampling": "linear", "default": None},
+    "choice": {"ordered": None, "default": None},
+    "boolean": {"default": False},
+    "fixed": {},
+}
 
 
-def _booleans_by_name(entries: list[Mapping[str, Any]]) -> set[str]:
-    """KerasTuner Choices that were boolean before it turned them into ``[1, 0]``.
+def _string(data: object, path: str, operation: str) -> str:
+    if not isinstance(data, str):
+        raise SerializationError(operation, path, f"expected a string, got {_json_type(data)}")
+    return data
 
-    A ``[1, 0]`` Choice is one; a ``[0, 1]`` Choice is one when some condition
-    names it with boolean values.
+
+class _KTEntry:
+    """One KerasTuner ``{'class_name': ..., 'config': ...}`` entry, its shape checked.
+
+    Fields KerasTuner always writes are required; the others take KerasTuner's
+    defaults, and fields spacealg does not know are ignored.
     """
-    bool_parents = {
-        c["config"]["name"]
-        for entry in entries
-        for c in entry["config"].get("conditions") or []
-        if any(isinstance(v, bool) for v in c["config"].get("values", []))
-    }
-    booleans = set()
-    for entry in entries:
-        config = entry["config"]
-        values = config.get("values")
-        if entry.get("class_name") != "Choice" or not isinstance(values, list):
-            continue
-        plain_ints = all(type(v) is int for v in values)
-        if plain_ints and (
-            values == [1, 0] or (values == [0, 1] and config["name"] in bool_parents)
-        ):
-            booleans.add(config["name"])
-    return booleans
 
+    __slots__ = ("arguments", "conditions", "kind", "name", "path")
 
-def _kt_entry(entry: Mapping[str, Any], booleans: set[str]) -> dict[str, Any]:
-    """A KerasTuner ``{'class_name', 'config'}`` entry in spacealg's saved form."""
-    kind = _KT_CLASSES.get(entry.get("class_name"))  # type: ignore[arg-type]
-    if kind is None:
-        raise SerializationError(
-            "from_keras_tuner()",
-            str(entry.get("class_name")),
-            f"unknown class_name {entry.get('class_name')!r}; known: {', '.join(_KT_CLASSES)}",
+    def __init__(self, data: object, path: str, operation: str) -> None:
+        entry = _object(data, path, operation)
+        class_name = _field(entry, "class_name", path, operation)
+        known = [*_KT_KINDS]
+        self.kind = _KT_KINDS[_kind(class_name, _at(path, "class_name"), operation, known)]
+        self.path = _at(path, "config")
+        config = _object(_field(entry, "config", path, operation), self.path, operation)
+        self.name = _string(
+            _field(config, "name", self.path, operation), _at(self.path, "name"), operation
         )
-    config = dict(entry["config"])
-    name = config.get("name")
-    saved: dict[str, Any] = {"kind": kind, "name": name}
-    for field in _FIELDS[kind]:
-        saved[field] = config.get(field)
-    if kind in ("int", "float") and saved["sampling"] is None:
-        saved["sampling"] = "linear"
-    if kind == "boolean" and saved["default"] is None:
-        saved["default"] = False
-    if name in booleans:
-        saved["values"] = [bool(v) for v in config["values"]]
-        saved["ordered"] = False
-        saved["default"] = None if config.get("default") is None else bool(config["default"])
-    saved["conditions"] = [
-        {
-            "parent": c["config"]["name"],
-            "values": [
-                bool(v) if c["config"]["name"] in booleans else v for v in c["config"]["values"]
-            ],
+        self.arguments: dict[str, Any] = {
+            key: config.get(key, default) for key, default in _KT_OPTIONAL[self.kind].items()
         }
-        for c in config.get("conditions") or []
-    ]
-    return saved
+        for key in _KT_REQUIRED[self.kind]:
+            self.arguments[key] = _field(config, key, self.path, operation)
+        if self.kind == "choice":
+            _array(self.arguments["values"], _at(self.path, "values"), operation)
+        self.conditions: list[tuple[str, Sequence[Any]]] = []
+        conditions_path = _at(self.path, "conditions")
+        items = _array(config.get("conditions") or [], conditions_path, operation)
+        for i, item in enumerate(items):
+            item_path = _at(_at(conditions_path, i), "config")
+            parent = _object(
+                _field(
+                    _object(item, _at(conditions_path, i), operation),
+                    "config",
+                    _at(conditions_path, i),
+                    operation,
+                ),
+                item_path,
+                operation,
+            )
+            name = _string(
+                _field(parent, "name", item_path, operation), _at(item_path, "name"), operation
+            )
+            values = _array(
+                _field(parent, "values", item_path, operation), _at(item_path, "values"), operation
+            )
+            self.conditions.append((name, values))
+
+    def is_boolean_choice(self, boolean_parents: set[str]) -> bool:
+        """Whether this is a boolean Choice that KerasTuner turned into ints.
+
+        A ``[1, 0]`` Choice is one; a ``[0, 1]`` Choice is one when some condition
+        names it with boolean values.
+        """
+        if self.kind != "choice":
+            return False
+        values = list(self.arguments["values"])
+        if not all(type(value) is int for value in values):
+            return False
+        return values == [1, 0] or (values == [0, 1] and self.name in boolean_parents)
+
+    def build(self, booleans: set[str], operation: str) -> Hyperparameter:
+        """The spacealg declaration, with boolean Choices (and conditions on them) as bools."""
+        arguments = dict(self.arguments)
+        if self.name in booleans:
+            arguments["values"] = [bool(value) for value in arguments["values"]]
+            arguments["ordered"] = False
+            if arguments["default"] is not None:
+                arguments["default"] = bool(arguments["default"])
+        conditions = []
+        for i, (parent, values) in enumerate(self.conditions):
+            try:
+                conditions.append(
+                    Condition(parent, [bool(v) for v in values] if parent in booleans else values)
+                )
+            except SpaceError as error:
+                path = _at(_at(_at(self.path, "conditions"), i), "config")
+                raise _wrapped(error, path, operation) from error
+        try:
+            return _CLASSES[self.kind](self.name, conditions=tuple(conditions), **arguments)
+        except SpaceError as error:
+            raise _wrapped(error, self.path, operation) from error
 
 
 def from_keras_tuner(config: Mapping[str, Any]) -> Space:
     """The space of a KerasTuner ``HyperParameters.get_config()`` dict.
 
-    Boolean Choices, which KerasTuner stores as ``[1, 0]``, become ``[True, False]``.
-    A name KerasTuner lists twice under different values of one parent becomes one
-    entry whose condition lists both; any other repeated name is an error.
+    Boolean Choices, which KerasTuner stores as ``[1, 0]``, become ``[True, False]``
+    (a ``[0, 1]`` Choice does too when a condition names it with booleans). An
+    ``Int`` saved without a default gets its resolved default, ``min_value``. A name
+    KerasTuner lists twice under different values of one parent becomes one entry
+    whose condition lists both; any other repeated name is an error. ``config`` is
+    left unchanged.
+
+    Args:
+        config: the dict ``HyperParameters.get_config()`` returns (its ``values`` are
+            ignored), as is or read back from JSON.
+
+    Returns:
+        The space, entries in KerasTuner's order (a repeated name at its first place).
 
     Raises:
-        SerializationError: the config is not a KerasTuner HyperParameters config.
+        SerializationError: the config is not a KerasTuner HyperParameters config, or
+            an entry is not a valid spacealg declaration.
         InvalidSpaceError: a name is listed twice with different declarations.
 
     Example:
@@ -265,24 +435,21 @@ def from_keras_tuner(config: Mapping[str, Any]) -> Space:
         Choice(name='bn', values=(True, False), ordered=False, default=True, conditions=())
     """
     operation = "from_keras_tuner()"
-    root = _mapping(config, "", operation)
-    entries = [
-        _mapping(entry, f"space[{i}]", operation)
-        for i, entry in enumerate(_list(_require(root, "space", "", operation), "space", operation))
-    ]
-    for i, entry in enumerate(entries):
-        _mapping(
-            _require(entry, "config", f"space[{i}]", operation), f"space[{i}].config", operation
-        )
-    booleans = _booleans_by_name(entries)
+    root = _object(config, "", operation)
+    items = _array(_field(root, "space", "", operation), "space", operation)
+    entries = [_KTEntry(item, _at("space", i), operation) for i, item in enumerate(items)]
+    boolean_parents = {
+        parent
+        for entry in entries
+        for parent, values in entry.conditions
+        if any(isinstance(value, bool) for value in values)
+    }
+    booleans = {entry.name for entry in entries if entry.is_boolean_choice(boolean_parents)}
     by_name: dict[str, Hyperparameter] = {}
-    for i, entry in enumerate(entries):
-        hp = _hyperparameter(_kt_entry(entry, booleans), f"space[{i}]", operation)
+    for entry in entries:
+        hp = entry.build(booleans, operation)
         by_name[hp.name] = combine(by_name[hp.name], hp, operation) if hp.name in by_name else hp
-    try:
-        return Space(by_name.values())
-    except SpaceError as error:
-        raise SerializationError(operation, "space", str(error)) from error
+    return _space(list(by_name.values()), [entry.name for entry in entries], "space", operation)
 
 
 __all__ = ["from_dict", "from_json", "from_keras_tuner", "to_dict", "to_json"]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal
 
 import attrs
 
 from ._kinds import KINDS, Hyperparameter
+from ._scalars import Scalar
 from .errors import ArgumentTypeError, InvalidSpaceError, UnknownNameError, quoted
+
+OnConflict = Literal["error", "left", "right"]
 
 _KIND_WORDS = "Int, Float, Choice, Boolean or Fixed values"
 
@@ -66,6 +70,8 @@ class Space(Mapping[str, Hyperparameter]):
 
     Args:
         hyperparameters: the entries, in order (``Space()`` is empty).
+        history: for each name, the operations that shaped its entry, oldest first
+            (the tailoring operators fill it in; it is not part of equality).
 
     Raises:
         InvalidSpaceError: an invariant does not hold.
@@ -80,11 +86,21 @@ class Space(Mapping[str, Hyperparameter]):
     """
 
     hyperparameters: tuple[Hyperparameter, ...]
+    history: Mapping[str, tuple[str, ...]]
     _index: dict[str, Hyperparameter] = attrs.field(init=False)
     _order: tuple[Hyperparameter, ...] = attrs.field(init=False)
 
-    def __init__(self, hyperparameters: Iterable[Hyperparameter] = ()) -> None:
-        self.__attrs_init__(tuple(hyperparameters))
+    def __init__(
+        self,
+        hyperparameters: Iterable[Hyperparameter] = (),
+        *,
+        history: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        if isinstance(hyperparameters, str | Mapping) or not isinstance(hyperparameters, Iterable):
+            raise ArgumentTypeError(
+                "Space()", "", "hyperparameters", hyperparameters, f"a list of {_KIND_WORDS}"
+            )
+        self.__attrs_init__(tuple(hyperparameters), MappingProxyType(dict(history or {})))
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, Hyperparameter] = {}
@@ -105,12 +121,15 @@ class Space(Mapping[str, Hyperparameter]):
             for condition in hp.conditions:
                 parent = index.get(condition.parent)
                 if parent is None:
+                    others = [name for name in index if name != hp.name]
                     raise InvalidSpaceError(
                         "Space()",
                         hp.name,
                         f"{hp.name!r} has a condition on {condition.parent!r}, "
                         "which is not in the space",
-                        f"parents among {quoted(index) or 'the space (it is empty)'}",
+                        f"parents among {quoted(others)}"
+                        if others
+                        else "a parent in the space (it has no other entry)",
                     )
                 for value in condition.values:
                     if not parent.contains(value):
@@ -151,15 +170,58 @@ class Space(Mapping[str, Hyperparameter]):
         return f"Space({list(self.hyperparameters)!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"hyperparameters": self.hyperparameters}
+        return {"hyperparameters": self.hyperparameters, "history": dict(self.history)}
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
-        self.__init__(state["hyperparameters"])  # type: ignore[misc]
+        self.__init__(state["hyperparameters"], history=state.get("history"))  # type: ignore[misc]
 
     @property
     def names(self) -> tuple[str, ...]:
         """The names, in order."""
         return tuple(self._index)
+
+    def fix(self, **values: Scalar) -> Space:
+        """Sugar for :func:`spacealg.fix`: ``space.fix(units=64)``."""
+        from ._operators import fix
+
+        return fix(self, **values)
+
+    def restrict(
+        self,
+        name: str,
+        *,
+        min_value: Scalar | None = None,
+        max_value: Scalar | None = None,
+        values: Iterable[Scalar] | None = None,
+    ) -> Space:
+        """Sugar for :func:`spacealg.restrict`."""
+        from ._operators import restrict
+
+        return restrict(self, name, min_value=min_value, max_value=max_value, values=values)
+
+    def override(self, *hyperparameters: Hyperparameter) -> Space:
+        """Sugar for :func:`spacealg.override`."""
+        from ._operators import override
+
+        return override(self, *hyperparameters)
+
+    def merge(self, *others: Space, on_conflict: OnConflict = "error") -> Space:
+        """Sugar for :func:`spacealg.merge`: ``a.merge(b)`` is ``merge(a, b)``."""
+        from ._operators import merge
+
+        return merge(self, *others, on_conflict=on_conflict)
+
+    def select(self, *names: str) -> Space:
+        """Sugar for :func:`spacealg.select`."""
+        from ._operators import select
+
+        return select(self, *names)
+
+    def drop(self, *names: str) -> Space:
+        """Sugar for :func:`spacealg.drop`."""
+        from ._operators import drop
+
+        return drop(self, *names)
 
     def dependency_order(self) -> tuple[Hyperparameter, ...]:
         """The entries with every parent before its children, otherwise in space order.

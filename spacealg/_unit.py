@@ -23,8 +23,10 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 def from_unit(u: float, low: float, high: float, sampling: Sampling) -> float:
     """The point of [low, high] at unit position ``u`` under ``sampling``."""
-    if high == low:
+    if high == low or u <= 0.0:
         return low
+    if u >= 1.0:  # exp(log(high)) need not be high exactly; the ends map to the bounds
+        return high
     if sampling == "linear":
         x = low + u * (high - low)
     else:
@@ -50,7 +52,10 @@ def from_unit_array(u: FloatArray, low: float, high: float, sampling: Sampling) 
             x = np.exp(log_low + u * span)
         else:
             x = low + high - np.exp(log_low + (1.0 - u) * span)
-    return np.clip(x, low, high)
+    x = np.clip(x, low, high)
+    x[u <= 0.0] = low  # the ends map to the bounds exactly, as in from_unit
+    x[u >= 1.0] = high
+    return x
 
 
 def to_unit(x: float, low: float, high: float, sampling: Sampling) -> float:

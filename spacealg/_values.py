@@ -36,10 +36,20 @@ class Values(Mapping[str, Scalar]):
 
     def __init__(self, items: Mapping[str, object] | Any = ()) -> None:
         converted: dict[str, Scalar] = {}
-        for name, raw in dict(items).items():
+        try:
+            pairs = dict(items)
+        except (TypeError, ValueError):
+            raise ArgumentTypeError(
+                "Values()",
+                "",
+                "items",
+                items,
+                "a mapping of names to values, or (name, value) pairs",
+            ) from None
+        for name, raw in pairs.items():
             value = as_python(raw)
             if not isinstance(name, str):
-                raise ArgumentTypeError("Values()", str(name), "name", name, "a str")
+                raise ArgumentTypeError("Values()", "", "name", name, "a str")
             if not is_scalar(value):
                 raise ArgumentTypeError(
                     "Values()", name, "value", value, "a bool, int, finite float or str"

@@ -11,6 +11,7 @@ Every class also inherits the builtin it resembles, so a generic
     ├── InvalidValueError (ValueError)        a value outside a hyperparameter's domain
     ├── ActivityError (ValueError)            a value missing for an active entry, or given for
     │                                         an inactive or unknown one
+    ├── InactiveError (ValueError)            a value asked of an inactive hyperparameter
     ├── ContinuousSpaceError (ValueError)     a grid asked of a space with continuous entries
     └── SerializationError (ValueError)       saved data that cannot be read back
 
@@ -29,6 +30,7 @@ __all__ = [
     "ActivityError",
     "ArgumentTypeError",
     "ContinuousSpaceError",
+    "InactiveError",
     "InvalidArgumentError",
     "InvalidSpaceError",
     "InvalidValueError",
@@ -183,6 +185,28 @@ class ActivityError(SpaceError, ValueError):
         return f"{self.operation}: {self.name!r} {self.problem}"
 
 
+class InactiveError(SpaceError, ValueError):
+    """A value was asked of a hyperparameter that is inactive in the current trial.
+
+    Attributes:
+        operation: the call that failed, such as ``"HyperParameters.get()"``.
+        name: the hyperparameter.
+        needs: the conditions that would make it active, in words.
+    """
+
+    def __init__(self, operation: str, name: str, needs: str) -> None:
+        super().__init__(operation, name, needs)
+        self.operation = operation
+        self.name = name
+        self.needs = needs
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: {self.name!r} is inactive in this trial, so it has no value; "
+            f"it is active when {self.needs}"
+        )
+
+
 class ContinuousSpaceError(SpaceError, ValueError):
     """A finite enumeration was asked of a space with continuous entries.
 
@@ -197,10 +221,10 @@ class ContinuousSpaceError(SpaceError, ValueError):
         self.names = names
 
     def __str__(self) -> str:
-        verb = "is" if len(self.names) == 1 else "are"
+        verb, pronoun = ("is", "it") if len(self.names) == 1 else ("are", "them")
         return (
             f"{self.operation}: {quoted(self.names)} {verb} continuous; "
-            "allowed: a step on every Float (restrict or fix them first)"
+            f"allowed: a step on every Float (restrict or fix {pronoun} first)"
         )
 
 

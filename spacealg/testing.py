@@ -29,7 +29,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import sys
+from collections.abc import Callable, Collection, Sequence
 from typing import TypeAlias
 
 from hypothesis import strategies as st
@@ -46,7 +47,8 @@ from ._values import Values
 
 __all__ = ["hyperparameters", "spaces", "values"]
 
-Kind: TypeAlias = type[Int] | type[Float] | type[Choice] | type[Boolean] | type[Fixed]
+Kind: TypeAlias = type[Hyperparameter]
+"""A hyperparameter class: ``Int``, ``Float``, ``Choice``, ``Boolean`` or ``Fixed``."""
 
 _MAX_GRID = 300
 """The largest number of grid points a drawn hyperparameter has."""
@@ -59,7 +61,9 @@ _NICE_FACTORS: tuple[float, ...] = (2, 10, 1.5, 3)
 
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    """Finite floats in [low, high], normal ones only unless a bound is subnormal."""
+    normal = all(bound == 0 or abs(bound) >= sys.float_info.min for bound in (low, high))
+    return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=not normal)
 
 
 def _names() -> st.SearchStrategy[str]:
@@ -92,11 +96,13 @@ def _ints(draw: st.DrawFn, name: str, conditions: tuple[Condition, ...]) -> Int:
     else:
         low = draw(st.integers(1, 10**6))
         high = low + draw(_grid_sizes()) - 1
-    hp = Int(name, min_value=low, max_value=high, step=step, sampling=sampling, conditions=conditions)
+    hp = Int(
+        name, min_value=low, max_value=high, step=step, sampling=sampling, conditions=conditions
+    )
     if draw(st.booleans()):
         return hp
     grid = hp.grid_values()
-    assert grid is not None  # noqa: S101 - an Int always has a grid
+    assert grid is not None  # an Int always has a grid
     default = draw(st.sampled_from(grid))
     return Int(
         name,
@@ -138,7 +144,9 @@ def _float_range(draw: st.DrawFn, sampling: str) -> tuple[float, float, float | 
 def _float_values(draw: st.DrawFn, name: str, conditions: tuple[Condition, ...]) -> Float:
     sampling = draw(st.sampled_from(SAMPLINGS))
     low, high, step = draw(_float_range(sampling))
-    hp = Float(name, min_value=low, max_value=high, step=step, sampling=sampling, conditions=conditions)
+    hp = Float(
+        name, min_value=low, max_value=high, step=step, sampling=sampling, conditions=conditions
+    )
     if draw(st.booleans()):
         return hp
     grid = hp.grid_values()
@@ -195,15 +203,24 @@ def _fixeds(draw: st.DrawFn, name: str, conditions: tuple[Condition, ...]) -> Fi
     return Fixed(name, value=draw(_scalars()), conditions=conditions)
 
 
-_BUILDERS = {Int: _ints, Float: _float_values, Choice: _choices, Boolean: _booleans, Fixed: _fixeds}
+_Builder: TypeAlias = Callable[[str, tuple[Condition, ...]], st.SearchStrategy[Hyperparameter]]
+_SIMPLEST_FIRST: tuple[Kind, ...] = (Boolean, Fixed, Choice, Int, Float)
+"""Every kind, in the order examples shrink toward."""
+_BUILDERS: dict[Kind, _Builder] = {
+    Int: _ints,
+    Float: _float_values,
+    Choice: _choices,
+    Boolean: _booleans,
+    Fixed: _fixeds,
+}
 
 
 def _kinds(kinds: Collection[Kind] | None) -> tuple[Kind, ...]:
     if kinds is None:
-        return KINDS
+        return _SIMPLEST_FIRST
     if isinstance(kinds, type) or not isinstance(kinds, Collection):
-        raise InvalidArgument(f"kinds={kinds!r} must be a collection of kinds, such as (Int, Float)")
-    chosen = tuple(kind for kind in KINDS if kind in kinds)
+        raise InvalidArgument(f"kinds={kinds!r} must be a collection of kinds, like (Int, Float)")
+    chosen = tuple(kind for kind in _SIMPLEST_FIRST if kind in kinds)
     unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown or not chosen:
         raise InvalidArgument(
@@ -261,7 +278,7 @@ def _can_be_parent(hp: Hyperparameter) -> bool:
 
 def _condition_values(parent: Hyperparameter) -> st.SearchStrategy[list[Scalar]]:
     grid = parent.grid_values()
-    assert grid is not None  # noqa: S101 - only finite entries become parents
+    assert grid is not None  # only finite entries become parents
     return st.lists(
         st.sampled_from(grid),
         min_size=1,
@@ -277,7 +294,7 @@ def _spaces(draw: st.DrawFn, min_size: int, max_size: int, conditional: bool) ->
     for name in names:
         conditions: tuple[Condition, ...] = ()
         parents = [hp for hp in entries if _can_be_parent(hp)] if conditional else []
-        if parents and draw(st.booleans()):
+        if len(parents) > 0 and draw(st.booleans()):
             chosen = draw(
                 st.lists(
                     st.sampled_from(parents),
@@ -287,7 +304,7 @@ def _spaces(draw: st.DrawFn, min_size: int, max_size: int, conditional: bool) ->
                 )
             )
             conditions = tuple(Condition(p.name, draw(_condition_values(p))) for p in chosen)
-        entries.append(draw(_hyperparameter(name, conditions, KINDS)))
+        entries.append(draw(_hyperparameter(name, conditions, _SIMPLEST_FIRST)))
     return Space(entries)
 
 

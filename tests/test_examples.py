@@ -46,3 +46,11 @@ def test_fixing_a_few_enumerates_the_eight_configurations_default_first(
     section = example_output.split("## Fix a few and tune the rest\n", 1)[1]
     assert "configurations: 8\n" in section
     assert "grid order: [(0.0001, 64, False), (0.0001, 64, True), (0.0001, 32, False)" in section
+
+
+def test_the_readme_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert len(namespace["trials"]) == 1000  # type: ignore[arg-type]

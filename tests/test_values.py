@@ -1,0 +1,202 @@
+"""Examples for ``Values``: an immutable, hashable mapping of names to plain scalars."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+
+import numpy as np
+import pytest
+
+import spacealg as sa
+
+
+def test_values_is_a_mapping_in_the_given_order():
+    values = sa.Values({"units": 64, "dropout": False, "optimizer": "adam"})
+    assert isinstance(values, Mapping)
+    assert list(values) == ["units", "dropout", "optimizer"]
+    assert values["units"] == 64
+    assert len(values) == 3
+    assert "dropout" in values
+    assert "learning_rate" not in values
+    assert values.get("learning_rate") is None
+    assert list(values.items()) == [("units", 64), ("dropout", False), ("optimizer", "adam")]
+
+
+def test_values_from_pairs_and_from_values():
+    values = sa.Values([("a", 1), ("b", 2.5)])
+    assert values == {"a": 1, "b": 2.5}
+    assert sa.Values(values) == values
+    assert list(sa.Values(values)) == ["a", "b"]
+
+
+def test_empty_values():
+    assert sa.Values() == {}
+    assert sa.Values({}) == sa.Values()
+    assert len(sa.Values()) == 0
+
+
+def test_missing_name_raises_key_error():
+    with pytest.raises(KeyError):
+        sa.Values({"a": 1})["b"]
+
+
+# --- immutability --------------------------------------------------------------------------
+
+
+def test_no_item_assignment_or_deletion():
+    values = sa.Values({"a": 1})
+    with pytest.raises(TypeError):
+        values["a"] = 2
+    with pytest.raises(TypeError):
+        values["b"] = 2
+    with pytest.raises(TypeError):
+        del values["a"]
+    assert values == {"a": 1}
+
+
+def test_no_attribute_setting():
+    values = sa.Values({"a": 1})
+    with pytest.raises(AttributeError):
+        values.a = 2
+    with pytest.raises(AttributeError):
+        values.anything = 2
+    assert not hasattr(values, "__dict__")
+
+
+def test_no_mutating_dict_methods():
+    values = sa.Values({"a": 1})
+    for method in ("update", "pop", "popitem", "clear", "setdefault"):
+        assert not hasattr(values, method)
+
+
+def test_the_input_dict_can_change_without_changing_values():
+    source = {"a": 1}
+    values = sa.Values(source)
+    source["a"] = 2
+    source["b"] = 3
+    assert values == {"a": 1}
+
+
+def test_to_dict_returns_an_independent_plain_dict():
+    values = sa.Values({"b": True, "a": 0.5})
+    copy = values.to_dict()
+    assert type(copy) is dict
+    assert copy == {"b": True, "a": 0.5}
+    assert list(copy) == ["b", "a"]
+    copy["a"] = 0.7
+    copy["c"] = "x"
+    assert values == {"b": True, "a": 0.5}
+
+
+# --- equality and hashing ------------------------------------------------------------------
+
+
+def test_equal_to_a_dict_with_the_same_items_either_way():
+    values = sa.Values({"units": 64, "dropout": False})
+    assert values == {"units": 64, "dropout": False}
+    assert {"dropout": False, "units": 64} == values  # noqa: SIM300 - dict on the left on purpose
+    assert values != {"units": 64}
+    assert values != {"units": 32, "dropout": False}
+    assert values != {"units": 64, "dropout": False, "extra": 1}
+
+
+def test_equality_ignores_order():
+    assert sa.Values({"a": 1, "b": 2}) == sa.Values({"b": 2, "a": 1})
+
+
+def test_not_equal_to_non_mappings():
+    values = sa.Values({"a": 1})
+    assert values != [("a", 1)]
+    assert values != "a"
+    assert values != 1
+
+
+def test_hashable_and_hash_ignores_order():
+    first = sa.Values({"a": 1, "b": "x"})
+    second = sa.Values({"b": "x", "a": 1})
+    assert hash(first) == hash(second)
+    assert len({first, second, sa.Values({"a": 2, "b": "x"})}) == 2
+    table = {first: "seen"}
+    assert table[second] == "seen"
+
+
+def test_hash_is_stable_across_calls():
+    values = sa.Values({"a": 1.5})
+    assert hash(values) == hash(values) == hash(sa.Values({"a": 1.5}))
+
+
+# --- numpy scalars -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "kind"),
+    [
+        (np.int64(3), 3, int),
+        (np.int32(-2), -2, int),
+        (np.float32(0.5), 0.5, float),
+        (np.float64(0.25), 0.25, float),
+        (np.bool_(True), True, bool),
+        (np.bool_(False), False, bool),
+        (np.str_("adam"), "adam", str),
+    ],
+    ids=lambda p: type(p).__name__,
+)
+def test_numpy_scalars_become_python_scalars(raw, expected, kind):
+    values = sa.Values({"x": raw})
+    assert type(values["x"]) is kind
+    assert values["x"] == expected
+    assert type(values.to_dict()["x"]) is kind
+
+
+def test_numpy_values_equal_and_hash_like_python_values():
+    from_numpy = sa.Values({"n": np.int64(3), "flag": np.bool_(True), "s": np.str_("a")})
+    plain = sa.Values({"n": 3, "flag": True, "s": "a"})
+    assert from_numpy == plain
+    assert hash(from_numpy) == hash(plain)
+    assert repr(from_numpy) == repr(plain)
+
+
+# --- repr and pickling ---------------------------------------------------------------------
+
+
+def test_repr():
+    assert repr(sa.Values({"units": 64, "dropout": False, "opt": "adam", "lr": 0.001})) == (
+        "Values({'units': 64, 'dropout': False, 'opt': 'adam', 'lr': 0.001})"
+    )
+    assert repr(sa.Values()) == "Values({})"
+
+
+def test_repr_evaluates_back():
+    values = sa.Values({"units": 64, "lr": 0.001, "flag": True})
+    assert eval(repr(values), {"Values": sa.Values}) == values
+
+
+@pytest.mark.parametrize(
+    "items",
+    [{}, {"units": 64, "dropout": False, "opt": "adam", "lr": 1e-4}],
+    ids=["empty", "mixed"],
+)
+def test_pickle_round_trip(items):
+    values = sa.Values(items)
+    back = pickle.loads(pickle.dumps(values))
+    assert type(back) is sa.Values
+    assert back == values
+    assert list(back) == list(values)
+    assert hash(back) == hash(values)
+
+
+def test_pickle_after_hashing():
+    values = sa.Values({"a": 1})
+    hash(values)
+    back = pickle.loads(pickle.dumps(values))
+    assert back == values
+    assert hash(back) == hash(values)
+
+
+def test_values_from_sampling_are_values():
+    space = sa.Space([sa.Int("a", min_value=1, max_value=3), sa.Boolean("b")])
+    drawn = sa.sample(space, 0)
+    assert type(drawn) is sa.Values
+    with pytest.raises(TypeError):
+        drawn["a"] = 2
