@@ -1,43 +1,38 @@
-"""KerasTuner's "Tailor the search space" guide, on spacealg's core values.
+"""KerasTuner's "Tailor the search space" guide, on spacealg's core.
 
-The guide's model declares three hyperparameters as it builds. Until the
-define-by-run ``HyperParameters`` handle and ``resolve`` land, this example
-writes that declared space down directly, tailors it the way each scenario
-of the guide does, and prints what a search would run over: the guide's
-``search_space_summary()`` text, a few sampled trials, the whole grid where it
-is finite, and a lossless JSON round trip.
+The guide's model declares three hyperparameters as it builds. ``declare``
+captures that space without training anything; each scenario then tailors it
+with a ``HyperParameters`` handle, exactly as the guide writes it, and
+``resolve`` gives the trial space a search runs over. For each scenario this
+prints the guide's ``search_space_summary()`` text, what was tuned, pinned or
+fixed, a few sampled trials (pinned defaults included), the number of
+configurations, and checks a lossless JSON round trip.
 """
 
 from __future__ import annotations
 
 import spacealg as sa
 
-# What the guide's build_model declares: hp.Int("units", 32, 128, step=32, default=64),
-# hp.Boolean("dropout") and hp.Choice("learning_rate", [1e-2, 1e-3, 1e-4]).
-DECLARED = sa.Space(
-    [
-        sa.Int("units", min_value=32, max_value=128, step=32, default=64),
-        sa.Boolean("dropout"),
-        sa.Choice("learning_rate", values=[1e-2, 1e-3, 1e-4]),
-    ]
-)
+
+def build_model(hp: sa.HyperParameters) -> dict[str, object]:
+    """The guide's model-building function, with a dict standing in for the Keras model."""
+    model: dict[str, object] = {"layers": ["Flatten"]}
+    model["units"] = hp.Int("units", min_value=32, max_value=128, step=32, default=64)
+    if hp.Boolean("dropout"):
+        model["dropout"] = 0.25
+    model["learning_rate"] = hp.Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])
+    return model
 
 
-def tune_new_entries(tailoring: sa.Space, declared: sa.Space) -> sa.Space:
-    """The tailoring's entries first, then the declared ones it does not name.
-
-    This is what KerasTuner's ``tune_new_entries=True`` searches over.
-    """
-    rest = [hp for hp in declared.hyperparameters if hp.name not in tailoring]
-    return sa.Space([*tailoring.hyperparameters, *rest])
-
-
-def show(title: str, space: sa.Space, *, seed: int) -> None:
-    """Print a scenario's summary, three sampled trials and, when finite, its size."""
+def show(title: str, trial: sa.TrialSpace, *, seed: int) -> None:
+    """Print a scenario's summary, provenance, three sampled trials and its size."""
+    space = trial.tuned
     print(f"## {title}")
     print(sa.summary(space), end="")
+    print(sa.explain(trial), end="")
     for number, values in enumerate(sa.sample_many(space, 3, seed), start=1):
-        print(f"trial {number}: {dict(values)}")
+        complete = trial.complete(values)
+        print(f"trial {number}: {dict(complete)} -> {build_model(sa.HyperParameters(complete))}")
     size = sa.cardinality(space)
     print("configurations:", "continuous" if size is None else size)
     assert sa.from_json(sa.to_json(space)) == space, "JSON round trip must be lossless"
@@ -46,34 +41,42 @@ def show(title: str, space: sa.Space, *, seed: int) -> None:
 
 def main() -> None:
     """Run the guide's scenarios."""
+    declared = sa.declare(build_model)
     print("## The declared space of build_model")
-    print(sa.summary(DECLARED), end="")
-    print("defaults:", dict(sa.defaults(DECLARED)))
+    print(sa.summary(declared), end="")
+    print("defaults:", dict(sa.defaults(declared)))
     print()
 
-    # Search a few and fix the rest: tune only learning_rate, as a log-scaled Float;
-    # with tune_new_entries=False the other entries keep their defaults.
-    search_a_few = sa.Space(
-        [sa.Float("learning_rate", min_value=1e-4, max_value=1e-2, sampling="log")]
+    # Search a few and fix the rest: tune only learning_rate, now a log-scaled Float;
+    # with tune_new_entries=False every other declared entry keeps its default.
+    hp = sa.HyperParameters()
+    hp.Float("learning_rate", min_value=1e-4, max_value=1e-2, sampling="log")
+    show(
+        "Search a few and fix the rest",
+        sa.resolve(declared, hp, tune_new_entries=False),
+        seed=1,
     )
-    show("Search a few and fix the rest", search_a_few, seed=1)
-    pinned = {name: DECLARED[name].default for name in DECLARED if name not in search_a_few}
-    print("pinned at their defaults:", pinned)
-    print()
 
     # Fix a few and tune the rest: pin learning_rate, tune every other declared entry.
-    fix_a_few = tune_new_entries(sa.Space([sa.Fixed("learning_rate", value=1e-4)]), DECLARED)
+    hp = sa.HyperParameters()
+    hp.Fixed("learning_rate", value=1e-4)
+    fix_a_few = sa.resolve(declared, hp, tune_new_entries=True)
     show("Fix a few and tune the rest", fix_a_few, seed=2)
-    print("grid order:", [tuple(values.values()) for values in sa.grid(fix_a_few)])
+    print("grid order:", [tuple(values.values()) for values in sa.grid(fix_a_few.tuned)])
     print()
 
     # Overriding compilation arguments leaves the space as declared.
-    show("Overriding compilation arguments", DECLARED, seed=3)
+    show("Overriding compilation arguments", sa.resolve(declared), seed=3)
 
-    # HyperXception: tune only its learning rate, as a Choice of three values.
-    xception = sa.Space([sa.Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])])
+    # A prebuilt hypermodel (HyperXception in the guide): tune only its learning rate.
+    # Its other hyperparameters are pinned; here the guide's own model stands in for it.
+    hp = sa.HyperParameters()
+    hp.Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])
+    xception = sa.resolve(declared, hp, tune_new_entries=False)
     show("Tailor the space of a prebuilt hypermodel", xception, seed=4)
-    print("every learning rate, default first:", [v["learning_rate"] for v in sa.grid(xception)])
+    print(
+        "every learning rate, default first:", [v["learning_rate"] for v in sa.grid(xception.tuned)]
+    )
 
 
 if __name__ == "__main__":
