@@ -158,7 +158,7 @@ class Choice(_Listed):
             raise InvalidArgumentError(
                 "Choice()", self.name, "ordered", self.ordered, "False for str or bool values"
             )
-        position = index_of(values, self.default)
+        position = index_of(values, self.default) if is_scalar(self.default) else -1
         if position < 0:
             raise InvalidArgumentError(
                 "Choice()", self.name, "default", self.default, self.describe()

@@ -68,6 +68,11 @@ def _finite(value: Any, number: str) -> bool:
     return math.isfinite(value)
 
 
+def _tidy_within(value: float, low: float, high: float) -> float:
+    """A grid value tidied (0.3, not 0.30000000000000004) but never moved outside [low, high]."""
+    return min(max(tidy(value), low), high)
+
+
 def _multiplicative_grid(low: float, high: float, factor: float) -> list[float]:
     values: list[float] = []
     k = 0
@@ -110,7 +115,7 @@ class _Numeric(HyperparameterBase):
                 self.max_value,
                 f"max_value >= min_value ({self.min_value!r})",
             )
-        if self.sampling not in SAMPLINGS:
+        if not isinstance(self.sampling, str) or self.sampling not in SAMPLINGS:
             raise InvalidArgumentError(
                 operation, self.name, "sampling", self.sampling, _SAMPLING_WORDS
             )
@@ -234,7 +239,7 @@ class Int(_Numeric):
         conditions: Condition | Sequence[Condition] = (),
     ) -> None:
         low = _integral(min_value)
-        if step is None and sampling == "linear":
+        if step is None and isinstance(sampling, str) and sampling == "linear":
             step = 1
         self.__attrs_init__(
             name,
@@ -369,10 +374,11 @@ class Float(_Numeric):
         low, high, step = self.min_value, self.max_value, self.step
         grid: tuple[float, ...] | None = None
         if step is not None and self.sampling == "log":
-            grid = tuple(tidy(v) for v in _multiplicative_grid(low, high, step))
+            points = _multiplicative_grid(low, high, step)
+            grid = tuple(_tidy_within(v, low, high) if k else low for k, v in enumerate(points))
         elif step is not None:
             count = math.floor((high - low) / step * (1 + _TOLERANCE) + _TOLERANCE) + 1
-            grid = tuple(min(tidy(low + k * step), high) for k in range(count))
+            grid = tuple(_tidy_within(low + k * step, low, high) if k else low for k in range(count))
         object.__setattr__(self, "_grid", grid)
         default = self.default
         if grid is not None and (index := self._grid_index(default)) >= 0:

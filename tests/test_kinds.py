@@ -487,7 +487,7 @@ def test_config_is_a_fresh_dict_each_time():
         (sa.Choice("x", values=[1, 2, 3]), "one of 1, 2 or 3"),
         (sa.Choice("x", values=["adam", "sgd"]), "one of 'adam' or 'sgd'"),
         (sa.Choice("x", values=["adam"]), "exactly 'adam'"),
-        (sa.Boolean("b"), "one of False or True"),
+        (sa.Boolean("b"), "True or False"),
         (sa.Fixed("n", value=3), "exactly 3"),
     ],
     ids=lambda p: p if isinstance(p, str) else _ids(p),

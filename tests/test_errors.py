@@ -1,0 +1,1123 @@
+"""Every bad call to the core API fails with a spacealg error and an exact message.
+
+The table below is the contract for error messages (STYLE.md, "Errors"): each
+names the operation, the hyperparameter, the bad value and what is allowed.
+Every error raised here is also checked to pickle intact, and every class in
+``spacealg.errors`` to sit in the tree its module docstring draws.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import json
+import math
+import pickle
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+
+import spacealg as sa
+from spacealg import Boolean, Choice, Condition, Fixed, Float, Int, Space, Values, errors
+from spacealg.errors import (
+    ActivityError,
+    ArgumentTypeError,
+    ContinuousSpaceError,
+    InvalidArgumentError,
+    InvalidSpaceError,
+    InvalidValueError,
+    SerializationError,
+    SpaceError,
+    UnknownNameError,
+)
+
+# -- building blocks ------------------------------------------------------------
+
+
+def _units() -> Int:
+    return Int("units", min_value=32, max_value=128, step=32)
+
+
+def _dropout() -> Float:
+    return Float("dropout", min_value=0, max_value=0.5)
+
+
+def _conditional() -> Space:
+    """``layers`` is active only when ``deep`` is True; ``momentum`` only for sgd or rmsprop."""
+    return Space(
+        [
+            Boolean("deep"),
+            Int("layers", min_value=1, max_value=3, conditions=Condition("deep", True)),
+            Choice("optimizer", values=["adam", "sgd", "rmsprop"]),
+            Float(
+                "momentum",
+                min_value=0,
+                max_value=0.9,
+                conditions=Condition("optimizer", ["sgd", "rmsprop"]),
+            ),
+        ]
+    )
+
+
+def _saved(change: Any) -> dict[str, Any]:
+    """A saved one-entry space, changed in place by ``change`` before it is returned."""
+    data = json.loads(sa.to_json(Space([_units()])))
+    change(data)
+    return data
+
+
+def _entry(**changes: Any) -> Any:
+    """A change to the saved entry: set the given fields, drop those given as None."""
+
+    def change(data: dict[str, Any]) -> None:
+        entry = data["hyperparameters"][0]
+        for key, value in changes.items():
+            if value is None:
+                del entry[key]
+            else:
+                entry[key] = value
+
+    return change
+
+
+def _keras_tuner(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"space": list(entries), "values": {}}
+
+
+ALLOWED_RNG = "allowed: a numpy.random.Generator or a non-negative int seed"
+MIXED = "allowed: values of one type: all int, all float, all str or all bool"
+SCALARS = "allowed: bool, int, finite float or str values"
+A_SCALAR = "allowed: a bool, int, finite float or str"
+A_CONDITION = "allowed: a Condition or a tuple of them, such as Condition('parent', [1, 2])"
+KINDS = "Int, Float, Choice, Boolean or Fixed values"
+A_SPACE = "allowed: a Space, such as Space([Int(...), Boolean(...)])"
+
+# -- the table ------------------------------------------------------------------
+
+ROWS = [
+    # Int and Float: bounds
+    pytest.param(
+        lambda: Int("units", min_value=5, max_value=1),
+        InvalidArgumentError,
+        "Int(): max_value=1 is not valid for 'units'; allowed: max_value >= min_value (5)",
+        id="int-min-above-max",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=1.0, max_value=0.5),
+        InvalidArgumentError,
+        "Float(): max_value=0.5 is not valid for 'lr'; allowed: max_value >= min_value (1.0)",
+        id="float-min-above-max",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1.5, max_value=5),
+        InvalidArgumentError,
+        "Int(): min_value=1.5 is not valid for 'units'; allowed: an integral number",
+        id="int-fractional-min",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5.5),
+        InvalidArgumentError,
+        "Int(): max_value=5.5 is not valid for 'units'; allowed: an integral number",
+        id="int-fractional-max",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value="1", max_value=5),
+        ArgumentTypeError,
+        "Int(): min_value='1' is not valid for 'units'; allowed: a finite int",
+        id="int-str-bound",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=True, max_value=5),
+        ArgumentTypeError,
+        "Int(): min_value=True is not valid for 'units'; allowed: a finite int",
+        id="int-bool-bound",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0, max_value="1"),
+        ArgumentTypeError,
+        "Float(): max_value='1' is not valid for 'lr'; allowed: a finite float",
+        id="float-str-bound",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=None, max_value=1),
+        ArgumentTypeError,
+        "Float(): min_value=None is not valid for 'lr'; allowed: a finite float",
+        id="float-none-bound",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=math.nan, max_value=1),
+        ArgumentTypeError,
+        "Float(): min_value=nan is not valid for 'lr'; allowed: a finite float",
+        id="float-nan-bound",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0, max_value=math.inf),
+        ArgumentTypeError,
+        "Float(): max_value=inf is not valid for 'lr'; allowed: a finite float",
+        id="float-inf-bound",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=-(10**400), max_value=1),
+        ArgumentTypeError,
+        "Float(): min_value=-inf is not valid for 'lr'; allowed: a finite float",
+        id="float-int-bound-beyond-float-range",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=math.nan, max_value=5),
+        ArgumentTypeError,
+        "Int(): min_value=nan is not valid for 'units'; allowed: a finite int",
+        id="int-nan-bound",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=-math.inf),
+        ArgumentTypeError,
+        "Int(): max_value=-inf is not valid for 'units'; allowed: a finite int",
+        id="int-inf-bound",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=2**60),
+        InvalidArgumentError,
+        f"Int(): max_value={2**60} is not valid for 'units'; "
+        "allowed: an int between -2**53 and 2**53",
+        id="int-bound-beyond-2**53",
+    ),
+    # Int and Float: sampling
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5, sampling="exp"),
+        InvalidArgumentError,
+        "Int(): sampling='exp' is not valid for 'units'; allowed: 'linear', 'log' or 'reverse_log'",
+        id="int-unknown-sampling",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0.1, max_value=1, sampling="Log"),
+        InvalidArgumentError,
+        "Float(): sampling='Log' is not valid for 'lr'; allowed: 'linear', 'log' or 'reverse_log'",
+        id="float-unknown-sampling",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5, sampling=np.array(["log", "linear"])),
+        InvalidArgumentError,
+        "Int(): sampling=array(['log', 'linear'], dtype='<U6') is not valid for 'units'; "
+        "allowed: 'linear', 'log' or 'reverse_log'",
+        id="int-array-sampling",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=0, max_value=5, sampling="log"),
+        InvalidArgumentError,
+        "Int(): min_value=0 is not valid for 'units'; allowed: min_value > 0 with sampling='log'",
+        id="int-log-min-zero",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=-1, max_value=1, sampling="log"),
+        InvalidArgumentError,
+        "Float(): min_value=-1.0 is not valid for 'lr'; allowed: min_value > 0 with sampling='log'",
+        id="float-log-min-negative",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0, max_value=1, sampling="reverse_log"),
+        InvalidArgumentError,
+        "Float(): min_value=0.0 is not valid for 'lr'; "
+        "allowed: min_value > 0 with sampling='reverse_log'",
+        id="float-reverse-log-min-zero",
+    ),
+    # Int and Float: step
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5, step=0),
+        InvalidArgumentError,
+        "Int(): step=0 is not valid for 'units'; allowed: step > 0",
+        id="int-step-zero",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5, step=-2),
+        InvalidArgumentError,
+        "Int(): step=-2 is not valid for 'units'; allowed: step > 0",
+        id="int-step-negative",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0, max_value=1, step=0.0),
+        InvalidArgumentError,
+        "Float(): step=0.0 is not valid for 'lr'; allowed: step > 0",
+        id="float-step-zero",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=64, step=1, sampling="log"),
+        InvalidArgumentError,
+        "Int(): step=1 is not valid for 'units'; allowed: step > 1 with sampling='log' (a factor)",
+        id="int-log-step-one",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=1e-4, max_value=1, step=0.5, sampling="log"),
+        InvalidArgumentError,
+        "Float(): step=0.5 is not valid for 'lr'; allowed: step > 1 with sampling='log' (a factor)",
+        id="float-log-step-below-one",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0.1, max_value=1, step=0.1, sampling="reverse_log"),
+        InvalidArgumentError,
+        "Float(): step=0.1 is not valid for 'lr'; allowed: None with sampling='reverse_log'",
+        id="float-step-with-reverse-log",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=8, step=2, sampling="reverse_log"),
+        InvalidArgumentError,
+        "Int(): step=2 is not valid for 'units'; allowed: None with sampling='reverse_log'",
+        id="int-step-with-reverse-log",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=9, step=2.5),
+        ArgumentTypeError,
+        "Int(): step=2.5 is not valid for 'units'; allowed: a finite int or None",
+        id="int-fractional-step",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=9, step="2"),
+        ArgumentTypeError,
+        "Int(): step='2' is not valid for 'units'; allowed: a finite int or None",
+        id="int-str-step",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0, max_value=1, step=math.nan),
+        ArgumentTypeError,
+        "Float(): step=nan is not valid for 'lr'; allowed: a finite float or None",
+        id="float-nan-step",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=0, max_value=1, step=10**400),
+        ArgumentTypeError,
+        f"Float(): step={10**400} is not valid for 'lr'; allowed: a finite float or None",
+        id="float-int-step-beyond-float-range",
+    ),
+    # Int and Float: default
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5, default=99),
+        InvalidArgumentError,
+        "Int(): default=99 is not valid for 'units'; allowed: an int 1 <= x <= 5",
+        id="int-default-above-max",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=32, max_value=128, step=32, default=50),
+        InvalidArgumentError,
+        "Int(): default=50 is not valid for 'units'; allowed: an int 32 <= x <= 128 in steps of 32",
+        id="int-default-off-grid",
+    ),
+    pytest.param(
+        lambda: Int("units", min_value=1, max_value=5, default="3"),
+        InvalidArgumentError,
+        "Int(): default='3' is not valid for 'units'; allowed: an int 1 <= x <= 5",
+        id="int-default-str",
+    ),
+    pytest.param(
+        lambda: Float("dropout", min_value=0, max_value=0.5, default=0.7),
+        InvalidArgumentError,
+        "Float(): default=0.7 is not valid for 'dropout'; allowed: a float 0.0 <= x <= 0.5",
+        id="float-default-above-max",
+    ),
+    pytest.param(
+        lambda: Float("dropout", min_value=0, max_value=0.5, step=0.1, default=0.25),
+        InvalidArgumentError,
+        "Float(): default=0.25 is not valid for 'dropout'; "
+        "allowed: a float 0.0 <= x <= 0.5 in steps of 0.1",
+        id="float-default-off-grid",
+    ),
+    pytest.param(
+        lambda: Float("lr", min_value=1e-4, max_value=1e-2, step=10, sampling="log", default=5e-3),
+        InvalidArgumentError,
+        "Float(): default=0.005 is not valid for 'lr'; "
+        "allowed: a float 0.0001 <= x <= 0.01 in factors of 10",
+        id="float-default-off-log-grid",
+    ),
+    pytest.param(
+        lambda: Float("dropout", min_value=0, max_value=0.5, default=math.nan),
+        InvalidArgumentError,
+        "Float(): default=nan is not valid for 'dropout'; allowed: a float 0.0 <= x <= 0.5",
+        id="float-default-nan",
+    ),
+    pytest.param(
+        lambda: Float("dropout", min_value=0, max_value=0.5, default=True),
+        InvalidArgumentError,
+        "Float(): default=True is not valid for 'dropout'; allowed: a float 0.0 <= x <= 0.5",
+        id="float-default-bool",
+    ),
+    # Choice
+    pytest.param(
+        lambda: Choice("activation", values=[]),
+        InvalidArgumentError,
+        "Choice(): values=[] is not valid for 'activation'; allowed: a non-empty list of values",
+        id="choice-empty",
+    ),
+    pytest.param(
+        lambda: Choice("activation", values=["relu", "tanh", "relu"]),
+        InvalidArgumentError,
+        "Choice(): values=['relu', 'tanh', 'relu'] is not valid for 'activation'; "
+        "allowed: distinct values ('relu' repeats)",
+        id="choice-repeated-str",
+    ),
+    pytest.param(
+        lambda: Choice("lr", values=[1e-2, 1e-3, 1e-2]),
+        InvalidArgumentError,
+        "Choice(): values=[0.01, 0.001, 0.01] is not valid for 'lr'; "
+        "allowed: distinct values (0.01 repeats)",
+        id="choice-repeated-float",
+    ),
+    pytest.param(
+        lambda: Choice("activation", values=["relu", 1]),
+        ArgumentTypeError,
+        f"Choice(): values=['relu', 1] is not valid for 'activation'; {MIXED}",
+        id="choice-mixed-str-int",
+    ),
+    pytest.param(
+        lambda: Choice("flag", values=[True, 1]),
+        ArgumentTypeError,
+        f"Choice(): values=[True, 1] is not valid for 'flag'; {MIXED}",
+        id="choice-mixed-bool-int",
+    ),
+    pytest.param(
+        lambda: Choice("units", values=[32, 64.0]),
+        ArgumentTypeError,
+        f"Choice(): values=[32, 64.0] is not valid for 'units'; {MIXED}",
+        id="choice-mixed-int-float",
+    ),
+    pytest.param(
+        lambda: Choice("shape", values=[[1], [2]]),
+        ArgumentTypeError,
+        f"Choice(): values=[[1], [2]] is not valid for 'shape'; {SCALARS}",
+        id="choice-list-values",
+    ),
+    pytest.param(
+        lambda: Choice("units", values=[None, 1]),
+        ArgumentTypeError,
+        f"Choice(): values=[None, 1] is not valid for 'units'; {SCALARS}",
+        id="choice-none-value",
+    ),
+    pytest.param(
+        lambda: Choice("lr", values=[0.1, math.nan]),
+        ArgumentTypeError,
+        f"Choice(): values=[0.1, nan] is not valid for 'lr'; {SCALARS}",
+        id="choice-nan-value",
+    ),
+    pytest.param(
+        lambda: Choice("units", values=5),
+        ArgumentTypeError,
+        "Choice(): values=5 is not valid for 'units'; allowed: a list or tuple of values",
+        id="choice-values-not-a-list",
+    ),
+    pytest.param(
+        lambda: Choice("units", values={"small": 32}),
+        ArgumentTypeError,
+        "Choice(): values={'small': 32} is not valid for 'units'; "
+        "allowed: a list or tuple of values",
+        id="choice-values-mapping",
+    ),
+    pytest.param(
+        lambda: Choice("activation", values={"relu"}),
+        ArgumentTypeError,
+        "Choice(): values={'relu'} is not valid for 'activation'; "
+        "allowed: a list or tuple of values",
+        id="choice-values-set",
+    ),
+    pytest.param(
+        lambda: Choice("activation", values=["relu", "tanh"], ordered=True),
+        InvalidArgumentError,
+        "Choice(): ordered=True is not valid for 'activation'; "
+        "allowed: False for str or bool values",
+        id="choice-ordered-str",
+    ),
+    pytest.param(
+        lambda: Choice("flag", values=[True, False], ordered=True),
+        InvalidArgumentError,
+        "Choice(): ordered=True is not valid for 'flag'; allowed: False for str or bool values",
+        id="choice-ordered-bool",
+    ),
+    pytest.param(
+        lambda: Choice("units", values=[32, 64], ordered="yes"),
+        ArgumentTypeError,
+        "Choice(): ordered='yes' is not valid for 'units'; allowed: True, False or None",
+        id="choice-ordered-not-bool",
+    ),
+    pytest.param(
+        lambda: Choice("activation", values=["relu", "tanh"], default="gelu"),
+        InvalidArgumentError,
+        "Choice(): default='gelu' is not valid for 'activation'; allowed: one of 'relu' or 'tanh'",
+        id="choice-default-outside",
+    ),
+    pytest.param(
+        lambda: Choice("bn", values=[1, 0], default=True),
+        InvalidArgumentError,
+        "Choice(): default=True is not valid for 'bn'; allowed: one of 1 or 0",
+        id="choice-default-bool-for-int",
+    ),
+    pytest.param(
+        lambda: Choice("units", values=[32, 64], default=np.array([32, 64])),
+        InvalidArgumentError,
+        "Choice(): default=array([32, 64]) is not valid for 'units'; allowed: one of 32 or 64",
+        id="choice-default-array",
+    ),
+    # Boolean and Fixed
+    pytest.param(
+        lambda: Boolean("dropout", default=1),
+        ArgumentTypeError,
+        "Boolean(): default=1 is not valid for 'dropout'; allowed: True or False",
+        id="boolean-default-int",
+    ),
+    pytest.param(
+        lambda: Boolean("dropout", default="True"),
+        ArgumentTypeError,
+        "Boolean(): default='True' is not valid for 'dropout'; allowed: True or False",
+        id="boolean-default-str",
+    ),
+    pytest.param(
+        lambda: Fixed("shape", value=[1, 2]),
+        ArgumentTypeError,
+        f"Fixed(): value=[1, 2] is not valid for 'shape'; {A_SCALAR}",
+        id="fixed-list",
+    ),
+    pytest.param(
+        lambda: Fixed("units", value=None),
+        ArgumentTypeError,
+        f"Fixed(): value=None is not valid for 'units'; {A_SCALAR}",
+        id="fixed-none",
+    ),
+    pytest.param(
+        lambda: Fixed("lr", value=math.inf),
+        ArgumentTypeError,
+        f"Fixed(): value=inf is not valid for 'lr'; {A_SCALAR}",
+        id="fixed-inf",
+    ),
+    # names
+    pytest.param(
+        lambda: Int("", min_value=1, max_value=2),
+        ArgumentTypeError,
+        "Int(): name='' is not valid; allowed: a non-empty str",
+        id="int-empty-name",
+    ),
+    pytest.param(
+        lambda: Choice("", values=[1]),
+        ArgumentTypeError,
+        "Choice(): name='' is not valid; allowed: a non-empty str",
+        id="choice-empty-name",
+    ),
+    pytest.param(
+        lambda: Boolean(3),
+        ArgumentTypeError,
+        "Boolean(): name=3 is not valid; allowed: a non-empty str",
+        id="boolean-int-name",
+    ),
+    pytest.param(
+        lambda: Fixed(None, value=1),
+        ArgumentTypeError,
+        "Fixed(): name=None is not valid; allowed: a non-empty str",
+        id="fixed-none-name",
+    ),
+    pytest.param(
+        lambda: Float(b"lr", min_value=0, max_value=1),
+        ArgumentTypeError,
+        "Float(): name=b'lr' is not valid; allowed: a non-empty str",
+        id="float-bytes-name",
+    ),
+    # conditions
+    pytest.param(
+        lambda: Int("layers", min_value=1, max_value=5, conditions="deep"),
+        ArgumentTypeError,
+        f"Int(): conditions='deep' is not valid for 'layers'; {A_CONDITION}",
+        id="conditions-str",
+    ),
+    pytest.param(
+        lambda: Boolean("bn", conditions=[{"parent": "deep", "values": [True]}]),
+        ArgumentTypeError,
+        "Boolean(): conditions={'parent': 'deep', 'values': [True]} is not valid for 'bn'; "
+        + A_CONDITION,
+        id="conditions-dict",
+    ),
+    pytest.param(
+        lambda: Fixed("units", value=32, conditions=5),
+        ArgumentTypeError,
+        f"Fixed(): conditions=5 is not valid for 'units'; {A_CONDITION}",
+        id="conditions-int",
+    ),
+    pytest.param(
+        lambda: Condition(3, [1]),
+        ArgumentTypeError,
+        "Condition(): parent=3 is not valid; allowed: a non-empty str",
+        id="condition-int-parent",
+    ),
+    pytest.param(
+        lambda: Condition("", [1]),
+        ArgumentTypeError,
+        "Condition(): parent='' is not valid; allowed: a non-empty str",
+        id="condition-empty-parent",
+    ),
+    pytest.param(
+        lambda: Condition("deep", []),
+        InvalidArgumentError,
+        "Condition(): values=[] is not valid for 'deep'; allowed: at least one parent value",
+        id="condition-no-values",
+    ),
+    pytest.param(
+        lambda: Condition("optimizer", ["adam", "adam"]),
+        InvalidArgumentError,
+        "Condition(): values=['adam', 'adam'] is not valid for 'optimizer'; "
+        "allowed: distinct values ('adam' repeats)",
+        id="condition-repeated-value",
+    ),
+    pytest.param(
+        lambda: Condition("optimizer", [["adam"]]),
+        ArgumentTypeError,
+        f"Condition(): values=[['adam']] is not valid for 'optimizer'; {SCALARS}",
+        id="condition-list-value",
+    ),
+    pytest.param(
+        lambda: Condition("optimizer", None),
+        ArgumentTypeError,
+        "Condition(): values=None is not valid for 'optimizer'; "
+        "allowed: a parent value or a list of them",
+        id="condition-values-none",
+    ),
+    pytest.param(
+        lambda: Condition("optimizer", {"adam": 1}),
+        ArgumentTypeError,
+        "Condition(): values={'adam': 1} is not valid for 'optimizer'; "
+        "allowed: a parent value or a list of them",
+        id="condition-values-mapping",
+    ),
+    # Space
+    pytest.param(
+        lambda: Space([_units(), Boolean("units")]),
+        InvalidSpaceError,
+        "Space(): 'units' is declared twice; "
+        "allowed: each name once (use distinct names or a name_scope)",
+        id="space-duplicate-name",
+    ),
+    pytest.param(
+        lambda: Space([Boolean("bn", conditions=Condition("deep", True))]),
+        InvalidSpaceError,
+        "Space(): 'bn' has a condition on 'deep', which is not in the space; "
+        "allowed: a parent in the space (it has no other entry)",
+        id="space-missing-parent-alone",
+    ),
+    pytest.param(
+        lambda: Space([Boolean("deeper"), Boolean("bn", conditions=Condition("deep", True))]),
+        InvalidSpaceError,
+        "Space(): 'bn' has a condition on 'deep', which is not in the space; "
+        "allowed: parents among 'deeper'",
+        id="space-missing-parent",
+    ),
+    pytest.param(
+        lambda: Space(
+            [
+                Choice("optimizer", values=["adam", "sgd"]),
+                Float(
+                    "momentum",
+                    min_value=0,
+                    max_value=1,
+                    conditions=Condition("optimizer", "rmsprop"),
+                ),
+            ]
+        ),
+        InvalidSpaceError,
+        "Space(): the condition of 'momentum' lists 'rmsprop' for 'optimizer'; "
+        "allowed: values of 'optimizer': one of 'adam' or 'sgd'",
+        id="space-condition-value-outside-parent",
+    ),
+    pytest.param(
+        lambda: Space(
+            [
+                Boolean("deep"),
+                Int("layers", min_value=1, max_value=3, conditions=Condition("deep", 1)),
+            ]
+        ),
+        InvalidSpaceError,
+        "Space(): the condition of 'layers' lists 1 for 'deep'; "
+        "allowed: values of 'deep': True or False",
+        id="space-condition-int-for-boolean",
+    ),
+    pytest.param(
+        lambda: Space(
+            [
+                Boolean("a", conditions=Condition("b", True)),
+                Boolean("b", conditions=Condition("a", True)),
+            ]
+        ),
+        InvalidSpaceError,
+        "Space(): conditions form a cycle: 'a' -> 'b' -> 'a'; "
+        "allowed: parents that do not depend on their children",
+        id="space-two-cycle",
+    ),
+    pytest.param(
+        lambda: Space([Boolean("a", conditions=Condition("a", True))]),
+        InvalidSpaceError,
+        "Space(): conditions form a cycle: 'a' -> 'a'; "
+        "allowed: parents that do not depend on their children",
+        id="space-self-cycle",
+    ),
+    pytest.param(
+        lambda: Space(
+            [
+                Boolean("x"),
+                Boolean("a", conditions=Condition("c", True)),
+                Boolean("b", conditions=Condition("a", True)),
+                Boolean("c", conditions=Condition("b", True)),
+            ]
+        ),
+        InvalidSpaceError,
+        "Space(): conditions form a cycle: 'a' -> 'c' -> 'b' -> 'a'; "
+        "allowed: parents that do not depend on their children",
+        id="space-three-cycle",
+    ),
+    pytest.param(
+        lambda: Space([_units(), "dropout"]),
+        ArgumentTypeError,
+        f"Space(): hyperparameters='dropout' is not valid; allowed: {KINDS}",
+        id="space-str-entry",
+    ),
+    pytest.param(
+        lambda: Space([Condition("deep", True)]),
+        ArgumentTypeError,
+        "Space(): hyperparameters=Condition(parent='deep', values=(True,)) is not valid; "
+        f"allowed: {KINDS}",
+        id="space-condition-entry",
+    ),
+    pytest.param(
+        lambda: Space("units"),
+        ArgumentTypeError,
+        f"Space(): hyperparameters='units' is not valid; allowed: a list of {KINDS}",
+        id="space-str",
+    ),
+    pytest.param(
+        lambda: Space(5),
+        ArgumentTypeError,
+        f"Space(): hyperparameters=5 is not valid; allowed: a list of {KINDS}",
+        id="space-not-iterable",
+    ),
+    # space[name]
+    pytest.param(
+        lambda: Space([_dropout(), _units()])["dropuot"],
+        UnknownNameError,
+        "Space[]: no hyperparameter named 'dropuot'; did you mean 'dropout'?",
+        id="getitem-did-you-mean",
+    ),
+    pytest.param(
+        lambda: Space([_dropout(), _units()])["learning_rate"],
+        UnknownNameError,
+        "Space[]: no hyperparameter named 'learning_rate'; known names: 'dropout' and 'units'",
+        id="getitem-no-close-name",
+    ),
+    pytest.param(
+        lambda: Space()["units"],
+        UnknownNameError,
+        "Space[]: no hyperparameter named 'units'; the space is empty",
+        id="getitem-empty-space",
+    ),
+    # validate
+    pytest.param(
+        lambda: sa.validate(Space([_dropout()]), {"dropout": 0.7}),
+        InvalidValueError,
+        "validate(): 0.7 is not a valid value for 'dropout'; allowed: a float 0.0 <= x <= 0.5",
+        id="validate-out-of-domain",
+    ),
+    pytest.param(
+        lambda: sa.validate(Space([_units()]), {"units": True}),
+        InvalidValueError,
+        "validate(): True is not a valid value for 'units'; "
+        "allowed: an int 32 <= x <= 128 in steps of 32",
+        id="validate-bool-for-int",
+    ),
+    pytest.param(
+        lambda: sa.validate(_conditional(), {"deep": True, "optimizer": "adam"}),
+        ActivityError,
+        "validate(): 'layers' is active but has no value; allowed: an int 1 <= x <= 3",
+        id="validate-missing-active-value",
+    ),
+    pytest.param(
+        lambda: sa.validate(_conditional(), {"deep": False, "layers": 2, "optimizer": "adam"}),
+        ActivityError,
+        "validate(): 'layers' is inactive but has the value 2; "
+        "allowed: no value, as it is active only when 'deep' is True",
+        id="validate-value-for-inactive",
+    ),
+    pytest.param(
+        lambda: sa.validate(_conditional(), {"deep": False, "optimizer": "adam", "momentum": 0.9}),
+        ActivityError,
+        "validate(): 'momentum' is inactive but has the value 0.9; "
+        "allowed: no value, as it is active only when 'optimizer' is one of 'sgd' or 'rmsprop'",
+        id="validate-value-for-inactive-several-parent-values",
+    ),
+    pytest.param(
+        lambda: sa.validate(_conditional(), {"deep": False, "optimizr": "adam"}),
+        UnknownNameError,
+        "validate(): no hyperparameter named 'optimizr'; did you mean 'optimizer'?",
+        id="validate-unknown-name",
+    ),
+    pytest.param(
+        lambda: sa.validate(Space([_units()]), [("units", 32)]),
+        ArgumentTypeError,
+        "validate(): values=[('units', 32)] is not valid; allowed: a mapping of names to values",
+        id="validate-not-a-mapping",
+    ),
+    pytest.param(
+        lambda: sa.validate([_units()], {"units": 32}),
+        ArgumentTypeError,
+        "validate(): space=[Int(name='units', min_value=32, max_value=128, step=32, "
+        f"sampling='linear', default=32, conditions=())] is not valid; {A_SPACE}",
+        id="validate-not-a-space",
+    ),
+    # sample, sample_many, grid, defaults
+    pytest.param(
+        lambda: sa.sample(Space([_units()]), "seed"),
+        ArgumentTypeError,
+        f"sample(): rng='seed' is not valid; {ALLOWED_RNG}",
+        id="sample-str-rng",
+    ),
+    pytest.param(
+        lambda: sa.sample(Space([_units()]), 1.5),
+        ArgumentTypeError,
+        f"sample(): rng=1.5 is not valid; {ALLOWED_RNG}",
+        id="sample-float-rng",
+    ),
+    pytest.param(
+        lambda: sa.sample(Space([_units()]), None),
+        ArgumentTypeError,
+        f"sample(): rng=None is not valid; {ALLOWED_RNG}",
+        id="sample-none-rng",
+    ),
+    pytest.param(
+        lambda: sa.sample(Space([_units()]), -1),
+        InvalidArgumentError,
+        f"sample(): rng=-1 is not valid; {ALLOWED_RNG}",
+        id="sample-negative-seed",
+    ),
+    pytest.param(
+        lambda: sa.sample({"units": _units()}, 0),
+        ArgumentTypeError,
+        "sample(): space={'units': Int(name='units', min_value=32, max_value=128, step=32, "
+        f"sampling='linear', default=32, conditions=())}} is not valid; {A_SPACE}",
+        id="sample-not-a-space",
+    ),
+    pytest.param(
+        lambda: sa.sample_many(Space([_units()]), -1, 0),
+        InvalidArgumentError,
+        "sample_many(): n=-1 is not valid; allowed: a non-negative int",
+        id="sample-many-negative-n",
+    ),
+    pytest.param(
+        lambda: sa.sample_many(Space([_units()]), 2.0, 0),
+        ArgumentTypeError,
+        "sample_many(): n=2.0 is not valid; allowed: a non-negative int",
+        id="sample-many-float-n",
+    ),
+    pytest.param(
+        lambda: sa.sample_many(Space([_units()]), True, 0),
+        ArgumentTypeError,
+        "sample_many(): n=True is not valid; allowed: a non-negative int",
+        id="sample-many-bool-n",
+    ),
+    pytest.param(
+        lambda: sa.sample_many(Space([_units()]), 3, np.random.default_rng),
+        ArgumentTypeError,
+        f"sample_many(): rng={np.random.default_rng!r} is not valid; {ALLOWED_RNG}",
+        id="sample-many-rng-factory",
+    ),
+    pytest.param(
+        lambda: sa.grid(Space([Boolean("bn"), Float("lr", min_value=1e-4, max_value=1e-2)])),
+        ContinuousSpaceError,
+        "grid(): 'lr' is continuous; allowed: a step on every Float (restrict or fix it first)",
+        id="grid-one-continuous",
+    ),
+    pytest.param(
+        lambda: sa.grid(Space([Float("lr", min_value=1e-4, max_value=1e-2), _units(), _dropout()])),
+        ContinuousSpaceError,
+        "grid(): 'lr' and 'dropout' are continuous; "
+        "allowed: a step on every Float (restrict or fix them first)",
+        id="grid-two-continuous",
+    ),
+    pytest.param(
+        lambda: sa.defaults([_units()]),
+        ArgumentTypeError,
+        "defaults(): space=[Int(name='units', min_value=32, max_value=128, step=32, "
+        f"sampling='linear', default=32, conditions=())] is not valid; {A_SPACE}",
+        id="defaults-not-a-space",
+    ),
+    # Values
+    pytest.param(
+        lambda: Values({"units": [32]}),
+        ArgumentTypeError,
+        f"Values(): value=[32] is not valid for 'units'; {A_SCALAR}",
+        id="values-list-value",
+    ),
+    pytest.param(
+        lambda: Values({"lr": math.nan}),
+        ArgumentTypeError,
+        f"Values(): value=nan is not valid for 'lr'; {A_SCALAR}",
+        id="values-nan-value",
+    ),
+    pytest.param(
+        lambda: Values({1: 32}),
+        ArgumentTypeError,
+        "Values(): name=1 is not valid; allowed: a str",
+        id="values-int-key",
+    ),
+    pytest.param(
+        lambda: Values(5),
+        ArgumentTypeError,
+        "Values(): items=5 is not valid; "
+        "allowed: a mapping of names to values, or (name, value) pairs",
+        id="values-not-a-mapping",
+    ),
+    # serialization
+    pytest.param(
+        lambda: sa.from_dict(_saved(lambda data: data.update(version=2))),
+        SerializationError,
+        "from_dict(): schema version 2 is newer than this spacealg reads (up to 1); "
+        "upgrade spacealg (at version)",
+        id="from-dict-newer-version",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(lambda data: data.update(version="1"))),
+        SerializationError,
+        "from_dict(): expected a schema version (an int >= 1), got '1' (at version)",
+        id="from-dict-str-version",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(lambda data: data.pop("version"))),
+        SerializationError,
+        "from_dict(): missing field 'version'",
+        id="from-dict-missing-version",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(lambda data: data.update(format="keras_tuner"))),
+        SerializationError,
+        "from_dict(): expected 'spacealg.space', got 'keras_tuner' (at format)",
+        id="from-dict-wrong-format",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(_entry(max_value=None))),
+        SerializationError,
+        "from_dict(): missing field 'max_value' (at hyperparameters[0])",
+        id="from-dict-missing-field",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(_entry(min_value="32"))),
+        SerializationError,
+        "from_dict(): Int(): min_value='32' is not valid for 'units'; allowed: a finite int "
+        "(at hyperparameters[0].min_value)",
+        id="from-dict-wrong-type",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(lambda data: data.update(hyperparameters={"units": 1}))),
+        SerializationError,
+        "from_dict(): expected an array, got an object (at hyperparameters)",
+        id="from-dict-hyperparameters-not-an-array",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(_entry(kind="integer"))),
+        SerializationError,
+        "from_dict(): unknown kind 'integer'; did you mean 'int'? (at hyperparameters[0].kind)",
+        id="from-dict-unknown-kind",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(_entry(kind=["int"]))),
+        SerializationError,
+        "from_dict(): unknown kind ['int']; known: 'int', 'float', 'choice', 'boolean' and "
+        "'fixed' (at hyperparameters[0].kind)",
+        id="from-dict-kind-not-a-string",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(_entry(units=3))),
+        SerializationError,
+        "from_dict(): unknown field 'units'; known: 'kind', 'name', 'min_value', 'max_value', "
+        "'step', 'sampling', 'default' and 'conditions' (at hyperparameters[0])",
+        id="from-dict-unknown-field",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(lambda data: data["hyperparameters"].append(3))),
+        SerializationError,
+        "from_dict(): expected an object, got a number (at hyperparameters[1])",
+        id="from-dict-entry-not-an-object",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(_saved(_entry(conditions=[{"parent": "deep"}]))),
+        SerializationError,
+        "from_dict(): missing field 'values' (at hyperparameters[0].conditions[0])",
+        id="from-dict-condition-missing-values",
+    ),
+    pytest.param(
+        lambda: sa.from_dict(
+            _saved(lambda data: data["hyperparameters"].append(data["hyperparameters"][0]))
+        ),
+        SerializationError,
+        "from_dict(): Space(): 'units' is declared twice; "
+        "allowed: each name once (use distinct names or a name_scope) (at hyperparameters[1])",
+        id="from-dict-invalid-space",
+    ),
+    pytest.param(
+        lambda: sa.from_dict([1]),
+        SerializationError,
+        "from_dict(): expected an object, got an array",
+        id="from-dict-not-an-object",
+    ),
+    pytest.param(
+        lambda: sa.from_json('{"format": "spacealg.space",'),
+        SerializationError,
+        "from_json(): invalid JSON: Expecting property name enclosed in double quotes "
+        "at line 1 column 29",
+        id="from-json-invalid",
+    ),
+    pytest.param(
+        lambda: sa.from_json(""),
+        SerializationError,
+        "from_json(): invalid JSON: Expecting value at line 1 column 1",
+        id="from-json-empty",
+    ),
+    pytest.param(
+        lambda: sa.from_json("[]"),
+        SerializationError,
+        "from_json(): expected an object, got an array",
+        id="from-json-array",
+    ),
+    pytest.param(
+        lambda: sa.from_json(None),
+        ArgumentTypeError,
+        "from_json(): text=None is not valid; allowed: a str or bytes of JSON text",
+        id="from-json-none",
+    ),
+    pytest.param(
+        lambda: sa.from_keras_tuner({"values": {}}),
+        SerializationError,
+        "from_keras_tuner(): missing field 'space'",
+        id="from-keras-tuner-missing-space",
+    ),
+    pytest.param(
+        lambda: sa.from_keras_tuner(_keras_tuner({"class_name": "Int"})),
+        SerializationError,
+        "from_keras_tuner(): missing field 'config' (at space[0])",
+        id="from-keras-tuner-missing-config",
+    ),
+    pytest.param(
+        lambda: sa.from_keras_tuner(
+            _keras_tuner({"class_name": "Int", "config": {"name": "units", "min_value": 1}})
+        ),
+        SerializationError,
+        "from_keras_tuner(): missing field 'max_value' (at space[0].config)",
+        id="from-keras-tuner-missing-field",
+    ),
+    pytest.param(
+        lambda: sa.from_keras_tuner(
+            _keras_tuner({"class_name": "Integer", "config": {"name": "units"}})
+        ),
+        SerializationError,
+        "from_keras_tuner(): unknown kind 'Integer'; did you mean 'Int'? (at space[0].class_name)",
+        id="from-keras-tuner-unknown-class",
+    ),
+    pytest.param(
+        lambda: sa.from_keras_tuner(
+            _keras_tuner({"class_name": "Boolean", "config": {"name": "bn", "conditions": "deep"}})
+        ),
+        SerializationError,
+        "from_keras_tuner(): expected an array, got a string (at space[0].config.conditions)",
+        id="from-keras-tuner-conditions-not-an-array",
+    ),
+]
+
+
+def _raise(call: Any) -> SpaceError:
+    try:
+        call()
+    except SpaceError as error:
+        return error
+    pytest.fail(f"{call} raised nothing")
+
+
+@pytest.mark.parametrize(("call", "error_class", "message"), ROWS)
+def test_bad_call_raises_exact_error(call: Any, error_class: type, message: str) -> None:
+    with pytest.raises(error_class) as excinfo:
+        call()
+    assert type(excinfo.value) is error_class
+    assert str(excinfo.value) == message
+
+
+def test_the_table_is_large_and_distinct() -> None:
+    assert len(ROWS) >= 40
+    assert len({row.values[2] for row in ROWS}) == len(ROWS), "two rows expect one message"
+
+
+def _same(a: object, b: object) -> bool:
+    """Equality that counts nan equal to nan, inside containers too."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize(("call", "error_class", "message"), ROWS)
+def test_raised_error_pickles(call: Any, error_class: type, message: str) -> None:
+    error = _raise(call)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error) is error_class
+    assert str(copy) == str(error) == message
+    assert vars(copy).keys() == vars(error).keys()
+    for key, value in vars(error).items():
+        assert _same(getattr(copy, key), value), key
+    assert _same(copy.args, error.args)
+
+
+# -- the class tree -----------------------------------------------------------------
+
+_TREE_LINE = re.compile(r"^(?P<indent>[\s│├└─]*?)(?P<name>[A-Z]\w+) \((?P<base>\w+)\)")
+
+
+def _documented_tree() -> dict[str, tuple[str | None, str]]:
+    """Each class in the docstring's tree: (its parent in the tree, the builtin named)."""
+    assert errors.__doc__ is not None
+    tree: dict[str, tuple[str | None, str]] = {}
+    stack: list[tuple[int, str]] = []
+    for line in errors.__doc__.splitlines():
+        match = _TREE_LINE.match(line)
+        if match is None:
+            continue
+        column = match.start("name")
+        while stack and stack[-1][0] >= column:
+            stack.pop()
+        tree[match["name"]] = (stack[-1][1] if stack else None, match["base"])
+        stack.append((column, match["name"]))
+    return tree
+
+
+def test_the_docstring_tree_lists_every_error_class() -> None:
+    tree = _documented_tree()
+    assert set(tree) == set(errors.__all__)
+    assert tree["SpaceError"] == (None, "Exception")
+
+
+@pytest.mark.parametrize("name", sorted(errors.__all__))
+def test_error_class_sits_where_the_tree_says(name: str) -> None:
+    cls = getattr(errors, name)
+    parent, builtin = _documented_tree()[name]
+    assert issubclass(cls, SpaceError)
+    assert issubclass(cls, getattr(builtins, builtin))
+    if parent is not None:
+        assert issubclass(cls, getattr(errors, parent))
+
+
+def _placeholder(annotation: str, position: int) -> object:
+    if annotation.startswith("tuple"):
+        return ("alpha", "beta")
+    if annotation == "object":
+        return [position, math.nan]
+    return f"text{position}"
+
+
+@pytest.mark.parametrize("name", sorted(set(errors.__all__) - {"SpaceError"}))
+def test_every_error_class_pickles(name: str) -> None:
+    """Also the classes no row of the table raises, built from placeholder facts."""
+    cls = getattr(errors, name)
+    parameters = list(inspect.signature(cls).parameters.values())
+    error = cls(*(_placeholder(str(p.annotation), i) for i, p in enumerate(parameters)))
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls
+    assert str(copy) == str(error)
+    for parameter in parameters:
+        assert _same(getattr(copy, parameter.name), getattr(error, parameter.name))
