@@ -261,7 +261,9 @@ class HyperParameters:
     def _declare(self, declared: Hyperparameter) -> Scalar | None:
         name = declared.name
         if name in self._declared:
-            self._declared[name] = combine(self._declared[name], declared, "HyperParameters")
+            self._declared[name] = combine(
+                self._declared[name], declared, f"HyperParameters.{type(declared).__name__}()"
+            )
         else:
             self._declared[name] = declared
         entry = declared

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ._scalars import Scalar, as_python, index_of, is_scalar
+from ._scalars import Scalar, as_python, index_of, is_scalar, typed
 from .errors import ArgumentTypeError, InvalidArgumentError
 
 
@@ -46,7 +46,7 @@ class Condition:
     """
 
     parent: str
-    values: tuple[Scalar, ...]
+    values: tuple[Scalar, ...] = attrs.field(eq=typed)
 
     def __init__(self, parent: str, values: Iterable[Scalar] | Scalar) -> None:
         self.__attrs_init__(parent, _as_values(parent, values))

@@ -14,7 +14,7 @@ import attrs
 
 from ._conditions import Condition, as_conditions
 from ._hyperparameter import HyperparameterBase, pick
-from ._scalars import Scalar, as_python, index_of, is_number, is_scalar, kind_of
+from ._scalars import Scalar, as_python, index_of, is_number, is_scalar, kind_of, typed
 from ._unit import FloatArray, cell, cell_center
 from .errors import ArgumentTypeError, InvalidArgumentError
 
@@ -101,9 +101,9 @@ class Choice(_Listed):
 
     kind: ClassVar[str] = "choice"
     name: str
-    values: tuple[Scalar, ...]
+    values: tuple[Scalar, ...] = attrs.field(eq=typed)
     ordered: bool
-    default: Scalar
+    default: Scalar = attrs.field(eq=typed)
     conditions: tuple[Condition, ...]
 
     def __init__(
@@ -250,7 +250,7 @@ class Fixed(_Listed):
 
     kind: ClassVar[str] = "fixed"
     name: str
-    value: Scalar
+    value: Scalar = attrs.field(eq=typed)
     conditions: tuple[Condition, ...]
 
     def __init__(

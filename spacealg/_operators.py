@@ -184,6 +184,8 @@ def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
         )
     if len(inside) == 1:
         return Fixed(hp.name, value=inside[0], conditions=hp.conditions)
+    if len(inside) == len(grid):  # every grid point kept: the same domain, nothing changes
+        return hp
     default = hp.default if lo <= hp.default <= hi else inside[0]
     return _evolved(hp, min_value=inside[0], max_value=inside[-1], default=default)
 
@@ -205,7 +207,7 @@ def _restrict_listed(
     else:
         inside = list(domain)
     if low is not None or high is not None:
-        if not (isinstance(hp, Choice) and hp.ordered):
+        if not all(is_number(v) for v in domain):  # a numeric Choice or Fixed takes bounds
             argument, bound = ("min_value", low) if low is not None else ("max_value", high)
             raise InvalidArgumentError(
                 operation, hp.name, argument, bound, "values=[...] for a non-numeric entry"

@@ -38,6 +38,13 @@ def kind_of(value: Scalar) -> type:
     return type(value)
 
 
+def typed(value: object) -> object:
+    """An equality key that tells ``1``, ``1.0`` and ``True`` apart (for attrs ``eq=``)."""
+    if isinstance(value, tuple):
+        return tuple((type(item).__name__, item) for item in value)
+    return (type(value).__name__, value)
+
+
 def same(a: object, b: object) -> bool:
     """Equality that keeps bools apart from numbers (``same(True, 1)`` is False)."""
     if isinstance(a, bool) or isinstance(b, bool):

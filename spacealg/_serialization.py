@@ -78,20 +78,19 @@ def _at(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
+_JSON_TYPES = (
+    (bool, "a boolean"),
+    (int | float, "a number"),
+    (str, "a string"),
+    (Mapping, "an object"),
+    (list | tuple, "an array"),
+)
+
+
 def _json_type(value: object) -> str:
     """The JSON type of ``value``, in words, for error messages."""
-    if value is None:
-        return "null"
-    for python, words in (
-        (bool, "a boolean"),
-        (int | float, "a number"),
-        (str, "a string"),
-        (Mapping, "an object"),
-        (list | tuple, "an array"),
-    ):
-        if isinstance(value, python):
-            return words
-    return type(value).__name__
+    words = (words for python, words in _JSON_TYPES if isinstance(value, python))
+    return "null" if value is None else next(words, type(value).__name__)
 
 
 def _object(data: object, path: str, operation: str) -> Mapping[str, Any]:
@@ -292,26 +291,15 @@ def from_json(text: str | bytes | bytearray) -> Space:
 
 # KerasTuner import.
 
-_KT_KINDS = {
-    "Int": "int",
-    "Float": "float",
-    "Choice": "choice",
-    "Boolean": "boolean",
-    "Fixed": "fixed",
-}
-_KT_REQUIRED = {
-    "int": ("min_value", "max_value"),
-    "float": ("min_value", "max_value"),
-    "choice": ("values",),
-    "boolean": (),
-    "fixed": ("value",),
-}
-_KT_OPTIONAL: dict[str, dict[str, Any]] = {
-    "int": {"step": None, "sampling": "linear", "default": None},
-    "float": {"step": None, "sampling": "linear", "default": None},
-    "choice": {"ordered": None, "default": None},
+_KT_KINDS = {kind.capitalize(): kind for kind in _FIELDS}  # "Int" -> "int", ...
+_REQUIRED: Any = object()
+_NUMERIC = {"min_value": _REQUIRED, "max_value": _REQUIRED, "step": None, "sampling": "linear"}
+_KT_FIELDS: dict[str, dict[str, Any]] = {  # each field KerasTuner writes, with its default
+    "int": {**_NUMERIC, "default": None},
+    "float": {**_NUMERIC, "default": None},
+    "choice": {"values": _REQUIRED, "ordered": None, "default": None},
     "boolean": {"default": False},
-    "fixed": {},
+    "fixed": {"value": _REQUIRED},
 }
 
 
@@ -321,8 +309,14 @@ def _string(data: object, path: str, operation: str) -> str:
     return data
 
 
+def _kt_config(data: object, path: str, operation: str) -> Mapping[str, Any]:
+    """The ``config`` of a KerasTuner ``{'class_name': ..., 'config': {...}}`` object."""
+    config = _field(_object(data, path, operation), "config", path, operation)
+    return _object(config, _at(path, "config"), operation)
+
+
 class _KTEntry:
-    """One KerasTuner ``{'class_name': ..., 'config': ...}`` entry, its shape checked.
+    """One KerasTuner entry, its shape checked.
 
     Fields KerasTuner always writes are required; the others take KerasTuner's
     defaults, and fields spacealg does not know are ignored.
@@ -331,44 +325,28 @@ class _KTEntry:
     __slots__ = ("arguments", "conditions", "kind", "name", "path")
 
     def __init__(self, data: object, path: str, operation: str) -> None:
-        entry = _object(data, path, operation)
-        class_name = _field(entry, "class_name", path, operation)
-        known = [*_KT_KINDS]
-        self.kind = _KT_KINDS[_kind(class_name, _at(path, "class_name"), operation, known)]
-        self.path = _at(path, "config")
-        config = _object(_field(entry, "config", path, operation), self.path, operation)
-        self.name = _string(
-            _field(config, "name", self.path, operation), _at(self.path, "name"), operation
-        )
-        self.arguments: dict[str, Any] = {
-            key: config.get(key, default) for key, default in _KT_OPTIONAL[self.kind].items()
+        class_name = _field(_object(data, path, operation), "class_name", path, operation)
+        self.kind = _KT_KINDS[_kind(class_name, _at(path, "class_name"), operation, [*_KT_KINDS])]
+        config = _kt_config(data, path, operation)
+        self.path = path = _at(path, "config")
+        self.name = _string(_field(config, "name", path, operation), _at(path, "name"), operation)
+        self.arguments = {
+            key: _field(config, key, path, operation)
+            if default is _REQUIRED
+            else config.get(key, default)
+            for key, default in _KT_FIELDS[self.kind].items()
         }
-        for key in _KT_REQUIRED[self.kind]:
-            self.arguments[key] = _field(config, key, self.path, operation)
         if self.kind == "choice":
-            _array(self.arguments["values"], _at(self.path, "values"), operation)
+            _array(self.arguments["values"], _at(path, "values"), operation)
         self.conditions: list[tuple[str, Sequence[Any]]] = []
-        conditions_path = _at(self.path, "conditions")
+        conditions_path = _at(path, "conditions")
         items = _array(config.get("conditions") or [], conditions_path, operation)
         for i, item in enumerate(items):
-            item_path = _at(_at(conditions_path, i), "config")
-            parent = _object(
-                _field(
-                    _object(item, _at(conditions_path, i), operation),
-                    "config",
-                    _at(conditions_path, i),
-                    operation,
-                ),
-                item_path,
-                operation,
-            )
-            name = _string(
-                _field(parent, "name", item_path, operation), _at(item_path, "name"), operation
-            )
-            values = _array(
-                _field(parent, "values", item_path, operation), _at(item_path, "values"), operation
-            )
-            self.conditions.append((name, values))
+            parent = _kt_config(item, _at(conditions_path, i), operation)
+            where = _at(_at(conditions_path, i), "config")
+            name = _string(_field(parent, "name", where, operation), _at(where, "name"), operation)
+            values = _field(parent, "values", where, operation)
+            self.conditions.append((name, _array(values, _at(where, "values"), operation)))
 
     def is_boolean_choice(self, boolean_parents: set[str]) -> bool:
         """Whether this is a boolean Choice that KerasTuner turned into ints.

@@ -273,7 +273,7 @@ def hyperparameters(
 
 def _can_be_parent(hp: Hyperparameter) -> bool:
     size = hp.size
-    return isinstance(hp, Int | Choice | Boolean | Fixed) and size is not None and size <= _MAX_GRID
+    return size is not None and size <= _MAX_GRID
 
 
 def _condition_values(parent: Hyperparameter) -> st.SearchStrategy[list[Scalar]]:
@@ -314,9 +314,10 @@ def spaces(
     """A strategy for valid spaces with unique names.
 
     With ``conditional=True`` some entries carry conditions on earlier entries
-    with finite domains (``Choice``, ``Boolean``, ``Fixed``, ``Int``), listing
-    values from the parent's domain; a parent may itself be conditional, and an
-    entry may have several conditions. Shrinks toward small, unconditional spaces.
+    with finite domains (``Choice``, ``Boolean``, ``Fixed``, ``Int``, a ``Float``
+    with a step), listing values from the parent's domain; a parent may itself
+    be conditional, and an entry may have several conditions. Shrinks toward
+    small, unconditional spaces.
 
     Args:
         min_size: the fewest entries (0 or more).

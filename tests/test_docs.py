@@ -71,6 +71,13 @@ def test_docs_exist() -> None:
         "errors.md",
         "kerastuner.md",
         "testing.md",
+        "capture.md",
+        "fix.md",
+        "restrict.md",
+        "override.md",
+        "merge.md",
+        "select-drop.md",
+        "resolve.md",
     }
 
 

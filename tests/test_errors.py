@@ -25,6 +25,7 @@ from spacealg.errors import (
     ActivityError,
     ArgumentTypeError,
     ContinuousSpaceError,
+    InactiveError,
     InvalidArgumentError,
     InvalidSpaceError,
     InvalidValueError,
@@ -84,6 +85,49 @@ def _entry(**changes: Any) -> Any:
 
 def _keras_tuner(*entries: dict[str, Any]) -> dict[str, Any]:
     return {"space": list(entries), "values": {}}
+
+
+def _tailorable() -> Space:
+    """One entry of each tunable kind, to tailor."""
+    return Space(
+        [
+            _units(),
+            _dropout(),
+            Choice("activation", values=["relu", "tanh"]),
+            Boolean("batch_norm"),
+            Choice("lr", values=[1e-2, 1e-3, 1e-4]),
+        ]
+    )
+
+
+def _handle() -> sa.HyperParameters:
+    """A handle that declared ``deep`` (False) and, under ``deep=True``, ``layers``."""
+    hp = sa.HyperParameters()
+    hp.Boolean("deep")
+    with hp.conditional_scope("deep", True):
+        hp.Int("layers", min_value=1, max_value=3)
+    return hp
+
+
+def _redeclare() -> None:
+    hp = sa.HyperParameters()
+    hp.Int("units", min_value=32, max_value=128)
+    hp.Int("units", min_value=16, max_value=64)
+
+
+def _scope_on_undeclared_parent() -> None:
+    hp = sa.HyperParameters()
+    with hp.conditional_scope("model", "cnn"):
+        hp.Int("filters", min_value=8, max_value=64)
+
+
+class _NoSpace:
+    """A model object with neither a ``Space`` nor a build method."""
+
+    space = "not a space"
+
+    def __repr__(self) -> str:
+        return "<a model without a space>"
 
 
 ALLOWED_RNG = "allowed: a numpy.random.Generator or a non-negative int seed"
@@ -1016,6 +1060,221 @@ ROWS = [
         SerializationError,
         "from_keras_tuner(): expected an array, got a string (at space[0].config.conditions)",
         id="from-keras-tuner-conditions-not-an-array",
+    ),
+    # fix
+    pytest.param(
+        lambda: sa.fix(_tailorable(), unit=64),
+        UnknownNameError,
+        "fix(): no hyperparameter named 'unit'; did you mean 'units'?",
+        id="fix-unknown-name",
+    ),
+    pytest.param(
+        lambda: sa.fix(_tailorable(), units=50),
+        InvalidValueError,
+        "fix(): 50 is not a valid value for 'units'; allowed: an int 32 <= x <= 128 in steps of 32",
+        id="fix-int-off-grid",
+    ),
+    pytest.param(
+        lambda: sa.fix(_tailorable(), dropout=0.7),
+        InvalidValueError,
+        "fix(): 0.7 is not a valid value for 'dropout'; allowed: a float 0.0 <= x <= 0.5",
+        id="fix-float-above-max",
+    ),
+    pytest.param(
+        lambda: sa.fix(_tailorable(), activation="elu"),
+        InvalidValueError,
+        "fix(): 'elu' is not a valid value for 'activation'; allowed: one of 'relu' or 'tanh'",
+        id="fix-choice-not-listed",
+    ),
+    pytest.param(
+        lambda: sa.fix(_tailorable(), batch_norm=1),
+        InvalidValueError,
+        "fix(): 1 is not a valid value for 'batch_norm'; allowed: True or False",
+        id="fix-boolean-int",
+    ),
+    # restrict
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "unit", min_value=64),
+        UnknownNameError,
+        "restrict(): no hyperparameter named 'unit'; did you mean 'units'?",
+        id="restrict-unknown-name",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "units", min_value=16),
+        InvalidArgumentError,
+        "restrict(): min_value=16 is not valid for 'units'; "
+        "allowed: 32 <= min_value <= 128 (restrict never widens)",
+        id="restrict-bound-below-min",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "dropout", max_value=0.7),
+        InvalidArgumentError,
+        "restrict(): max_value=0.7 is not valid for 'dropout'; "
+        "allowed: 0.0 <= max_value <= 0.5 (restrict never widens)",
+        id="restrict-bound-above-max",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "lr", min_value=1e-5),
+        InvalidArgumentError,
+        "restrict(): min_value=1e-05 is not valid for 'lr'; "
+        "allowed: 0.0001 <= min_value <= 0.01 (restrict never widens)",
+        id="restrict-numeric-choice-bound-below-min",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "units", min_value=96, max_value=64),
+        InvalidArgumentError,
+        "restrict(): max_value=64 is not valid for 'units'; allowed: max_value >= 96",
+        id="restrict-min-above-max",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "units", min_value=65, max_value=90),
+        InvalidArgumentError,
+        "restrict(): min_value=65 is not valid for 'units'; "
+        "allowed: bounds that keep a value of an int 32 <= x <= 128 in steps of 32",
+        id="restrict-bounds-between-grid-points",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "activation", values=[]),
+        InvalidArgumentError,
+        "restrict(): values=[] is not valid for 'activation'; "
+        "allowed: a non-empty part of one of 'relu' or 'tanh'",
+        id="restrict-empty-values",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "units", values=[32, 64]),
+        InvalidArgumentError,
+        "restrict(): values=[32, 64] is not valid for 'units'; "
+        "allowed: min_value and max_value for a number",
+        id="restrict-values-on-int",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "activation", min_value="a"),
+        InvalidArgumentError,
+        "restrict(): min_value='a' is not valid for 'activation'; "
+        "allowed: values=[...] for a non-numeric entry",
+        id="restrict-bounds-on-str-choice",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "activation", values=["relu", "elu"]),
+        InvalidValueError,
+        "restrict(): 'elu' is not a valid value for 'activation'; allowed: one of 'relu' or 'tanh'",
+        id="restrict-value-not-in-domain",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "units"),
+        InvalidArgumentError,
+        "restrict(): min_value=None is not valid for 'units'; "
+        "allowed: min_value, max_value or values to narrow by",
+        id="restrict-no-arguments",
+    ),
+    # override and merge
+    pytest.param(
+        lambda: sa.override(_tailorable(), Float("learning_rate", min_value=1e-4, max_value=1e-2)),
+        UnknownNameError,
+        "override(): no hyperparameter named 'learning_rate'; "
+        "known names: 'units', 'dropout', 'activation', 'batch_norm' and 'lr'",
+        id="override-unknown-name",
+    ),
+    pytest.param(
+        lambda: sa.merge(Space([_units()]), Space([Int("units", min_value=16, max_value=64)])),
+        InvalidSpaceError,
+        "merge(): 'units' is declared differently: Int(name='units', min_value=32, "
+        "max_value=128, step=32, sampling='linear', default=32, conditions=()) and "
+        "Int(name='units', min_value=16, max_value=64, step=1, sampling='linear', default=16, "
+        "conditions=()); allowed: identical declarations, or on_conflict='left' or 'right'",
+        id="merge-conflict",
+    ),
+    pytest.param(
+        lambda: sa.merge(_tailorable(), on_conflict="first"),
+        InvalidArgumentError,
+        "merge(): on_conflict='first' is not valid; allowed: 'error', 'left' or 'right'",
+        id="merge-unknown-on-conflict",
+    ),
+    # select and drop
+    pytest.param(
+        lambda: sa.select(_conditional(), "optimiser"),
+        UnknownNameError,
+        "select(): no hyperparameter named 'optimiser'; did you mean 'optimizer'?",
+        id="select-unknown-name",
+    ),
+    pytest.param(
+        lambda: sa.select(_conditional(), "layers"),
+        InvalidSpaceError,
+        "select(): 'layers' would lose its parent 'deep'; allowed: select 'deep' too, "
+        "or drop 'layers'",
+        id="select-orphans-a-child",
+    ),
+    pytest.param(
+        lambda: sa.drop(_conditional(), "dep"),
+        UnknownNameError,
+        "drop(): no hyperparameter named 'dep'; did you mean 'deep'?",
+        id="drop-unknown-name",
+    ),
+    pytest.param(
+        lambda: sa.drop(_conditional(), "optimizer"),
+        InvalidSpaceError,
+        "drop(): 'momentum' would lose its parent 'optimizer'; allowed: drop 'momentum' too, "
+        "or keep 'optimizer'",
+        id="drop-orphans-a-child",
+    ),
+    # resolve
+    pytest.param(
+        lambda: sa.resolve(_conditional(), Space([Boolean("deep")]), allow_new_entries=False),
+        InvalidSpaceError,
+        "resolve(): the hypermodel declares 'layers', 'optimizer' and 'momentum', which the "
+        "tailoring does not list; allowed: names listed in the tailoring "
+        "(or allow_new_entries=True)",
+        id="resolve-new-entries-not-allowed",
+    ),
+    pytest.param(
+        lambda: sa.resolve(_conditional(), {"deep": True}),
+        ArgumentTypeError,
+        "resolve(): tailoring={'deep': True} is not valid; "
+        "allowed: a Space, a HyperParameters handle or None",
+        id="resolve-tailoring-not-a-space",
+    ),
+    # the HyperParameters handle and declare
+    pytest.param(
+        lambda: _handle().get("layers"),
+        InactiveError,
+        "HyperParameters.get(): 'layers' is inactive in this trial, so it has no value; "
+        "it is active when 'deep' is one of [True]",
+        id="handle-get-inactive",
+    ),
+    pytest.param(
+        lambda: _handle().get("layer"),
+        UnknownNameError,
+        "HyperParameters.get(): no hyperparameter named 'layer'; did you mean 'layers'?",
+        id="handle-get-unknown-name",
+    ),
+    pytest.param(
+        lambda: _handle()["dep"],
+        UnknownNameError,
+        "HyperParameters[]: no hyperparameter named 'dep'; did you mean 'deep'?",
+        id="handle-getitem-unknown-name",
+    ),
+    pytest.param(
+        _scope_on_undeclared_parent,
+        UnknownNameError,
+        "HyperParameters.conditional_scope(): no hyperparameter named 'model'; the space is empty",
+        id="handle-scope-undeclared-parent",
+    ),
+    pytest.param(
+        _redeclare,
+        InvalidSpaceError,
+        "HyperParameters.Int(): 'units' is declared twice with different declarations: "
+        "Int(name='units', min_value=32, max_value=128, step=1, sampling='linear', default=32, "
+        "conditions=()) and Int(name='units', min_value=16, max_value=64, step=1, "
+        "sampling='linear', default=16, conditions=()); "
+        "allowed: one declaration per name (use distinct names or a name_scope)",
+        id="handle-redeclared-differently",
+    ),
+    pytest.param(
+        lambda: sa.declare(_NoSpace()),
+        InvalidSpaceError,
+        "declare(): <a model without a space> has no space to declare; allowed: a Space, "
+        "an object with a .space Space or a .build(hp) method, or a function of hp",
+        id="declare-no-space",
     ),
 ]
 

@@ -6,6 +6,7 @@ Hypothesis draws hyperparameters, spaces and configurations from
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -160,12 +161,35 @@ def test_from_unit_is_always_in_the_domain(hp, u):
     assert type(value) is _kind_type(hp)
 
 
+def _integer_edges(hp: sa.Int) -> list[float]:
+    """The unit positions where an Int without a step moves from one integer to the next."""
+    low, high = hp.min_value, hp.max_value + 1
+    span = math.log(high / low)
+    points = range(low, min(high, low + 200) + 1)
+    if hp.sampling == "log":
+        return [math.log(v / low) / span for v in points]
+    return [1 - math.log((low + high - v) / low) / span for v in points]
+
+
+def _unit_edges(hp: sa.Hyperparameter) -> list[float]:
+    """Unit positions where from_unit changes value, with their neighbours."""
+    size = hp.size
+    if size is None:
+        return []
+    if isinstance(hp, sa.Int) and hp.step is None:
+        edges = _integer_edges(hp)
+    else:
+        edges = [k / size for k in range(min(size, 200) + 1)]
+    nearby = [math.nextafter(u, side) for u in edges for side in (0.0, 1.0)]
+    return [u for u in (*edges, *nearby) if 0.0 <= u <= 1.0]
+
+
 @properties
 @given(hyperparameters(), st.lists(units, max_size=20))
+@example(sa.Int("x", min_value=1, max_value=1000, sampling="log"), [])
+@example(sa.Int("x", min_value=1, max_value=1000, sampling="reverse_log"), [])
 def test_from_unit_array_agrees_with_from_unit(hp, drawn):
-    size = hp.size
-    edges = [] if size is None else [k / size for k in range(min(size, 200) + 1)]
-    us = [*drawn, *edges, 0.0, 1.0, math.nextafter(1.0, 0.0)]
+    us = [*drawn, *_unit_edges(hp), 0.0, 1.0, math.nextafter(1.0, 0.0)]
     batch = hp.from_unit_array(np.array(us, dtype=np.float64))
     assert isinstance(batch, list)
     assert len(batch) == len(us)
@@ -178,14 +202,57 @@ def test_from_unit_array_agrees_with_from_unit(hp, drawn):
             assert same(got, expected), (u, got, expected)
 
 
+@properties
+@given(hyperparameters(kinds=[sa.Int, sa.Float]))
+def test_numeric_grids_lie_within_the_bounds_and_start_at_the_minimum(hp):
+    grid = hp.grid_values()
+    if grid is not None:
+        assert grid[0] == hp.min_value
+        assert all(hp.min_value <= value <= hp.max_value for value in grid)
+        assert all(a < b for a, b in itertools.pairwise(grid))
+    kind = type(hp)
+    plain = kind(
+        hp.name, min_value=hp.min_value, max_value=hp.max_value, step=hp.step, sampling=hp.sampling
+    )
+    assert plain.default == hp.min_value
+    assert type(plain.default) is type(hp.min_value)
+
+
+def test_float_grids_keep_the_minimum_and_stay_below_the_maximum():
+    # Regression: grid points were rounded to 15 digits (tidy) without a clamp, so the
+    # first point (and the resolved default) could differ from min_value and the last
+    # one could exceed max_value.
+    linear = sa.Float("x", min_value=0.12345678901234568, max_value=1.0, step=0.1)
+    assert linear.default == linear.min_value == linear.grid_values()[0]
+    low = 0.1234567890123457
+    log = sa.Float("y", min_value=low, max_value=low * 4, step=2, sampling="log")
+    assert log.grid_values()[0] == log.min_value == log.default
+    assert log.grid_values()[-1] <= log.max_value
+    # tidying still removes accumulated error inside the range
+    assert sa.Float("z", min_value=0, max_value=0.6, step=0.1).grid_values()[3] == 0.3
+
+
+def test_int_from_unit_array_agrees_with_from_unit_at_integer_edges():
+    # Regression: numpy's exp and math.exp can differ by an ulp, so at the unit position
+    # where a log-sampled Int moves to the next integer the two used to disagree.
+    for sampling in ("log", "reverse_log"):
+        hp = sa.Int("x", min_value=1, max_value=1000, sampling=sampling)
+        us = _unit_edges(hp)
+        assert hp.from_unit_array(np.array(us)) == [hp.from_unit(u) for u in us]
+
+
 # --- grids -----------------------------------------------------------------------------
 
 
 @properties
-@given(spaces(max_size=4))
-def test_grid_yields_each_configuration_of_a_finite_space_once(space):
+@given(spaces(max_size=4), st.randoms(use_true_random=False))
+def test_grid_yields_each_configuration_of_a_finite_space_once(space, random):
     size = sa.cardinality(space)
     assume(size is not None and size <= MAX_CARDINALITY)
+    entries = list(space.hyperparameters)
+    random.shuffle(entries)  # grid walks parents first whatever the declaration order
+    space = sa.Space(entries)
+    assert sa.cardinality(space) == size
     configurations = list(sa.grid(space))
     assert len(configurations) == size
     assert len(set(configurations)) == size

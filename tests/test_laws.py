@@ -1,0 +1,845 @@
+"""The laws of the tailoring operators and of ``resolve``, one hypothesis test per law.
+
+Each test is named ``test_<operator>_<law>`` and states its law in its docstring.
+Spaces come from :mod:`spacealg.testing` (conditional ones included); related
+spaces (a tailoring of a declared space, the other side of a merge) are derived
+from a drawn space by keeping, replacing or leaving out its entries and adding
+new names, then repairing conditions that the changes broke.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import spacealg as sa
+from spacealg._scalars import is_number, same
+from spacealg.errors import InvalidSpaceError, InvalidValueError
+from spacealg.testing import hyperparameters, spaces, values
+
+laws = settings(
+    deadline=None,
+    max_examples=50,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+few = settings(laws, max_examples=25)
+
+SAMPLES = 12
+MODES = ("error", "left", "right")
+seeds = st.integers(0, 2**32 - 1)
+conditional = spaces(max_size=6)
+nonempty = spaces(min_size=1, max_size=6)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _snapshot(*items: object) -> bytes:
+    """Everything an input holds, history included, as bytes."""
+    return pickle.dumps(
+        [
+            (list(item.hyperparameters), dict(item.history)) if isinstance(item, sa.Space) else item
+            for item in items
+        ]
+    )
+
+
+def _as_typed(hp: sa.Hyperparameter, value: sa.Scalar) -> sa.Scalar:
+    """A value as the entry stores it once fixed (a Float fixed at ``1`` holds ``1.0``)."""
+    return float(value) if isinstance(hp, sa.Float) else value
+
+
+def _is_numeric(hp: sa.Hyperparameter) -> bool:
+    grid = hp.grid_values()
+    return isinstance(hp, sa.Int | sa.Float) or (grid is not None and is_number(grid[0]))
+
+
+def _children(space: sa.Space, name: str) -> list[str]:
+    return [hp.name for hp in space.hyperparameters if any(c.parent == name for c in hp.conditions)]
+
+
+def _repaired(entries: Iterable[sa.Hyperparameter]) -> list[sa.Hyperparameter]:
+    """Entries made a valid space: condition values outside the parent's domain are
+    trimmed, and entries whose parent is missing or whose condition cannot hold are
+    left out (written independently of the operators, which do the same)."""
+    kept = list(entries)
+    changed = True
+    while changed:
+        changed = False
+        by_name = {hp.name: hp for hp in kept}
+        result = []
+        for hp in kept:
+            conditions = []
+            for condition in hp.conditions:
+                parent = by_name.get(condition.parent)
+                inside = [v for v in condition.values if parent is not None and parent.contains(v)]
+                if not inside:
+                    break
+                conditions.append(sa.Condition(condition.parent, inside))
+            else:
+                if tuple(conditions) != hp.conditions:
+                    hp = attrs.evolve(hp, conditions=tuple(conditions))  # noqa: PLW2901
+                    changed = True
+                result.append(hp)
+                continue
+            changed = True
+        kept = result
+    return kept
+
+
+def _expected_order(*orders: Iterable[str]) -> list[str]:
+    """Names in first-seen order over several sequences."""
+    return list(dict.fromkeys(name for order in orders for name in order))
+
+
+def _is_subsequence(names: Sequence[str], order: Sequence[str]) -> bool:
+    return list(names) == [name for name in order if name in set(names)]
+
+
+def _outcome(call: Callable[[], sa.Space]) -> tuple[str, object]:
+    """A call's result, or the class of the spacealg error it raised."""
+    try:
+        space = call()
+    except sa.SpaceError as error:
+        return ("raised", type(error))
+    return ("space", (space, list(space)))
+
+
+# --- strategies ----------------------------------------------------------------------------
+
+
+def _in_domain(hp: sa.Hyperparameter) -> st.SearchStrategy[sa.Scalar]:
+    grid = hp.grid_values()
+    if grid is None:
+        assert isinstance(hp, sa.Float)
+        return st.floats(hp.min_value, hp.max_value, allow_nan=False, allow_subnormal=False)
+    return st.sampled_from(grid)
+
+
+@st.composite
+def _spaces_with_history(draw: st.DrawFn, min_size: int = 0) -> sa.Space:
+    """A drawn space whose entries carry some (made-up) history."""
+    space = draw(spaces(min_size=min_size, max_size=6))
+    noted = draw(st.lists(st.sampled_from(space.names), unique=True)) if len(space) else []
+    return sa.Space(space.hyperparameters, history={n: (f"declared {n}",) for n in noted})
+
+
+@st.composite
+def _variant(draw: st.DrawFn, base: sa.Space, *, replace: bool = True, new: bool = True) -> sa.Space:
+    """A space related to ``base``: some entries kept, some redeclared with the same
+    name (keeping the conditions or dropping them), some left out, new names added."""
+    actions = ("keep", "replace", "omit") if replace else ("keep", "omit")
+    entries: list[sa.Hyperparameter] = []
+    for hp in base.hyperparameters:
+        action = draw(st.sampled_from(actions))
+        if action == "keep":
+            entries.append(hp)
+        elif action == "replace":
+            fresh = draw(hyperparameters(name=hp.name))
+            conditions = draw(st.sampled_from((hp.conditions, ())))
+            entries.append(attrs.evolve(fresh, conditions=conditions))
+    if new:
+        extra = draw(spaces(max_size=3))
+        entries += [hp for hp in extra.hyperparameters if hp.name not in base]
+    if draw(st.booleans()):
+        entries = draw(st.permutations(entries))
+    return sa.Space(_repaired(entries))
+
+
+def _pairs(*, replace: bool = True) -> st.SearchStrategy[tuple[sa.Space, sa.Space]]:
+    return conditional.flatmap(lambda a: st.tuples(st.just(a), _variant(a, replace=replace)))
+
+
+@st.composite
+def _fixings(draw: st.DrawFn, space: sa.Space) -> dict[str, sa.Scalar]:
+    """Some names of ``space``, each with any value of its domain."""
+    names = draw(st.lists(st.sampled_from(space.names), unique=True)) if len(space) else []
+    return {name: draw(_in_domain(space[name])) for name in names}
+
+
+@st.composite
+def _consistent_fixings(draw: st.DrawFn, space: sa.Space) -> dict[str, sa.Scalar]:
+    """Part of one configuration of ``space``: the values agree with every condition."""
+    configuration = draw(values(space))
+    return {name: v for name, v in configuration.items() if draw(st.booleans())}
+
+
+@st.composite
+def _bounds(draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False) -> dict[str, Any]:
+    """min_value and/or max_value (both when ``both``) inside the entry's current range,
+    keeping a value."""
+    grid = hp.grid_values()
+    if grid is None:
+        assert isinstance(hp, sa.Float)
+        low, high = sorted(draw(st.lists(_in_domain(hp), min_size=2, max_size=2)))
+    else:
+        ordered = sorted(grid) if not isinstance(hp, sa.Int | sa.Float) else grid
+        first = draw(st.integers(0, len(ordered) - 1))
+        last = draw(st.integers(first, len(ordered) - 1))
+        low, high = ordered[first], ordered[last]
+        if isinstance(hp, sa.Int | sa.Float) and draw(st.booleans()):
+            # Bounds between grid points: the result is the grid points inside them.
+            below = ordered[first - 1] if first > 0 else low
+            above = ordered[last + 1] if last + 1 < len(ordered) else high
+            if isinstance(hp, sa.Int):
+                low = draw(st.integers(below + 1, low)) if first > 0 else low
+                high = draw(st.integers(high, above - 1)) if last + 1 < len(ordered) else high
+            else:
+                low = draw(st.floats(below, low, exclude_min=first > 0)) if first > 0 else low
+                high = (
+                    draw(st.floats(high, above, exclude_max=True))
+                    if last + 1 < len(ordered)
+                    else high
+                )
+    which = "both" if both else draw(st.sampled_from(("both", "min", "max")))
+    return {
+        **({"min_value": low} if which != "max" else {}),
+        **({"max_value": high} if which != "min" else {}),
+    }
+
+
+@st.composite
+def _restrictions(
+    draw: st.DrawFn,
+    hp: sa.Hyperparameter,
+    *,
+    declared: sa.Hyperparameter,
+    both: bool = False,
+) -> dict[str, Any]:
+    """Valid arguments to ``restrict`` for ``hp``, in a form that also applies to the
+    entry as ``declared``: bounds for an Int or Float (narrowed to one value it is a
+    ``Fixed`` that still takes bounds), bounds or values for a numeric Choice, values
+    otherwise. With ``both``, bounds are two-sided (a set inside ``hp``'s domain)."""
+    if isinstance(declared, sa.Int | sa.Float):
+        return draw(_bounds(hp, both=both))
+    grid = hp.grid_values()
+    assert grid is not None
+    if _is_numeric(declared) and draw(st.booleans()):
+        return draw(_bounds(hp, both=both))
+    chosen = draw(st.lists(st.sampled_from(grid), min_size=1, unique_by=repr))
+    return {"values": chosen}
+
+
+def _named(space: sa.Space) -> st.SearchStrategy[str]:
+    return st.sampled_from(space.names)
+
+
+# --- every operator: inputs unchanged, no-ops, order -----------------------------------------
+
+
+@st.composite
+def _calls(draw: st.DrawFn, operator: str) -> tuple[list[Any], dict[str, Any], list[str]]:
+    """Valid arguments for ``operator`` and the order its result's names must follow."""
+    space = draw(_spaces_with_history(min_size=0 if operator in ("merge", "fix") else 1))
+    if operator == "fix":
+        return [space], draw(_fixings(space)), list(space)
+    if operator == "restrict":
+        name = draw(_named(space))
+        return [space, name], draw(_restrictions(space[name], declared=space[name])), list(space)
+    if operator == "override":
+        names = draw(st.lists(_named(space), min_size=1, max_size=3))
+        return [space, *(draw(hyperparameters(name=n)) for n in names)], {}, list(space)
+    if operator == "merge":
+        others = draw(st.lists(_variant(space), max_size=2))
+        mode = draw(st.sampled_from(("left", "right")))
+        return [space, *others], {"on_conflict": mode}, _expected_order(space, *others)
+    names = draw(st.lists(_named(space), unique=True))
+    return [space, *names], {}, list(space)
+
+
+OPERATORS: dict[str, Callable[..., sa.Space]] = {
+    "fix": sa.fix,
+    "restrict": sa.restrict,
+    "override": sa.override,
+    "merge": sa.merge,
+    "select": sa.select,
+    "drop": sa.drop,
+}
+
+
+def _check_inputs_unchanged(data: st.DataObject, operator: str) -> None:
+    args, kwargs, _ = data.draw(_calls(operator))
+    before = _snapshot(*args, kwargs)
+    copies = copy.deepcopy(args)
+    try:
+        OPERATORS[operator](*args, **kwargs)
+    except InvalidSpaceError:  # select/drop refusing to orphan a child
+        assert operator in ("select", "drop")
+    assert _snapshot(*args, kwargs) == before
+    for original, copied in zip(args, copies, strict=True):
+        if isinstance(original, sa.Space):
+            assert list(original.hyperparameters) == list(copied.hyperparameters)
+            assert dict(original.history) == dict(copied.history)
+
+
+def _check_order(data: st.DataObject, operator: str) -> None:
+    args, kwargs, order = data.draw(_calls(operator))
+    try:
+        result = OPERATORS[operator](*args, **kwargs)
+    except InvalidSpaceError:
+        assume(False)
+    assert _is_subsequence(list(result), order)
+    if operator in ("fix", "restrict", "override"):  # only removed children go missing
+        for name in set(order) - set(result):
+            assert result.history[name][-1].startswith("removed")
+
+
+@laws
+@given(st.data())
+def test_fix_does_not_mutate(data):
+    """fix() leaves its input space (entries and history) unchanged."""
+    _check_inputs_unchanged(data, "fix")
+
+
+@laws
+@given(st.data())
+def test_restrict_does_not_mutate(data):
+    """restrict() leaves its input space (entries and history) unchanged."""
+    _check_inputs_unchanged(data, "restrict")
+
+
+@laws
+@given(st.data())
+def test_override_does_not_mutate(data):
+    """override() leaves its input space and the replacements unchanged."""
+    _check_inputs_unchanged(data, "override")
+
+
+@laws
+@given(st.data())
+def test_merge_does_not_mutate(data):
+    """merge() leaves every input space (entries and history) unchanged."""
+    _check_inputs_unchanged(data, "merge")
+
+
+@laws
+@given(st.data())
+def test_select_does_not_mutate(data):
+    """select() leaves its input space unchanged, also when it refuses."""
+    _check_inputs_unchanged(data, "select")
+
+
+@laws
+@given(st.data())
+def test_drop_does_not_mutate(data):
+    """drop() leaves its input space unchanged, also when it refuses."""
+    _check_inputs_unchanged(data, "drop")
+
+
+@laws
+@given(_pairs(), st.booleans())
+def test_resolve_does_not_mutate(pair, tune_new_entries):
+    """resolve(D, T) leaves D and T (entries and history) unchanged."""
+    declared, tailoring = pair
+    before = _snapshot(declared, tailoring)
+    sa.resolve(declared, tailoring, tune_new_entries=tune_new_entries)
+    assert _snapshot(declared, tailoring) == before
+
+
+@laws
+@given(st.data())
+def test_fix_keeps_order(data):
+    """fix() keeps its input's order; only removed children go missing."""
+    _check_order(data, "fix")
+
+
+@laws
+@given(st.data())
+def test_restrict_keeps_order(data):
+    """restrict() keeps its input's order; only removed children go missing."""
+    _check_order(data, "restrict")
+
+
+@laws
+@given(st.data())
+def test_override_keeps_order(data):
+    """override() keeps every replaced entry in its position."""
+    _check_order(data, "override")
+
+
+@laws
+@given(st.data())
+def test_merge_keeps_order(data):
+    """merge() lists names in first-seen order over its inputs."""
+    _check_order(data, "merge")
+
+
+@laws
+@given(st.data())
+def test_select_keeps_order(data):
+    """select() keeps the space's order, whatever the order of the names given."""
+    _check_order(data, "select")
+
+
+@laws
+@given(st.data())
+def test_drop_keeps_order(data):
+    """drop() keeps the space's order."""
+    _check_order(data, "drop")
+
+
+@laws
+@given(_spaces_with_history(), st.data())
+def test_fix_returns_its_input_when_nothing_changes(space, data):
+    """fix() with no values, or with each entry's own Fixed value, returns its input."""
+    assert sa.fix(space) is space
+    pinned = {name: hp.value for name, hp in space.items() if isinstance(hp, sa.Fixed)}
+    chosen = {name: v for name, v in pinned.items() if data.draw(st.booleans())}
+    assert sa.fix(space, **chosen) is space
+
+
+@laws
+@given(_spaces_with_history(min_size=1), st.data())
+def test_restrict_returns_its_input_when_nothing_changes(space, data):
+    """restrict() to the entry's whole domain (its bounds, or all its values in any
+    order) returns its input, unless that domain is one value of a kind other than
+    Fixed (restricting to one value gives Fixed, as fix() does)."""
+    name = data.draw(_named(space))
+    hp = space[name]
+    grid = hp.grid_values()
+    one_value = hp.size == 1 or (isinstance(hp, sa.Float) and hp.min_value == hp.max_value)
+    assume(isinstance(hp, sa.Fixed) or not one_value)
+    if isinstance(hp, sa.Int | sa.Float):
+        which = data.draw(st.sampled_from(("both", "min", "max")))
+        kwargs = {
+            **({"min_value": hp.min_value} if which != "max" else {}),
+            **({"max_value": hp.max_value} if which != "min" else {}),
+        }
+    elif _is_numeric(hp) and data.draw(st.booleans()):
+        assert grid is not None
+        kwargs = {"min_value": min(grid), "max_value": max(grid)}  # type: ignore[type-var]
+    else:
+        assert grid is not None
+        kwargs = {"values": data.draw(st.permutations(grid))}
+    assert sa.restrict(space, name, **kwargs) is space
+
+
+@laws
+@given(_spaces_with_history(min_size=1), st.data())
+def test_override_returns_its_input_when_nothing_changes(space, data):
+    """override() with the entries' own declarations, with or without their
+    conditions (a replacement without conditions keeps the declared ones), returns its input."""
+    names = data.draw(st.lists(_named(space), unique=True))
+    same_entries = [
+        space[n] if data.draw(st.booleans()) else attrs.evolve(space[n], conditions=())
+        for n in names
+    ]
+    assert sa.override(space, *same_entries) is space
+
+
+@laws
+@given(_spaces_with_history(), st.sampled_from(MODES), st.data())
+def test_merge_returns_its_input_when_nothing_changes(space, mode, data):
+    """merge(s), merge(s, s) and merge(s, part of s) return s: identical
+    declarations are no conflict, whatever on_conflict says."""
+    part = data.draw(_variant(space, replace=False, new=False))
+    assert sa.merge(space, on_conflict=mode) is space
+    assert sa.merge(space, space, on_conflict=mode) is space
+    assert sa.merge(space, part, on_conflict=mode) is space
+
+
+@laws
+@given(_spaces_with_history(), st.data())
+def test_select_returns_its_input_when_nothing_changes(space, data):
+    """select() of every name, in any order, returns its input."""
+    assert sa.select(space, *data.draw(st.permutations(space.names))) is space
+
+
+@laws
+@given(_spaces_with_history())
+def test_drop_returns_its_input_when_nothing_changes(space):
+    """drop() of no name returns its input."""
+    assert sa.drop(space) is space
+
+
+# --- fix ----------------------------------------------------------------------------------
+
+
+@laws
+@given(conditional.flatmap(lambda s: st.tuples(st.just(s), _consistent_fixings(s))))
+def test_fix_is_idempotent(drawn):
+    """fix(fix(s, **v), **v) is fix(s, **v), for values v that agree with the
+    conditions (part of one configuration)."""
+    space, chosen = drawn
+    once = sa.fix(space, **chosen)
+    assert sa.fix(once, **chosen) is once
+    for name, value in chosen.items():
+        assert once[name] == sa.Fixed(
+            name, value=_as_typed(space[name], value), conditions=once[name].conditions
+        )
+
+
+@laws
+@given(conditional.flatmap(lambda s: st.tuples(st.just(s), _fixings(s))), seeds)
+def test_fix_pins_every_sample(drawn, seed):
+    """Every sample of fix(s, name=v) has v for name whenever name is active."""
+    space, chosen = drawn
+    fixed = sa.fix(space, **chosen)
+    assert all(isinstance(fixed[n], sa.Fixed) for n in chosen if n in fixed)
+    for configuration in sa.sample_many(fixed, SAMPLES, seed):
+        assert sa.contains(space, configuration)
+        for name, value in chosen.items():
+            if name in configuration:
+                assert same(configuration[name], _as_typed(space[name], value))
+
+
+def _outside(hp: sa.Hyperparameter) -> st.SearchStrategy[Any]:
+    """Scalars (and NaN, infinities) outside the domain, near misses included."""
+    near: list[Any] = [str(v) for v in hp.grid_values() or ()][:50]
+    if isinstance(hp, sa.Int | sa.Float):
+        near += [hp.min_value - 1, hp.max_value + 1, float(hp.max_value) * 2 + 1]
+    anything = st.one_of(
+        st.booleans(),
+        st.integers(-(10**7), 10**7),
+        st.floats(allow_subnormal=False),
+        st.text(max_size=5),
+        st.sampled_from(near or [None]),
+    )
+    return anything.filter(lambda v: v is not None and not hp.contains(v))
+
+
+@laws
+@given(nonempty.flatmap(lambda s: st.tuples(st.just(s), _named(s))), st.data())
+def test_fix_outside_the_domain_raises(drawn, data):
+    """fix(s, name=v) with v outside the entry's domain raises InvalidValueError
+    naming the entry and the value."""
+    space, name = drawn
+    bad = data.draw(_outside(space[name]))
+    with pytest.raises(InvalidValueError) as raised:
+        sa.fix(space, **{name: bad})
+    assert raised.value.name == name
+    assert raised.value.value is bad
+
+
+@laws
+@given(st.data())
+def test_fix_removes_children_outside_their_condition(data):
+    """Fixing a parent to a value outside a child's condition removes the child (and
+    its own children); the result's history says "removed"; children whose condition
+    still can hold keep only the condition values equal to the fixed value."""
+    space = data.draw(conditional)
+    parents = [
+        hp.name
+        for hp in space.hyperparameters
+        if _children(space, hp.name) and hp.grid_values() is not None
+    ]
+    assume(parents)
+    parent = data.draw(st.sampled_from(parents))
+    value = data.draw(_in_domain(space[parent]))
+    fixed = sa.fix(space, **{parent: value})
+    for child in _children(space, parent):
+        holds = [
+            any(same(v, value) for v in c.values)
+            for c in space[child].conditions
+            if c.parent == parent
+        ]
+        if not all(holds):
+            assert child not in fixed
+            assert fixed.history[child][-1].startswith("removed")
+            for grandchild in _children(space, child):
+                assert grandchild not in fixed
+                assert "removed" in fixed.history[grandchild][-1]
+        elif child in fixed:
+            for condition in fixed[child].conditions:
+                if condition.parent == parent:
+                    assert condition == sa.Condition(parent, [value])
+
+
+# --- restrict -----------------------------------------------------------------------------
+
+
+@st.composite
+def _restricted(draw: st.DrawFn) -> tuple[sa.Space, str, dict[str, Any]]:
+    space = draw(nonempty)
+    name = draw(_named(space))
+    return space, name, draw(_restrictions(space[name], declared=space[name]))
+
+
+@laws
+@given(_restricted(), seeds)
+def test_restrict_only_narrows(drawn, seed):
+    """Every value sampled from restrict(s, name, ...) lies in the original entry's
+    domain (and every other value in its own original domain); every point of a
+    finite result lies in the original domain too."""
+    space, name, kwargs = drawn
+    narrowed = sa.restrict(space, name, **kwargs)
+    for configuration in sa.sample_many(narrowed, SAMPLES, seed):
+        assert sa.contains(space, configuration)
+        for key, value in configuration.items():
+            assert space[key].contains(value)
+    grid = narrowed[name].grid_values()
+    if grid is not None:
+        assert all(space[name].contains(value) for value in list(grid)[:300])
+        original = space[name].grid_values()
+        if original is not None:
+            assert len(grid) <= len(original)
+
+
+@laws
+@given(_restricted(), st.data())
+def test_restrict_twice_equals_the_inner_restriction(drawn, data):
+    """restrict(restrict(s, n, a), n, b) == restrict(s, n, b) when b lies inside a's
+    result (both its bounds within the narrowed range, or its values among the
+    remaining ones)."""
+    space, name, outer = drawn
+    once = sa.restrict(space, name, **outer)
+    inner = data.draw(_restrictions(once[name], declared=space[name], both=True))
+    twice = sa.restrict(once, name, **inner)
+    direct = sa.restrict(space, name, **inner)
+    assert twice == direct
+    assert list(twice) == list(direct)
+
+
+@laws
+@given(nonempty.flatmap(lambda s: st.tuples(st.just(s), _named(s))), st.data())
+def test_restrict_to_one_value_equals_fix(drawn, data):
+    """restrict(s, n, min_value=v, max_value=v) (numbers) and restrict(s, n,
+    values=[v]) (listed values) equal fix(s, n=v)."""
+    space, name = drawn
+    hp = space[name]
+    value = data.draw(_in_domain(hp))
+    fixed = sa.fix(space, **{name: value})
+    if _is_numeric(hp):
+        assert sa.restrict(space, name, min_value=value, max_value=value) == fixed
+    if not isinstance(hp, sa.Int | sa.Float):
+        assert sa.restrict(space, name, values=[value]) == fixed
+    assert isinstance(fixed[name], sa.Fixed)
+
+
+# --- override -----------------------------------------------------------------------------
+
+
+@laws
+@given(nonempty.flatmap(lambda s: st.tuples(st.just(s), _named(s))), st.data())
+def test_override_last_wins(drawn, data):
+    """override(s, h1, h2) == override(s, h2) for two declarations of one name; in two
+    calls, the entry is h2's too (and the whole space when the name has no children,
+    since children an earlier override removed do not come back)."""
+    space, name = drawn
+    first = data.draw(hyperparameters(name=name))
+    last = data.draw(hyperparameters(name=name))
+    direct = sa.override(space, last)
+    assert sa.override(space, first, last) == direct
+    twice = sa.override(sa.override(space, first), last)
+    assert twice[name] == direct[name]
+    assert direct[name] == attrs.evolve(last, conditions=space[name].conditions)
+    if not _children(space, name):
+        assert twice == direct
+        assert list(twice) == list(direct)
+
+
+# --- merge --------------------------------------------------------------------------------
+
+
+def _triples(*, replace: bool) -> st.SearchStrategy[tuple[sa.Space, sa.Space, sa.Space]]:
+    return conditional.flatmap(
+        lambda a: st.tuples(st.just(a), _variant(a, replace=replace), _variant(a, replace=replace))
+    )
+
+
+@laws
+@given(st.one_of(_triples(replace=True), _triples(replace=False)), st.sampled_from(MODES))
+def test_merge_is_associative(triple, mode):
+    """merge(merge(a, b), c) == merge(a, merge(b, c)) == merge(a, b, c), order
+    included, for each on_conflict mode (under "error", all three raise or none does)."""
+    a, b, c = triple
+    flat = _outcome(lambda: sa.merge(a, b, c, on_conflict=mode))
+    left = _outcome(lambda: sa.merge(sa.merge(a, b, on_conflict=mode), c, on_conflict=mode))
+    right = _outcome(lambda: sa.merge(a, sa.merge(b, c, on_conflict=mode), on_conflict=mode))
+    assert left == flat
+    assert right == flat
+
+
+@laws
+@given(_spaces_with_history(), st.sampled_from(MODES))
+def test_merge_has_the_empty_space_as_identity(space, mode):
+    """merge(s, Space()) is s, and merge(Space(), s) == s in s's order."""
+    assert sa.merge(space, sa.Space(), on_conflict=mode) is space
+    merged = sa.merge(sa.Space(), space, on_conflict=mode)
+    assert merged == space
+    assert list(merged) == list(space)
+
+
+@laws
+@given(_pairs(), st.sampled_from(("left", "right")))
+def test_merge_is_idempotent(pair, mode):
+    """merge(s, s) is s; and merging b a second time changes nothing,
+    merge(merge(a, b), b) == merge(a, b), when the first merge removed no entry (an
+    entry it removed, its inherited condition unable to hold, comes back from b)."""
+    a, b = pair
+    assert sa.merge(a, a, on_conflict=mode) is a
+    once = sa.merge(a, b, on_conflict=mode)
+    assert sa.merge(once, once, on_conflict=mode) is once
+    if set(once) == set(a) | set(b):
+        again = sa.merge(once, b, on_conflict=mode)
+        assert again == once
+        assert list(again) == list(once)
+
+
+@laws
+@given(conditional, conditional, st.sampled_from(MODES))
+def test_merge_is_commutative_on_disjoint_names(a, b, mode):
+    """merge(a, b) == merge(b, a) when a and b share no name (as sets: Space
+    equality ignores order)."""
+    assume(not set(a) & set(b))
+    ab, ba = sa.merge(a, b, on_conflict=mode), sa.merge(b, a, on_conflict=mode)
+    assert ab == ba
+    assert set(ab) == set(a) | set(b)
+    assert list(ab) == [*a, *b]
+
+
+@laws
+@given(_pairs())
+def test_merge_right_agrees_with_override(pair):
+    """On the names of a, merge(a, b, on_conflict="right") equals override(a, *b's
+    entries of shared names): same entries present, same declarations."""
+    a, b = pair
+    shared = [name for name in b if name in a]
+    merged = sa.merge(a, b, on_conflict="right")
+    overridden = sa.override(a, *(b[name] for name in shared))
+    for name in a:
+        assert (name in merged) == (name in overridden)
+        if name in merged:
+            assert merged[name] == overridden[name]
+
+
+# --- resolve ------------------------------------------------------------------------------
+
+
+@laws
+@given(_pairs())
+def test_resolve_tunes_the_merge_of_tailoring_over_declared(pair):
+    """resolve(D, T).tuned == merge(T, D, on_conflict="left") (tune_new_entries=True)."""
+    declared, tailoring = pair
+    trial = sa.resolve(declared, tailoring)
+    merged = sa.merge(tailoring, declared, on_conflict="left")
+    assert trial.tuned == merged
+    assert list(trial.tuned) == list(merged)
+    assert trial.pinned == {}
+
+
+@laws
+@given(_pairs())
+def test_resolve_orders_tailoring_then_declared(pair):
+    """list(resolve(D, T).tuned) is T's names in T's order, then D's other names in
+    declaration order (tune_new_entries=True); a name missing from it is one an
+    operator removed, and its provenance says so."""
+    declared, tailoring = pair
+    trial = sa.resolve(declared, tailoring)
+    expected = [*tailoring, *(name for name in declared if name not in tailoring)]
+    assert _is_subsequence(list(trial.tuned), expected)
+    for name in set(expected) - set(trial.tuned):
+        assert trial.provenance[name].status == "removed"
+    assert set(trial.provenance) >= set(expected)
+
+
+def _outside_parents(declared: sa.Space, tailoring: sa.Space) -> sa.Space:
+    """The tailoring without entries that the hypermodel declares under a parent in it."""
+    kept = [
+        hp
+        for hp in tailoring.hyperparameters
+        if hp.name not in declared
+        or not any(c.parent in tailoring for c in declared[hp.name].conditions)
+    ]
+    return sa.Space(_repaired(kept))
+
+
+@laws
+@given(_pairs())
+def test_resolve_without_new_entries_is_the_tailoring(pair):
+    """resolve(D, T, tune_new_entries=False).tuned is exactly T (same entries, same
+    order) when no entry of T is declared in D under a parent in T."""
+    declared, tailoring = pair
+    tailoring = _outside_parents(declared, tailoring)
+    trial = sa.resolve(declared, tailoring, tune_new_entries=False)
+    assert trial.tuned == tailoring
+    assert list(trial.tuned) == list(tailoring)
+
+
+def _inherited(declared: sa.Space, tailoring: sa.Space) -> sa.Space:
+    entries = []
+    for hp in tailoring.hyperparameters:
+        if not hp.conditions and hp.name in declared:
+            inherited = [c for c in declared[hp.name].conditions if c.parent in tailoring]
+            hp = attrs.evolve(hp, conditions=tuple(inherited))  # noqa: PLW2901
+        entries.append(hp)
+    return sa.Space(_repaired(entries))
+
+
+@laws
+@given(_pairs())
+def test_resolve_without_new_entries_inherits_declared_conditions(pair):
+    """resolve(D, T, tune_new_entries=False).tuned is T, each entry without conditions
+    taking D's conditions on parents in T (values outside T's parent trimmed; an entry
+    whose condition can no longer hold is removed)."""
+    declared, tailoring = pair
+    trial = sa.resolve(declared, tailoring, tune_new_entries=False)
+    expected = _inherited(declared, tailoring)
+    assert trial.tuned == expected
+    assert list(trial.tuned) == list(expected)
+
+
+@laws
+@given(_pairs(), st.booleans())
+def test_resolve_pins_declared_defaults_outside_the_tailoring(pair, tune_new_entries):
+    """resolve(D, T, tune_new_entries=False).pinned holds exactly D's defaults of the
+    names outside T (nothing is pinned when new entries are tuned)."""
+    declared, tailoring = pair
+    trial = sa.resolve(declared, tailoring, tune_new_entries=tune_new_entries)
+    expected = {name: declared[name].default for name in declared if name not in tailoring}
+    assert dict(trial.pinned) == (expected if not tune_new_entries else {})
+    for name in trial.pinned:
+        assert trial.provenance[name].status == "pinned"
+
+
+# --- select and drop ----------------------------------------------------------------------
+
+
+def _orphaned(space: sa.Space, kept: set[str]) -> bool:
+    return any(c.parent not in kept for n in kept for c in space[n].conditions)
+
+
+@laws
+@given(nonempty, st.data())
+def test_select_refuses_to_orphan(space, data):
+    """select(s, *names) raises InvalidSpaceError exactly when a selected entry's
+    parent is not selected; otherwise it keeps exactly those names."""
+    names = data.draw(st.lists(_named(space), unique=True))
+    if _orphaned(space, set(names)):
+        with pytest.raises(InvalidSpaceError):
+            sa.select(space, *names)
+    else:
+        assert list(sa.select(space, *names)) == [n for n in space if n in names]
+
+
+@laws
+@given(nonempty, st.data())
+def test_drop_refuses_to_orphan(space, data):
+    """drop(s, *names) raises InvalidSpaceError exactly when a remaining entry's
+    parent is dropped; otherwise it keeps every other name."""
+    names = data.draw(st.lists(_named(space), unique=True))
+    kept = {n for n in space if n not in names}
+    if _orphaned(space, kept):
+        with pytest.raises(InvalidSpaceError):
+            sa.drop(space, *names)
+    else:
+        assert list(sa.drop(space, *names)) == [n for n in space if n in kept]
+
+
+def test_every_law_is_named_after_its_operator() -> None:
+    """Every test here is named test_<operator>_<law> and states its law."""
+    tests = {name: f for name, f in globals().items() if name.startswith("test_")}
+    known = (*OPERATORS, "resolve")
+    for name, function in tests.items():
+        if function is test_every_law_is_named_after_its_operator:
+            continue
+        assert name.split("_")[1] in known, name
+        assert (function.__doc__ or "").strip(), name
+
