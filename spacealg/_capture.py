@@ -45,6 +45,9 @@ class HyperParameters:
         values: the current trial's values (names absent here take their defaults).
         tailoring: entries that replace the build function's declarations of the
             same name (the one sanctioned way to change a declaration).
+        declared: the hypermodel's declared space, when running a trial: declaring a
+            name differently from its entry there (say, a range computed from another
+            value) is an error naming both declarations, not a silent first-wins.
 
     Example:
         >>> hp = HyperParameters()
@@ -62,9 +65,11 @@ class HyperParameters:
         values: Mapping[str, Scalar] | None = None,
         *,
         tailoring: Space | None = None,
+        declared: Space | None = None,
     ) -> None:
         self._given: dict[str, Scalar] = {k: as_python(v) for k, v in (values or {}).items()}
         self._tailoring = tailoring if tailoring is not None else Space()
+        self._reference = declared if declared is not None else Space()
         self._declared: dict[str, Hyperparameter] = {}
         self._values: dict[str, Scalar] = {}
         self._scopes: list[Condition] = []
@@ -93,7 +98,7 @@ class HyperParameters:
                 step=step,
                 sampling=sampling,
                 default=default,
-                conditions=self._conditions(parent_name, parent_values),
+                conditions=self._conditions("Int", parent_name, parent_values),
             )
         )
 
@@ -117,7 +122,7 @@ class HyperParameters:
                 step=step,
                 sampling=sampling,
                 default=default,
-                conditions=self._conditions(parent_name, parent_values),
+                conditions=self._conditions("Float", parent_name, parent_values),
             )
         )
 
@@ -137,7 +142,7 @@ class HyperParameters:
                 values=values,
                 ordered=ordered,
                 default=default,
-                conditions=self._conditions(parent_name, parent_values),
+                conditions=self._conditions("Choice", parent_name, parent_values),
             )
         )
 
@@ -153,7 +158,7 @@ class HyperParameters:
             Boolean(
                 self._full(name),
                 default=default,
-                conditions=self._conditions(parent_name, parent_values),
+                conditions=self._conditions("Boolean", parent_name, parent_values),
             )
         )
 
@@ -169,7 +174,7 @@ class HyperParameters:
             Fixed(
                 self._full(name),
                 value=value,
-                conditions=self._conditions(parent_name, parent_values),
+                conditions=self._conditions("Fixed", parent_name, parent_values),
             )
         )
 
@@ -249,21 +254,36 @@ class HyperParameters:
     def _full(self, name: str) -> str:
         return "/".join([*self._prefixes, name])
 
-    def _conditions(self, parent_name: str | None, parent_values: Any) -> tuple[Condition, ...]:
+    def _conditions(
+        self, kind: str, parent_name: str | None, parent_values: Any
+    ) -> tuple[Condition, ...]:
         conditions = list(self._scopes)
         if parent_name is not None:
             parent = self._full(parent_name)
             if parent not in self._declared:
-                raise UnknownNameError("HyperParameters", parent, tuple(self._declared))
+                raise UnknownNameError(f"HyperParameters.{kind}()", parent, tuple(self._declared))
             conditions.append(Condition(parent, parent_values))
         return tuple(conditions)
 
     def _declare(self, declared: Hyperparameter) -> Scalar | None:
         name = declared.name
-        if name in self._declared:
-            self._declared[name] = combine(
-                self._declared[name], declared, f"HyperParameters.{type(declared).__name__}()"
+        operation = f"HyperParameters.{type(declared).__name__}()"
+        reference = self._reference.get(name)
+        if (
+            reference is not None
+            and name not in self._tailoring
+            and attrs.evolve(reference, conditions=()) != attrs.evolve(declared, conditions=())
+        ):
+            raise InvalidSpaceError(
+                operation,
+                name,
+                f"{name!r} is declared as {declared!r} in this trial, "
+                f"but as {reference!r} in the declared space",
+                "the same declaration in every trial (tailor it with override() or a "
+                "tailoring entry instead)",
             )
+        if name in self._declared:
+            self._declared[name] = combine(self._declared[name], declared, operation)
         else:
             self._declared[name] = declared
         entry = declared

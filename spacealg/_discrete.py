@@ -60,9 +60,7 @@ class _Listed(HyperparameterBase):
 
 
 def _as_tuple(name: object, values: Any) -> tuple[Scalar, ...]:
-    if isinstance(values, str):
-        return (values,)
-    if isinstance(values, Iterable) and not isinstance(values, Mapping | Set):
+    if isinstance(values, Iterable) and not isinstance(values, Mapping | Set | str):
         return tuple(as_python(value) for value in values)
     raise ArgumentTypeError(
         "Choice()",

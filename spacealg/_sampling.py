@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ._kinds import Hyperparameter
+from ._numeric import Float
 from ._scalars import Scalar, as_python, same
 from ._space import Space
 from ._values import Values
@@ -222,6 +224,8 @@ def contains(space: Space, values: Mapping[str, object]) -> bool:
 def validate(space: Space, values: Mapping[str, object]) -> Values:
     """``values`` as :class:`Values` when it is a configuration of ``space``, else an error.
 
+    The result is in space order, and a number given for a ``Float`` entry is a float.
+
     Raises:
         UnknownNameError: a name that is not in the space.
         ActivityError: an active entry without a value, or an inactive one with one.
@@ -238,7 +242,14 @@ allowed: a float 0.0 <= x <= 0.5
     problem = _problem(space, values, "validate()")
     if problem is not None:
         raise problem
-    return Values({name: values[name] for name in space if name in values})
+    return Values(
+        {name: _in_domain_type(space[name], values[name]) for name in space if name in values}
+    )
+
+
+def _in_domain_type(hp: Hyperparameter, value: Any) -> Any:
+    """A number given for a ``Float`` entry as a float; any other value unchanged."""
+    return float(value) if isinstance(hp, Float) else value
 
 
 def _continuous(space: Space) -> tuple[str, ...]:

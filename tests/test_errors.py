@@ -1296,7 +1296,7 @@ def test_bad_call_raises_exact_error(call: Any, error_class: type, message: str)
 
 
 def test_the_table_is_large_and_distinct() -> None:
-    assert len(ROWS) >= 40
+    assert len(ROWS) >= 50
     assert len({row.values[2] for row in ROWS}) == len(ROWS), "two rows expect one message"
 
 
