@@ -6,6 +6,7 @@ print it as KerasTuner does, and save it losslessly.
 
 from __future__ import annotations
 
+from . import backend as backend
 from . import errors as errors
 from ._capture import HyperParameters as HyperParameters
 from ._capture import declare as declare
@@ -14,14 +15,22 @@ from ._discrete import Boolean as Boolean
 from ._discrete import Choice as Choice
 from ._discrete import Fixed as Fixed
 from ._kinds import Hyperparameter as Hyperparameter
+from ._minimize import TailoringWarning as TailoringWarning
+from ._minimize import load as load
+from ._minimize import maximize as maximize
+from ._minimize import minimize as minimize
 from ._numeric import Float as Float
 from ._numeric import Int as Int
+from ._objective import Objective as Objective
 from ._operators import drop as drop
 from ._operators import fix as fix
 from ._operators import merge as merge
 from ._operators import override as override
 from ._operators import restrict as restrict
 from ._operators import select as select
+from ._oracles import GridSearchOracle as GridSearchOracle
+from ._oracles import Oracle as Oracle
+from ._oracles import RandomSearchOracle as RandomSearchOracle
 from ._resolve import Provenance as Provenance
 from ._resolve import TrialSpace as TrialSpace
 from ._resolve import explain as explain
@@ -40,7 +49,12 @@ from ._serialization import from_keras_tuner as from_keras_tuner
 from ._serialization import to_dict as to_dict
 from ._serialization import to_json as to_json
 from ._space import Space as Space
+from ._study import SkipTrial as SkipTrial
+from ._study import Study as Study
 from ._summary import summary as summary
+from ._trials import SearchResult as SearchResult
+from ._trials import TrialRecord as TrialRecord
+from ._trials import TrialState as TrialState
 from ._values import Values as Values
 from .errors import SpaceError as SpaceError
 
@@ -52,16 +66,27 @@ __all__ = [
     "Condition",
     "Fixed",
     "Float",
+    "GridSearchOracle",
     "HyperParameters",
     "Hyperparameter",
     "Int",
+    "Objective",
+    "Oracle",
     "Provenance",
+    "RandomSearchOracle",
     "Scalar",
+    "SearchResult",
+    "SkipTrial",
     "Space",
     "SpaceError",
+    "Study",
+    "TailoringWarning",
+    "TrialRecord",
     "TrialSpace",
+    "TrialState",
     "Values",
     "__version__",
+    "backend",
     "cardinality",
     "contains",
     "declare",
@@ -74,7 +99,10 @@ __all__ = [
     "from_json",
     "from_keras_tuner",
     "grid",
+    "load",
+    "maximize",
     "merge",
+    "minimize",
     "override",
     "resolve",
     "restrict",

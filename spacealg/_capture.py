@@ -292,7 +292,10 @@ class HyperParameters:
             conditions = tailored.conditions or declared.conditions
             entry = attrs.evolve(tailored, conditions=conditions)
         if not declared.is_active(self._values):
-            self._values.pop(name, None)
+            # Inactive here; but the same name declared under another value of the same
+            # parent may be active, and then its value stays.
+            if not self._declared[name].is_active(self._values):
+                self._values.pop(name, None)
             return None
         value = self._given.get(name, entry.default)
         self._values[name] = value

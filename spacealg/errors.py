@@ -13,7 +13,10 @@ Every class also inherits the builtin it resembles, so a generic
     │                                         an inactive or unknown one
     ├── InactiveError (ValueError)            a value asked of an inactive hyperparameter
     ├── ContinuousSpaceError (ValueError)     a grid asked of a space with continuous entries
-    └── SerializationError (ValueError)       saved data that cannot be read back
+    ├── SerializationError (ValueError)       saved data that cannot be read back
+    ├── StoreError (RuntimeError)             a trial store that cannot be opened or used
+    ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
+    └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
 
 Each error keeps its facts as attributes (``operation``, ``name``, ``value``,
 ``allowed``, ...) and builds its message in ``__str__``. Every field is passed
@@ -34,8 +37,11 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidSpaceError",
     "InvalidValueError",
+    "NoCompletedTrialError",
     "SerializationError",
     "SpaceError",
+    "StoreError",
+    "TooManyFailedTrialsError",
     "UnknownNameError",
 ]
 
@@ -246,3 +252,66 @@ class SerializationError(SpaceError, ValueError):
     def __str__(self) -> str:
         where = f" (at {self.path})" if self.path else ""
         return f"{self.operation}: {self.problem}{where}"
+
+
+class StoreError(SpaceError, RuntimeError):
+    """A trial store that cannot be opened or used; the file is left untouched.
+
+    Attributes:
+        operation: the call that failed.
+        path: the store's path.
+        problem: what is wrong, in words.
+    """
+
+    def __init__(self, operation: str, path: str, problem: str) -> None:
+        super().__init__(operation, path, problem)
+        self.operation = operation
+        self.path = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.path}: {self.problem}"
+
+
+class TooManyFailedTrialsError(SpaceError, RuntimeError):
+    """A search stopped because too many trials failed in a row.
+
+    Attributes:
+        operation: the search that stopped.
+        limit: ``max_consecutive_failed_trials``.
+        last_error: the last failed trial's error and traceback.
+    """
+
+    def __init__(self, operation: str, limit: int, last_error: str) -> None:
+        super().__init__(operation, limit, last_error)
+        self.operation = operation
+        self.limit = limit
+        self.last_error = last_error
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: {self.limit} trials failed in a row "
+            f"(max_consecutive_failed_trials={self.limit}); the last one failed with:\n"
+            f"{self.last_error}"
+        )
+
+
+class NoCompletedTrialError(SpaceError, LookupError):
+    """A best trial was asked of a search with no completed trial.
+
+    Attributes:
+        operation: the call that failed.
+        counts: how many trials ended in each state.
+    """
+
+    def __init__(self, operation: str, counts: dict[str, int]) -> None:
+        super().__init__(operation, counts)
+        self.operation = operation
+        self.counts = counts
+
+    def __str__(self) -> str:
+        ended = ", ".join(f"{n} {state}" for state, n in self.counts.items() if n) or "no trials"
+        return (
+            f"{self.operation}: no trial completed ({ended}); "
+            "allowed: a search with at least one COMPLETED trial"
+        )

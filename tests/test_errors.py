@@ -1366,6 +1366,10 @@ def _placeholder(annotation: str, position: int) -> object:
         return ("alpha", "beta")
     if annotation == "object":
         return [position, math.nan]
+    if annotation.startswith("dict"):
+        return {"COMPLETED": 0, "FAILED": position}
+    if annotation == "int":
+        return position
     return f"text{position}"
 
 

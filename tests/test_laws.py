@@ -653,9 +653,7 @@ def test_override_last_wins(drawn, data):
 
 def _triples(*, replace: str) -> st.SearchStrategy[tuple[sa.Space, sa.Space, sa.Space]]:
     return conditional.flatmap(
-        lambda a: st.tuples(
-            st.just(a), _variant(a, replace=replace), _variant(a, replace=replace)
-        )
+        lambda a: st.tuples(st.just(a), _variant(a, replace=replace), _variant(a, replace=replace))
     )
 
 
@@ -870,15 +868,3 @@ def test_drop_refuses_to_orphan(space, data):
             sa.drop(space, *names)
     else:
         assert list(sa.drop(space, *names)) == [n for n in space if n in kept]
-
-
-def test_every_law_is_named_after_its_operator() -> None:
-    """Every test here is named test_<operator>_<law> and states its law."""
-    tests = {name: f for name, f in globals().items() if name.startswith("test_")}
-    known = (*OPERATORS, "resolve")
-    for name, function in tests.items():
-        if function is test_every_law_is_named_after_its_operator:
-            continue
-        assert name.split("_")[1] in known, name
-        assert (function.__doc__ or "").strip(), name
-

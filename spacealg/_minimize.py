@@ -1,0 +1,222 @@
+"""``minimize`` and ``maximize``: search a plain Python function; ``load`` a finished search."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+from ._capture import HyperParameters
+from ._function_backend import FunctionBackend
+from ._objective import Direction, Objective
+from ._oracles import Oracle, as_oracle
+from ._resolve import TrialSpace, resolve
+from ._space import Space
+from ._store import TrialStore
+from ._study import Study
+from ._trials import SearchResult
+from ._values import Values
+from .errors import ArgumentTypeError, InvalidArgumentError, quoted
+
+
+class TailoringWarning(UserWarning):
+    """A tailoring that will not do what it seems to (KerasTuner stays silent about these)."""
+
+
+def _trial_space(space: Space | TrialSpace | HyperParameters, operation: str) -> TrialSpace:
+    if isinstance(space, TrialSpace):
+        return space
+    if isinstance(space, HyperParameters):
+        return resolve(space.space)
+    if isinstance(space, Space):
+        return resolve(space)
+    raise ArgumentTypeError(
+        operation, "", "space", space, "a Space, a TrialSpace or a HyperParameters handle"
+    )
+
+
+def warn_about_tailoring(trial_space: TrialSpace, *, stacklevel: int) -> None:
+    """Warn once about tailoring-only names and tailored entries pinned values make inactive."""
+    statuses = {name: origin.status for name, origin in trial_space.provenance.items()}
+    only = [name for name, status in statuses.items() if status == "tailoring-only"]
+    if only:
+        warnings.warn(
+            f"the tailoring lists {quoted(only)}, which the hypermodel never declares; "
+            "they are sampled but nothing reads them",
+            TailoringWarning,
+            stacklevel=stacklevel + 1,
+        )
+    inactive = [name for name, status in statuses.items() if status == "inactive"]
+    if inactive:
+        warnings.warn(
+            f"the tailored {quoted(inactive)} can never be active: "
+            "the pinned values of their parents leave them inactive",
+            TailoringWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def _objective(
+    objective: str | Objective | None, direction: Direction, operation: str
+) -> Objective:
+    if objective is None:
+        return Objective("score", direction)
+    if isinstance(objective, str):
+        return Objective(objective, direction)
+    if isinstance(objective, Objective):
+        if objective.direction != direction:
+            other = "maximize" if direction == "min" else "minimize"
+            raise InvalidArgumentError(
+                operation,
+                "",
+                "objective",
+                objective,
+                f"an Objective with direction {direction!r} (or call {other}())",
+            )
+        return objective
+    raise ArgumentTypeError(operation, "", "objective", objective, "a metric name or an Objective")
+
+
+def _search(
+    direction: Literal["min", "max"],
+    fn: Callable[[Values], float | Mapping[str, float]],
+    space: Space | TrialSpace | HyperParameters,
+    *,
+    max_trials: int | None,
+    oracle: str | Oracle,
+    seed: int | None,
+    directory: str | os.PathLike[str],
+    project_name: str,
+    overwrite: bool,
+    verbose: int,
+    objective: str | Objective | None,
+    executions_per_trial: int,
+    max_consecutive_failed_trials: int,
+) -> SearchResult:
+    operation = "minimize()" if direction == "min" else "maximize()"
+    if not callable(fn):
+        raise ArgumentTypeError(operation, "", "fn", fn, "a function of the trial's values")
+    trial_space = _trial_space(space, operation)
+    warn_about_tailoring(trial_space, stacklevel=3)
+    study = Study(
+        trial_space=trial_space,
+        backend=FunctionBackend(fn),
+        objective=_objective(objective, direction, operation),
+        oracle=as_oracle(oracle, operation),
+        directory=directory,
+        project_name=project_name,
+        seed=seed,
+        executions_per_trial=executions_per_trial,
+        max_consecutive_failed_trials=max_consecutive_failed_trials,
+    )
+    return study.run(max_trials, overwrite=overwrite, verbose=verbose)
+
+
+def minimize(
+    fn: Callable[[Values], float | Mapping[str, float]],
+    space: Space | TrialSpace | HyperParameters,
+    *,
+    max_trials: int | None,
+    oracle: str | Oracle = "random",
+    seed: int | None = None,
+    directory: str | os.PathLike[str] = ".",
+    project_name: str = "untitled_project",
+    overwrite: bool = False,
+    verbose: int = 1,
+    objective: str | Objective | None = None,
+    executions_per_trial: int = 1,
+    max_consecutive_failed_trials: int = 3,
+) -> SearchResult:
+    """Search for the values that minimise ``fn``, recording every trial in a store.
+
+    ``fn`` receives the trial's :class:`Values` (tuned values plus active pinned
+    defaults) and returns a float (the metric ``score``) or a dict of metrics
+    (then ``objective=`` names the one to minimise). The store lives at
+    ``<directory>/<project_name>/trials.db``; running again resumes the search.
+
+    Raises:
+        TooManyFailedTrialsError: ``max_consecutive_failed_trials`` trials failed in a row.
+        InvalidArgumentError: an Objective that maximises, an unknown oracle name, or
+            ``max_trials=None`` on a continuous space.
+        StoreError: the store path holds a file that is not a spacealg store.
+
+    Example:
+        >>> import tempfile
+        >>> space = Space([Int("x", min_value=-3, max_value=3)])
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     result = minimize(lambda v: (v["x"] - 1) ** 2, space, max_trials=None,
+        ...                       oracle="grid", directory=directory, verbose=0)
+        >>> result.best_values, result.best_score, len(result.trials)
+        (Values({'x': 1}), 0.0, 7)
+    """
+    return _search(
+        "min",
+        fn,
+        space,
+        max_trials=max_trials,
+        oracle=oracle,
+        seed=seed,
+        directory=directory,
+        project_name=project_name,
+        overwrite=overwrite,
+        verbose=verbose,
+        objective=objective,
+        executions_per_trial=executions_per_trial,
+        max_consecutive_failed_trials=max_consecutive_failed_trials,
+    )
+
+
+def maximize(
+    fn: Callable[[Values], float | Mapping[str, float]],
+    space: Space | TrialSpace | HyperParameters,
+    *,
+    max_trials: int | None,
+    oracle: str | Oracle = "random",
+    seed: int | None = None,
+    directory: str | os.PathLike[str] = ".",
+    project_name: str = "untitled_project",
+    overwrite: bool = False,
+    verbose: int = 1,
+    objective: str | Objective | None = None,
+    executions_per_trial: int = 1,
+    max_consecutive_failed_trials: int = 3,
+) -> SearchResult:
+    """Search for the values that maximise ``fn``; otherwise as :func:`minimize`."""
+    return _search(
+        "max",
+        fn,
+        space,
+        max_trials=max_trials,
+        oracle=oracle,
+        seed=seed,
+        directory=directory,
+        project_name=project_name,
+        overwrite=overwrite,
+        verbose=verbose,
+        objective=objective,
+        executions_per_trial=executions_per_trial,
+        max_consecutive_failed_trials=max_consecutive_failed_trials,
+    )
+
+
+def load(directory: str | os.PathLike[str], project_name: str) -> SearchResult:
+    """The search recorded at ``<directory>/<project_name>``, opened read-only.
+
+    It works while another process is still writing to the store.
+
+    Raises:
+        StoreError: there is no spacealg store there.
+    """
+    store = TrialStore.open_readonly(TrialStore.location(directory, project_name))
+    try:
+        study = store.study()
+        if study is None:
+            raise InvalidArgumentError(
+                "load()", "", "project_name", project_name, "a project whose search has started"
+            )
+        objective = Objective(**json.loads(study.objective))
+        return SearchResult(store.trials(), objective)
+    finally:
+        store.close()

@@ -1,0 +1,323 @@
+"""The search loop: a trial space, an oracle, a backend and a store.
+
+``Study.run`` claims trials from the store (a stale RUNNING one first, else a
+new proposal), runs each on the backend, and records how it ended. The store is
+the only state: a search killed at any point resumes from it, reruns the
+trials it left RUNNING, and proposes exactly what an uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from ._objective import Objective
+from ._oracles import Oracle, RandomSearchOracle, trial_rng
+from ._resolve import TrialSpace
+from ._sampling import cardinality
+from ._serialization import to_dict
+from ._store import ARTIFACTS, Owner, StudyRecord, TrialStore
+from ._trials import SearchResult, TrialRecord, TrialState
+from ._values import Values
+from .backend import Backend, Outcome, Trial
+from .errors import InvalidArgumentError, StoreError, TooManyFailedTrialsError
+
+_HEARTBEAT_EVERY = 5.0
+_ENDINGS = {
+    TrialState.COMPLETED: "Complete",
+    TrialState.FAILED: "Failed",
+    TrialState.INVALID: "Invalid",
+    TrialState.RUNNING: "Running",
+}
+
+
+class SkipTrial(Exception):  # noqa: N818 - KerasTuner-style control-flow name, not an error
+    """Raise from an objective (or a build function) to skip an invalid combination.
+
+    The trial is recorded INVALID and does not count toward the failure streak.
+    """
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600:02d}h {whole % 3600 // 60:02d}m {whole % 60:02d}s"
+
+
+def _space_json(trial_space: TrialSpace) -> str:
+    return json.dumps(
+        {"tuned": to_dict(trial_space.tuned), "pinned": dict(trial_space.pinned)},
+        sort_keys=True,
+    )
+
+
+def _space_change(stored: str, given: str) -> str | None:
+    """One line saying how the stored trial space differs from the given one."""
+    if stored == given:
+        return None
+    before = {hp["name"]: hp for hp in json.loads(stored)["tuned"]["hyperparameters"]}
+    after = {hp["name"]: hp for hp in json.loads(given)["tuned"]["hyperparameters"]}
+    parts = []
+    if added := [name for name in after if name not in before]:
+        parts.append("added " + ", ".join(added))
+    if removed := [name for name in before if name not in after]:
+        parts.append("removed " + ", ".join(removed))
+    if changed := [name for name in after if name in before and after[name] != before[name]]:
+        parts.append("changed " + ", ".join(changed))
+    return "The trial space differs from the stored study's: " + (
+        "; ".join(parts) or "pinned values changed"
+    )
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidArgumentError("Study()", "", attribute.name, value, "a positive int")
+
+
+def _merge_outcome(steps: dict[str, list[float]], outcome: Outcome) -> None:
+    if outcome is None:
+        return
+    if isinstance(outcome, Mapping):
+        for name, value in outcome.items():
+            steps.setdefault(name, []).append(float(value))
+        return
+    steps.setdefault("score", []).append(float(outcome))
+
+
+def _average(runs: list[dict[str, list[float]]]) -> dict[str, list[float]]:
+    """Each metric's per-step mean over the executions that reported it."""
+    names = dict.fromkeys(name for run in runs for name in run)
+    averaged = {}
+    for name in names:
+        series = [run[name] for run in runs if name in run]
+        length = min(len(s) for s in series)
+        averaged[name] = [math.fsum(s[i] for s in series) / len(series) for i in range(length)]
+    return averaged
+
+
+@attrs.frozen
+class Study:
+    """A search: what to tune, how to propose, what to optimise, where to record.
+
+    Attributes:
+        trial_space: the resolved trial space (see :func:`spacealg.resolve`).
+        backend: runs one trial (see :mod:`spacealg.backend`).
+        objective: the metric to optimise.
+        oracle: proposes values (random search unless given).
+        directory: where the project's folder lives.
+        project_name: the project's folder; the store is ``trials.db`` in it.
+        seed: the search's seed; None draws one (or reuses the stored one).
+        executions_per_trial: how many times each trial runs; metrics are averaged.
+        max_consecutive_failed_trials: failures in a row (this run) that stop the search.
+        heartbeat_timeout: seconds after which a silent trial of another host is stale.
+    """
+
+    trial_space: TrialSpace
+    backend: Backend
+    objective: Objective
+    oracle: Oracle = attrs.field(factory=RandomSearchOracle)
+    directory: Path = attrs.field(default=Path("."), converter=Path)
+    project_name: str = "untitled_project"
+    seed: int | None = None
+    executions_per_trial: int = attrs.field(default=1, validator=_positive)
+    max_consecutive_failed_trials: int = attrs.field(default=3, validator=_positive)
+    heartbeat_timeout: float = 60.0
+
+    @property
+    def store_path(self) -> Path:
+        """``<directory>/<project_name>/trials.db``."""
+        return TrialStore.location(self.directory, self.project_name)
+
+    def run(
+        self,
+        max_trials: int | None,
+        *,
+        overwrite: bool = False,
+        verbose: int = 1,
+        out: TextIO | None = None,
+    ) -> SearchResult:
+        """Run trials until the store holds ``max_trials`` or the space is exhausted.
+
+        ``max_trials`` counts every trial in the store, as in KerasTuner: resuming
+        with the same value runs nothing new, a larger one runs the difference.
+
+        Raises:
+            InvalidArgumentError: ``max_trials`` is None on a continuous space.
+            TooManyFailedTrialsError: ``max_consecutive_failed_trials`` failed in a row.
+            StoreError: the store path holds something that is not a spacealg store.
+        """
+        if max_trials is None and cardinality(self.trial_space.tuned) is None:
+            raise InvalidArgumentError(
+                "Study.run()", "", "max_trials", None, "an int for a space with continuous entries"
+            )
+        stream = out if out is not None else sys.stdout
+        say = (lambda line: print(line, file=stream, flush=True)) if verbose else (lambda _: None)
+        store = TrialStore.open(self.store_path, overwrite=overwrite)
+        try:
+            seed = self._begin(store, say)
+            return self._loop(store, seed, max_trials, say, verbose=verbose)
+        finally:
+            store.close()
+
+    def _begin(self, store: TrialStore, say: Any) -> int:
+        stored = store.study()
+        seed = self.seed
+        if seed is None:
+            seed = stored.seed if stored is not None else secrets.randbelow(2**63)
+        elif stored is not None and stored.seed != seed:
+            say(f"Using seed {seed}; the stored study was started with seed {stored.seed}.")
+        space = _space_json(self.trial_space)
+        if stored is not None and (change := _space_change(stored.trial_space, space)):
+            say(change)
+        store.record_study(
+            StudyRecord(
+                trial_space=space,
+                objective=json.dumps(attrs.asdict(self.objective)),
+                oracle=json.dumps({"name": self.oracle.name, **self.oracle.settings()}),
+                seed=seed,
+            )
+        )
+        return seed
+
+    def _propose(self, seed: int) -> Any:
+        tuned = self.trial_space.tuned
+
+        def propose(tried: list[Values]) -> tuple[Values, Values] | None:
+            values = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
+            return None if values is None else (values, self.trial_space.complete(values))
+
+        return propose
+
+    def _loop(
+        self, store: TrialStore, seed: int, max_trials: int | None, say: Any, *, verbose: int
+    ) -> SearchResult:
+        owner = Owner.current()
+        propose = self._propose(seed)
+        started = time.monotonic()
+        streak = 0
+        last_error = ""
+        while True:
+            trial = store.claim(
+                propose, owner, max_trials=max_trials, heartbeat_timeout=self.heartbeat_timeout
+            )
+            if trial is None:
+                break
+            if verbose:
+                say(f"\nSearch: Running Trial #{trial.trial_id + 1}")
+            trial_started = time.monotonic()
+            try:
+                state, score, best_step, metrics, error = self._run_trial(store, owner, trial, seed)
+            except BaseException:
+                store.release(trial.trial_id, owner)
+                raise
+            store.finish(
+                trial.trial_id,
+                owner,
+                state=state,
+                score=score,
+                best_step=best_step,
+                metrics=metrics,
+                error=error,
+            )
+            if state is TrialState.COMPLETED:
+                streak = 0
+            elif state is TrialState.FAILED or (state is TrialState.INVALID and error is None):
+                streak += 1
+                last_error = error or f"trial {trial.trial_id}: the score is NaN"
+            self._report(store, trial, state, score, trial_started, started, say)
+            if streak >= self.max_consecutive_failed_trials:
+                raise TooManyFailedTrialsError(
+                    "Study.run()", self.max_consecutive_failed_trials, last_error
+                )
+        return SearchResult(store.trials(), self.objective)
+
+    def _run_trial(
+        self, store: TrialStore, owner: Owner, trial: TrialRecord, seed: int
+    ) -> tuple[TrialState, float | None, int | None, dict[str, list[float]], str | None]:
+        directory = self.store_path.parent / ARTIFACTS / str(trial.trial_id)
+        trial_seed = int(trial_rng(seed, trial.trial_id).integers(2**31 - 1))
+        runs: list[dict[str, list[float]]] = []
+        beating = threading.Event()
+        beat = threading.Thread(
+            target=self._beat, args=(store.path, trial.trial_id, owner, beating), daemon=True
+        )
+        beat.start()
+        try:
+            for execution in range(self.executions_per_trial):
+                steps: dict[str, list[float]] = {}
+
+                def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
+                    for name, value in metrics.items():
+                        series = steps.setdefault(name, [])
+                        series[step:] = [float(value)]
+
+                outcome = self.backend.run_trial(
+                    Trial(trial.trial_id, trial.values, execution, trial_seed, directory, report)
+                )
+                _merge_outcome(steps, outcome)
+                runs.append(steps)
+        except SkipTrial as skip:
+            return (
+                TrialState.INVALID,
+                None,
+                None,
+                {},
+                f"skipped: {skip}" if str(skip) else "skipped",
+            )
+        except Exception:  # any failure of the user's code is recorded
+            return TrialState.FAILED, None, None, {}, traceback.format_exc()
+        finally:
+            beating.set()
+        metrics = _average(runs)
+        series = metrics.get(self.objective.name)
+        if series is None:
+            known = ", ".join(repr(name) for name in metrics) or "none"
+            error = (
+                f"the objective {self.objective.name!r} is not among the trial's metrics "
+                f"({known}); pass objective= naming one of them"
+            )
+            return TrialState.FAILED, None, None, metrics, error
+        best = self.objective.best_of(series)
+        if best is None:
+            return TrialState.INVALID, None, None, metrics, None
+        return TrialState.COMPLETED, best[1], best[0], metrics, None
+
+    def _beat(self, path: Path, trial_id: int, owner: Owner, stop: threading.Event) -> None:
+        store = None
+        try:
+            while not stop.wait(_HEARTBEAT_EVERY):
+                store = store or TrialStore.open(path)
+                store.heartbeat(trial_id, owner)
+        except (StoreError, OSError):  # pragma: no cover - a heartbeat is best effort
+            return
+        finally:
+            if store is not None:
+                store.close()
+
+    def _report(
+        self,
+        store: TrialStore,
+        trial: TrialRecord,
+        state: TrialState,
+        score: float | None,
+        trial_started: float,
+        started: float,
+        say: Any,
+    ) -> None:
+        name = self.objective.name
+        ended = _ENDINGS[state]
+        say(f"Trial {trial.trial_id + 1} {ended} [{_clock(time.monotonic() - trial_started)}]")
+        say(f"{name}: {score!r}")
+        say("")
+        best = SearchResult(store.trials(), self.objective).best_trial
+        say(f"Best {name} So Far: {None if best is None else best.score!r}")
+        say(f"Total elapsed time: {_clock(time.monotonic() - started)}")
