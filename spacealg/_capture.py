@@ -90,16 +90,16 @@ class HyperParameters:
         parent_values: Any = None,
     ) -> Any:
         """Declare an :class:`~spacealg.Int`; returns its value (None when inactive)."""
-        return self._declare(
-            Int(
-                self._full(name),
-                min_value=min_value,
-                max_value=max_value,
-                step=step,
-                sampling=sampling,
-                default=default,
-                conditions=self._conditions("Int", parent_name, parent_values),
-            )
+        return self._make(
+            Int,
+            name,
+            parent_name,
+            parent_values,
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            sampling=sampling,
+            default=default,
         )
 
     def Float(  # noqa: N802
@@ -114,16 +114,16 @@ class HyperParameters:
         parent_values: Any = None,
     ) -> Any:
         """Declare a :class:`~spacealg.Float`; returns its value (None when inactive)."""
-        return self._declare(
-            Float(
-                self._full(name),
-                min_value=min_value,
-                max_value=max_value,
-                step=step,
-                sampling=sampling,
-                default=default,
-                conditions=self._conditions("Float", parent_name, parent_values),
-            )
+        return self._make(
+            Float,
+            name,
+            parent_name,
+            parent_values,
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            sampling=sampling,
+            default=default,
         )
 
     def Choice(  # noqa: N802
@@ -136,14 +136,14 @@ class HyperParameters:
         parent_values: Any = None,
     ) -> Any:
         """Declare a :class:`~spacealg.Choice`; returns its value (None when inactive)."""
-        return self._declare(
-            Choice(
-                self._full(name),
-                values=values,
-                ordered=ordered,
-                default=default,
-                conditions=self._conditions("Choice", parent_name, parent_values),
-            )
+        return self._make(
+            Choice,
+            name,
+            parent_name,
+            parent_values,
+            values=values,
+            ordered=ordered,
+            default=default,
         )
 
     def Boolean(  # noqa: N802
@@ -154,13 +154,7 @@ class HyperParameters:
         parent_values: Any = None,
     ) -> Any:
         """Declare a :class:`~spacealg.Boolean`; returns its value (None when inactive)."""
-        return self._declare(
-            Boolean(
-                self._full(name),
-                default=default,
-                conditions=self._conditions("Boolean", parent_name, parent_values),
-            )
-        )
+        return self._make(Boolean, name, parent_name, parent_values, default=default)
 
     def Fixed(  # noqa: N802
         self,
@@ -170,13 +164,7 @@ class HyperParameters:
         parent_values: Any = None,
     ) -> Any:
         """Declare a :class:`~spacealg.Fixed`; returns its value (None when inactive)."""
-        return self._declare(
-            Fixed(
-                self._full(name),
-                value=value,
-                conditions=self._conditions("Fixed", parent_name, parent_values),
-            )
-        )
+        return self._make(Fixed, name, parent_name, parent_values, value=value)
 
     # -- scopes -------------------------------------------------------------
 
@@ -264,6 +252,17 @@ class HyperParameters:
                 raise UnknownNameError(f"HyperParameters.{kind}()", parent, tuple(self._declared))
             conditions.append(Condition(parent, parent_values))
         return tuple(conditions)
+
+    def _make(
+        self,
+        kind: type[Hyperparameter],
+        name: str,
+        parent_name: str | None,
+        parent_values: Any,
+        **arguments: Any,
+    ) -> Any:
+        conditions = self._conditions(kind.__name__, parent_name, parent_values)
+        return self._declare(kind(self._full(name), conditions=conditions, **arguments))
 
     def _declare(self, declared: Hyperparameter) -> Scalar | None:
         name = declared.name
