@@ -14,6 +14,7 @@ from ._conditions import Condition as Condition
 from ._discrete import Boolean as Boolean
 from ._discrete import Choice as Choice
 from ._discrete import Fixed as Fixed
+from ._keras_tuner import from_keras_tuner as from_keras_tuner
 from ._kinds import Hyperparameter as Hyperparameter
 from ._minimize import TailoringWarning as TailoringWarning
 from ._minimize import load as load
@@ -45,7 +46,6 @@ from ._sampling import validate as validate
 from ._scalars import Scalar as Scalar
 from ._serialization import from_dict as from_dict
 from ._serialization import from_json as from_json
-from ._serialization import from_keras_tuner as from_keras_tuner
 from ._serialization import to_dict as to_dict
 from ._serialization import to_json as to_json
 from ._space import Space as Space
