@@ -22,7 +22,13 @@ from ._kinds import Hyperparameter
 from ._numeric import Float, Int
 from ._scalars import Scalar, as_python, index_of, is_number
 from ._space import OnConflict, Space
-from .errors import InvalidArgumentError, InvalidSpaceError, InvalidValueError, UnknownNameError
+from .errors import (
+    ActivityError,
+    InvalidArgumentError,
+    InvalidSpaceError,
+    InvalidValueError,
+    UnknownNameError,
+)
 
 
 def _entry(space: Space, name: str, operation: str) -> Hyperparameter:
@@ -138,7 +144,15 @@ def fix(space: Space, /, **values: Scalar) -> Space:
         return space
     entries = [changes.get(hp.name, hp) for hp in space.hyperparameters]
     notes = {name: f"fix(): fixed at {hp.default!r}" for name, hp in changes.items()}
-    return trimmed(space, entries, notes, changes)
+    result = trimmed(space, entries, notes, changes)
+    for name in values:
+        if name not in result:
+            raise ActivityError(
+                "fix()",
+                name,
+                "cannot be fixed: " + result.history[name][-1].removeprefix("removed: "),
+            )
+    return result
 
 
 def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol
 import attrs
 import numpy as np
 
-from ._sampling import cardinality, grid, sample
+from ._sampling import cardinality, contains, grid, sample
 from ._space import Space
 from ._values import Values
 from .errors import ArgumentTypeError, InvalidArgumentError
@@ -39,6 +39,15 @@ class Oracle(Protocol):
 def trial_rng(seed: int, index: int) -> np.random.Generator:
     """The random stream of trial ``index`` under ``seed``: the same pair, the same stream."""
     return np.random.default_rng([seed, index])
+
+
+def _tried_in(space: Space, tried: set[Values]) -> int:
+    """How many tried configurations belong to ``space``.
+
+    A resumed search may run over a changed space: what was tried in the old one
+    does not exhaust the new one.
+    """
+    return sum(1 for values in tried if contains(space, values))
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -79,7 +88,7 @@ class RandomSearchOracle:
         """A random configuration not in ``tried``, or None when none is left."""
         tried_set = set(tried)
         size = cardinality(space)
-        if size is not None and len(tried_set) >= size:
+        if size is not None and len(tried_set) >= size and _tried_in(space, tried_set) >= size:
             return None
         rng = trial_rng(seed, index)
         for _ in range(self.max_collisions):

@@ -64,6 +64,9 @@ class TrialSpace:
     def complete(self, values: Mapping[str, Scalar]) -> Values:
         """A trial's tuned ``values`` plus the pinned defaults that are active under them.
 
+        Tuned entries that the pinned values leave inactive (provenance status
+        ``inactive``) are left out: the hypermodel never reads them.
+
         Example:
             >>> declared = Space([Int("units", min_value=32, max_value=128, step=32),
             ...                   Boolean("dropout")])
@@ -71,7 +74,8 @@ class TrialSpace:
             >>> trial.complete({"dropout": True})
             Values({'dropout': True, 'units': 32})
         """
-        chosen: dict[str, Scalar] = dict(values)
+        inactive = {n for n, origin in self.provenance.items() if origin.status == "inactive"}
+        chosen: dict[str, Scalar] = {n: v for n, v in values.items() if n not in inactive}
         for hp in self.declared.dependency_order():
             if hp.name in self.pinned and all(c.holds(chosen) for c in hp.conditions):
                 chosen[hp.name] = self.pinned[hp.name]

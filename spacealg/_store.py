@@ -103,8 +103,61 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def _busy(error: sqlite3.Error) -> bool:
+    return error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _unreadable(operation: str, path: Path, error: sqlite3.Error) -> StoreError:
+    if _busy(error):
+        problem = f"cannot be opened ({error}): another process holds it locked"
+    else:
+        problem = (
+            f"an SQLite file that cannot be read as a trial store ({error}): corrupt or truncated"
+        )
+    return StoreError(operation, str(path), problem + "; left untouched")
+
+
+def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Switch to WAL mode, retrying while other processes hold locks.
+
+    Two processes switching a new store to WAL at once can deadlock on its locks;
+    SQLite then answers "database is locked" at once instead of calling the busy
+    handler, so the switch is retried here.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if not _busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+        else:
+            return
+
+
 def _json(values: Mapping[str, Any]) -> str:
     return json.dumps(dict(values), allow_nan=True)
+
+
+_SELECT_TRIALS = (
+    "SELECT trial_id, trial_values, state, score, metrics, best_step, error, started, "
+    "ended FROM trials"
+)
+
+
+def _record(row: tuple[Any, ...]) -> TrialRecord:
+    return TrialRecord(
+        trial_id=row[0],
+        values=Values(json.loads(row[1])),
+        state=TrialState(row[2]),
+        score=row[3],
+        metrics=json.loads(row[4]),
+        best_step=row[5],
+        error=row[6],
+        started=row[7],
+        ended=row[8],
+    )
 
 
 class TrialStore:
@@ -114,6 +167,9 @@ class TrialStore:
         self.path = path
         self._connection = connection
         self._writes = 0
+        self._tried: list[Values] = []
+        """The tuned values of trials 0, 1, ... as last read: rows are never deleted and
+        their tuned values never change, so a claim reads only the rows added since."""
 
     # -- opening ------------------------------------------------------------
 
@@ -137,21 +193,30 @@ class TrialStore:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             shutil.rmtree(path.parent / ARTIFACTS, ignore_errors=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
+        except sqlite3.Error as error:
+            raise StoreError(operation, str(path), f"cannot be opened: {error}") from error
         store = cls(path, connection)
-        with store._transaction():
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-            if not tables:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.executemany(
-                    "INSERT INTO meta VALUES (?, ?)",
-                    [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION))],
-                )
-        store._check_version(operation)
+        try:
+            _use_wal(connection, timeout=60.0)
+            connection.execute("PRAGMA synchronous=NORMAL")
+            with store._transaction():
+                tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+                if not tables:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            connection.execute(statement)
+                    connection.executemany(
+                        "INSERT INTO meta VALUES (?, ?)",
+                        [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION))],
+                    )
+            store._check_version(operation)
+        except BaseException as error:
+            connection.close()
+            if isinstance(error, sqlite3.Error):
+                raise _unreadable(operation, path, error) from error
+            raise
         return store
 
     @classmethod
@@ -161,9 +226,20 @@ class TrialStore:
         if not path.exists():
             raise StoreError(operation, str(path), "no trial store here")
         cls._check_foreign(path, operation)
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60.0)
+        try:
+            connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60.0
+            )
+        except sqlite3.Error as error:
+            raise _unreadable(operation, path, error) from error
         store = cls(path, connection)
-        store._check_version(operation)
+        try:
+            store._check_version(operation)
+        except BaseException as error:
+            connection.close()
+            if isinstance(error, sqlite3.Error):
+                raise _unreadable(operation, path, error) from error
+            raise
         return store
 
     @staticmethod
@@ -179,15 +255,39 @@ class TrialStore:
                 "not a spacealg trial store (not an SQLite file); left untouched",
             )
         try:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60.0
+            )
             try:
-                row = connection.execute(
-                    "SELECT value FROM meta WHERE key = 'application'"
-                ).fetchone()
+                check = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+                tables = {
+                    row[0]
+                    for row in connection.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    )
+                }
+                row = (
+                    connection.execute(
+                        "SELECT value FROM meta WHERE key = 'application'"
+                    ).fetchone()
+                    if "meta" in tables
+                    else None
+                )
             finally:
                 connection.close()
-        except sqlite3.DatabaseError:
-            row = None
+        except sqlite3.Error as error:
+            raise _unreadable(operation, path, error) from error
+        if check != "ok":
+            raise StoreError(
+                operation,
+                str(path),
+                f"a corrupt SQLite file ({' '.join(check.split())}); left untouched",
+            )
+        if not tables:
+            # An SQLite file with no tables yet: a store whose creation was cut
+            # short (a crash) or is under way in another process. Empty, like a
+            # 0-byte file.
+            return
         if row is None or row[0] != APPLICATION:
             raise StoreError(
                 operation,
@@ -196,9 +296,16 @@ class TrialStore:
             )
 
     def _check_version(self, operation: str) -> None:
+        tables = self._connection.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'meta'"
+        ).fetchone()[0]
+        if not tables:
+            raise StoreError(operation, str(self.path), "an empty trial store: no search ran here")
         row = self._connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
+        if row is None:
+            raise StoreError(operation, str(self.path), "the store records no schema version")
         version = int(row[0])
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -252,24 +359,8 @@ class TrialStore:
 
     def trials(self) -> tuple[TrialRecord, ...]:
         """Every trial, in trial order."""
-        rows = self._connection.execute(
-            "SELECT trial_id, trial_values, state, score, metrics, best_step, error, started, "
-            "ended FROM trials ORDER BY trial_id"
-        ).fetchall()
-        return tuple(
-            TrialRecord(
-                trial_id=row[0],
-                values=Values(json.loads(row[1])),
-                state=TrialState(row[2]),
-                score=row[3],
-                metrics=json.loads(row[4]),
-                best_step=row[5],
-                error=row[6],
-                started=row[7],
-                ended=row[8],
-            )
-            for row in rows
-        )
+        rows = self._connection.execute(_SELECT_TRIALS + " ORDER BY trial_id").fetchall()
+        return tuple(_record(row) for row in rows)
 
     def tried(self) -> list[Values]:
         """The tuned values of every trial, in any state."""
@@ -324,11 +415,7 @@ class TrialStore:
             count = connection.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
             if max_trials is not None and count >= max_trials:
                 return None
-            tried = [
-                Values(json.loads(row[0]))
-                for row in connection.execute("SELECT tuned FROM trials ORDER BY trial_id")
-            ]
-            proposal = propose(tried)
+            proposal = propose(self._tried_so_far(connection, count))
             if proposal is None:
                 return None
             tuned, complete = proposal
@@ -348,8 +435,23 @@ class TrialStore:
             )
             return self._trial(count)
 
+    def _tried_so_far(self, connection: sqlite3.Connection, count: int) -> list[Values]:
+        """The tuned values of the ``count`` trials, parsing only rows not read before."""
+        known = self._tried
+        rows = connection.execute(
+            "SELECT tuned FROM trials WHERE trial_id >= ? ORDER BY trial_id", (len(known),)
+        ).fetchall()
+        if len(known) + len(rows) != count:  # not the rows this cache assumes: read them all
+            known.clear()
+            rows = connection.execute("SELECT tuned FROM trials ORDER BY trial_id").fetchall()
+        known.extend(Values(json.loads(row[0])) for row in rows)
+        return list(known)  # a copy: propose may keep or change what it is given
+
     def _trial(self, trial_id: int) -> TrialRecord:
-        return next(t for t in self.trials() if t.trial_id == trial_id)
+        row = self._connection.execute(
+            _SELECT_TRIALS + " WHERE trial_id = ?", (trial_id,)
+        ).fetchone()
+        return _record(row)
 
     def heartbeat(self, trial_id: int, owner: Owner) -> None:
         """Tell other processes the trial's owner is alive."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+import sqlite3
 import sys
 import threading
 import time
@@ -73,14 +74,26 @@ def _space_change(stored: str, given: str) -> str | None:
         parts.append("removed " + ", ".join(removed))
     if changed := [name for name in after if name in before and after[name] != before[name]]:
         parts.append("changed " + ", ".join(changed))
-    return "The trial space differs from the stored study's: " + (
-        "; ".join(parts) or "pinned values changed"
-    )
+    if not (added or removed) and list(before) != list(after):
+        parts.append("reordered entries")
+    if json.loads(stored)["pinned"] != json.loads(given)["pinned"]:
+        parts.append("changed pinned values")
+    return "The trial space differs from the stored study's: " + "; ".join(parts)
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise InvalidArgumentError("Study()", "", attribute.name, value, "a positive int")
+
+
+def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    # The store keeps the seed in an SQLite INTEGER; numpy wants it non-negative.
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63
+    ):
+        raise InvalidArgumentError(
+            "Study()", "", "seed", value, "None or an int with 0 <= seed < 2**63"
+        )
 
 
 def _merge_outcome(steps: dict[str, list[float]], outcome: Outcome) -> None:
@@ -102,6 +115,65 @@ def _average(runs: list[dict[str, list[float]]]) -> dict[str, list[float]]:
         length = min(len(s) for s in series)
         averaged[name] = [math.fsum(s[i] for s in series) / len(series) for i in range(length)]
     return averaged
+
+
+class _Heartbeat:
+    """Writes the running trial's heartbeat every ``_HEARTBEAT_EVERY`` seconds while it runs.
+
+    One thread serves a whole run: starting a thread per trial costs about half a
+    millisecond, more than the rest of the loop's work for a short trial. The thread
+    starts with the first trial and sleeps until the running trial's next beat is
+    due (``_HEARTBEAT_EVERY`` after it began, then after its last beat), so a trial
+    shorter than that is never written to by it, as with a thread per trial.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._running: tuple[int, Owner, float] | None = None
+        """(trial id, owner, when it began), replaced whole; None between trials."""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def begin(self, trial_id: int, owner: Owner) -> None:
+        """A trial starts: its first beat falls due ``_HEARTBEAT_EVERY`` from now."""
+        self._running = (trial_id, owner, time.monotonic())
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._beat, daemon=True)
+            self._thread.start()
+
+    def end(self) -> None:
+        """The running trial has ended: no more beats for it."""
+        self._running = None
+
+    def close(self) -> None:
+        """Stop the thread (it closes its own connection)."""
+        self._stop.set()
+
+    def _beat(self) -> None:
+        store = None
+        beaten: tuple[int, Owner, float] | None = None  # the trial last beaten for ...
+        beaten_at = 0.0  # ... and when
+        try:
+            while True:
+                running = self._running
+                wait = _HEARTBEAT_EVERY
+                if running is not None:
+                    trial_id, owner, began = running
+                    since = beaten_at if running is beaten else began
+                    wait = since + _HEARTBEAT_EVERY - time.monotonic()
+                    if wait <= 0:
+                        store = store or TrialStore.open(self._path)
+                        store.heartbeat(trial_id, owner)
+                        beaten, beaten_at = running, time.monotonic()
+                        wait = _HEARTBEAT_EVERY
+                # A trial that begins during this wait is due no sooner than it ends.
+                if self._stop.wait(wait):
+                    return
+        except (StoreError, OSError, sqlite3.Error):  # pragma: no cover - best effort
+            return
+        finally:
+            if store is not None:
+                store.close()
 
 
 @attrs.frozen
@@ -127,7 +199,7 @@ class Study:
     oracle: Oracle = attrs.field(factory=RandomSearchOracle)
     directory: Path = attrs.field(default=Path("."), converter=Path)
     project_name: str = "untitled_project"
-    seed: int | None = None
+    seed: int | None = attrs.field(default=None, validator=_seed)
     executions_per_trial: int = attrs.field(default=1, validator=_positive)
     max_consecutive_failed_trials: int = attrs.field(default=3, validator=_positive)
     heartbeat_timeout: float = 60.0
@@ -155,6 +227,12 @@ class Study:
             TooManyFailedTrialsError: ``max_consecutive_failed_trials`` failed in a row.
             StoreError: the store path holds something that is not a spacealg store.
         """
+        if max_trials is not None and (
+            not isinstance(max_trials, int) or isinstance(max_trials, bool) or max_trials < 1
+        ):
+            raise InvalidArgumentError(
+                "Study.run()", "", "max_trials", max_trials, "a positive int, or None"
+            )
         if max_trials is None and cardinality(self.trial_space.tuned) is None:
             raise InvalidArgumentError(
                 "Study.run()", "", "max_trials", None, "an int for a space with continuous entries"
@@ -162,10 +240,12 @@ class Study:
         stream = out if out is not None else sys.stdout
         say = (lambda line: print(line, file=stream, flush=True)) if verbose else (lambda _: None)
         store = TrialStore.open(self.store_path, overwrite=overwrite)
+        heartbeat = _Heartbeat(store.path)
         try:
             seed = self._begin(store, say)
-            return self._loop(store, seed, max_trials, say, verbose=verbose)
+            return self._loop(store, seed, max_trials, say, verbose=verbose, heartbeat=heartbeat)
         finally:
+            heartbeat.close()
             store.close()
 
     def _begin(self, store: TrialStore, say: Any) -> int:
@@ -198,7 +278,14 @@ class Study:
         return propose
 
     def _loop(
-        self, store: TrialStore, seed: int, max_trials: int | None, say: Any, *, verbose: int
+        self,
+        store: TrialStore,
+        seed: int,
+        max_trials: int | None,
+        say: Any,
+        *,
+        verbose: int,
+        heartbeat: _Heartbeat,
     ) -> SearchResult:
         owner = Owner.current()
         propose = self._propose(seed)
@@ -215,7 +302,9 @@ class Study:
                 say(f"\nSearch: Running Trial #{trial.trial_id + 1}")
             trial_started = time.monotonic()
             try:
-                state, score, best_step, metrics, error = self._run_trial(store, owner, trial, seed)
+                state, score, best_step, metrics, error = self._run_trial(
+                    heartbeat, owner, trial, seed
+                )
             except BaseException:
                 store.release(trial.trial_id, owner)
                 raise
@@ -233,7 +322,8 @@ class Study:
             elif state is TrialState.FAILED or (state is TrialState.INVALID and error is None):
                 streak += 1
                 last_error = error or f"trial {trial.trial_id}: the score is NaN"
-            self._report(store, trial, state, score, trial_started, started, say)
+            if verbose:  # the report reads every trial to find the best: skip it when silent
+                self._report(store, trial, state, score, trial_started, started, say)
             if streak >= self.max_consecutive_failed_trials:
                 raise TooManyFailedTrialsError(
                     "Study.run()", self.max_consecutive_failed_trials, last_error
@@ -241,16 +331,12 @@ class Study:
         return SearchResult(store.trials(), self.objective)
 
     def _run_trial(
-        self, store: TrialStore, owner: Owner, trial: TrialRecord, seed: int
+        self, heartbeat: _Heartbeat, owner: Owner, trial: TrialRecord, seed: int
     ) -> tuple[TrialState, float | None, int | None, dict[str, list[float]], str | None]:
         directory = self.store_path.parent / ARTIFACTS / str(trial.trial_id)
         trial_seed = int(trial_rng(seed, trial.trial_id).integers(2**31 - 1))
         runs: list[dict[str, list[float]]] = []
-        beating = threading.Event()
-        beat = threading.Thread(
-            target=self._beat, args=(store.path, trial.trial_id, owner, beating), daemon=True
-        )
-        beat.start()
+        heartbeat.begin(trial.trial_id, owner)
         try:
             for execution in range(self.executions_per_trial):
                 steps: dict[str, list[float]] = {}
@@ -276,7 +362,7 @@ class Study:
         except Exception:  # any failure of the user's code is recorded
             return TrialState.FAILED, None, None, {}, traceback.format_exc()
         finally:
-            beating.set()
+            heartbeat.end()
         metrics = _average(runs)
         series = metrics.get(self.objective.name)
         if series is None:
@@ -291,18 +377,6 @@ class Study:
             return TrialState.INVALID, None, None, metrics, None
         return TrialState.COMPLETED, best[1], best[0], metrics, None
 
-    def _beat(self, path: Path, trial_id: int, owner: Owner, stop: threading.Event) -> None:
-        store = None
-        try:
-            while not stop.wait(_HEARTBEAT_EVERY):
-                store = store or TrialStore.open(path)
-                store.heartbeat(trial_id, owner)
-        except (StoreError, OSError):  # pragma: no cover - a heartbeat is best effort
-            return
-        finally:
-            if store is not None:
-                store.close()
-
     def _report(
         self,
         store: TrialStore,
@@ -316,7 +390,8 @@ class Study:
         name = self.objective.name
         ended = _ENDINGS[state]
         say(f"Trial {trial.trial_id + 1} {ended} [{_clock(time.monotonic() - trial_started)}]")
-        say(f"{name}: {score!r}")
+        if score is not None:  # as KerasTuner: no objective line without a score
+            say(f"{name}: {score!r}")
         say("")
         best = SearchResult(store.trials(), self.objective).best_trial
         say(f"Best {name} So Far: {None if best is None else best.score!r}")

@@ -133,7 +133,10 @@ class SearchResult:
         ]
         for trial in self.completed()[:num_trials]:
             lines += ["", f"Trial {trial.trial_id} summary", "Hyperparameters:"]
-            lines += [f"{name}: {value!r}" for name, value in trial.values.items()]
+            # KerasTuner prints each value with print(f"{name}:", value): str, not repr.
+            lines += [f"{name}: {value}" for name, value in trial.values.items()]
+            if not trial.values:
+                lines.append("default configuration")
             lines.append(f"Score: {trial.score!r}")
         return "".join(line + "\n" for line in lines)
 

@@ -67,6 +67,8 @@ def to_unit(x: float, low: float, high: float, sampling: Sampling) -> float:
     else:
         log_low = math.log(low)
         span = math.log(high) - log_low
+        if span == 0:  # bounds an ulp apart: their logs can be equal
+            return 0.5
         if sampling == "log":
             u = (math.log(x) - log_low) / span
         else:

@@ -10,7 +10,9 @@ spaces, or a hypermodel over every point of its space:
 * :func:`spaces` draws valid :class:`~spacealg.Space` values with unique
   names, conditional entries included (nested, or with several conditions);
 * :func:`values` draws a configuration of a given space: a value for each
-  active entry and nothing for the inactive ones, shrinking toward the defaults.
+  active entry and nothing for the inactive ones, shrinking toward the defaults;
+* :class:`BackendContract` is the test suite every backend must pass: subclass
+  it in your plugin's tests (see the backends page of the docs).
 
 Drawn domains stay moderate so tests remain fast: grids have at most a few
 hundred points, Float bounds lie within [-1e6, 1e6] (and above 1e-8 under log
@@ -36,6 +38,7 @@ from typing import TypeAlias
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ._backend_contract import BackendContract
 from ._conditions import Condition
 from ._discrete import Boolean, Choice, Fixed
 from ._kinds import KINDS, Hyperparameter
@@ -45,7 +48,7 @@ from ._space import Space
 from ._unit import SAMPLINGS
 from ._values import Values
 
-__all__ = ["hyperparameters", "spaces", "values"]
+__all__ = ["BackendContract", "hyperparameters", "spaces", "values"]
 
 Kind: TypeAlias = type[Hyperparameter]
 """A hyperparameter class: ``Int``, ``Float``, ``Choice``, ``Boolean`` or ``Fixed``."""
@@ -162,23 +165,24 @@ def _float_values(draw: st.DrawFn, name: str, conditions: tuple[Condition, ...])
     )
 
 
-def _scalar_lists(kind: type) -> st.SearchStrategy[list[Scalar]]:
+def _elements(kind: type) -> st.SearchStrategy[Scalar]:
+    """Scalars of one type: ``bool``, ``int``, ``float`` or ``str``."""
     if kind is bool:
-        return st.sampled_from(([False, True], [True, False], [True], [False]))
-    elements: st.SearchStrategy[Scalar]
+        return st.booleans()
     if kind is int:
-        elements = st.integers(-1000, 1000)
-    elif kind is float:
-        elements = st.sampled_from((1e-4, 1e-3, 0.01, 0.1, 0.5)) | _floats(
-            -_FLOAT_LIMIT, _FLOAT_LIMIT
-        )
-    else:
-        elements = st.text(st.characters(codec="utf-8"), max_size=8)
-    return st.lists(elements, min_size=1, max_size=10, unique=True)
+        return st.integers(-1000, 1000)
+    if kind is float:
+        return st.sampled_from((1e-4, 1e-3, 0.01, 0.1, 0.5)) | _floats(-_FLOAT_LIMIT, _FLOAT_LIMIT)
+    return st.text(st.characters(codec="utf-8"), max_size=8)
+
+
+def _scalar_lists(kind: type) -> st.SearchStrategy[list[Scalar]]:
+    """Distinct values of one type, as a Choice lists them."""
+    return st.lists(_elements(kind), min_size=1, max_size=10, unique=True)
 
 
 def _scalars() -> st.SearchStrategy[Scalar]:
-    return st.sampled_from((bool, int, float, str)).flatmap(_scalar_lists).map(lambda xs: xs[0])
+    return st.one_of([_elements(kind) for kind in (bool, int, float, str)])
 
 
 @st.composite

@@ -600,3 +600,19 @@ def test_the_guides_pinned_values():
         "dense_use_bn": True,
     }
     assert xception.provenance["learning_rate"].status == "tailored"
+
+
+def test_complete_leaves_out_tailored_entries_the_pinned_values_make_inactive():
+    declared = sa.Space(
+        [
+            sa.Boolean("deep"),
+            sa.Int("layers", min_value=2, max_value=4, conditions=sa.Condition("deep", True)),
+            sa.Float("lr", min_value=1e-4, max_value=1e-2, sampling="log"),
+        ]
+    )
+    tailoring = sa.Space(
+        [sa.Int("layers", min_value=2, max_value=3), sa.Float("lr", min_value=1e-3, max_value=1e-2)]
+    )
+    trial = sa.resolve(declared, tailoring, tune_new_entries=False)
+    assert trial.provenance["layers"].status == "inactive"
+    assert trial.complete({"layers": 3, "lr": 0.005}) == {"lr": 0.005, "deep": False}

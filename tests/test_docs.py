@@ -78,6 +78,8 @@ def test_docs_exist() -> None:
         "merge.md",
         "select-drop.md",
         "resolve.md",
+        "searching.md",
+        "backends.md",
     }
 
 

@@ -1069,6 +1069,22 @@ ROWS = [
         id="fix-unknown-name",
     ),
     pytest.param(
+        lambda: sa.fix(
+            Space(
+                [
+                    Boolean("deep"),
+                    Int("layers", min_value=2, max_value=4, conditions=Condition("deep", True)),
+                ]
+            ),
+            deep=False,
+            layers=3,
+        ),
+        ActivityError,
+        "fix(): 'layers' cannot be fixed: its condition 'deep' in [True] can no longer hold "
+        "('deep' is exactly False)",
+        id="fix-contradicts-its-own-condition",
+    ),
+    pytest.param(
         lambda: sa.fix(_tailorable(), units=50),
         InvalidValueError,
         "fix(): 50 is not a valid value for 'units'; allowed: an int 32 <= x <= 128 in steps of 32",

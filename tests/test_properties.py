@@ -150,6 +150,19 @@ def test_unit_round_trip_on_continuous_floats(hp, data):
     assert math.isclose(hp.from_unit(u), x, rel_tol=1e-9, abs_tol=1e-9 * _scale(hp))
 
 
+@pytest.mark.parametrize("sampling", ["log", "reverse_log"])
+def test_unit_mapping_of_a_log_range_one_ulp_wide(sampling):
+    # Regression: the logs of bounds an ulp apart can be equal, and to_unit divided by
+    # their difference (ZeroDivisionError).
+    low = 367603.8341244675
+    hp = sa.Float("x", min_value=low, max_value=math.nextafter(low, math.inf), sampling=sampling)
+    for x in (hp.min_value, hp.max_value):
+        u = hp.to_unit(x)
+        assert 0.0 <= u <= 1.0
+        assert math.isclose(hp.from_unit(u), x, rel_tol=1e-12)
+        assert hp.contains(hp.from_unit(u))
+
+
 @properties
 @given(hyperparameters(), units)
 @example(sa.Float("x", min_value=1e-3, max_value=10, sampling="reverse_log"), 1.0)

@@ -1,0 +1,89 @@
+"""A search run as a separate process by ``tests/test_crash.py`` (it prints nothing).
+
+    python tests/crash_worker.py DIRECTORY PROJECT SEED MAX_TRIALS SLEEP LOG [READY GO]
+
+Runs a random search of ``SPACE`` on the store at ``DIRECTORY/PROJECT/trials.db``.
+The objective appends one line ``"<trial_id> <values as JSON>"`` to ``LOG`` each
+time a trial starts (one ``write`` to a file opened for appending, so lines of
+processes killed at any moment or running side by side never interleave), then
+sleeps ``SLEEP`` seconds and returns a score computed from the values alone.
+With ``READY`` and ``GO``, the worker creates ``READY`` once imported and
+waits for ``GO`` to exist before it opens the store, so that several workers
+start at the same moment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from spacealg import Choice, Float, Int, Objective, Space, Study, Values, resolve
+from spacealg.backend import Trial
+
+SPACE = Space(
+    [
+        Float("learning_rate", min_value=1e-5, max_value=1e-1, sampling="log"),
+        Float("dropout", min_value=0.0, max_value=0.5),
+        Int("units", min_value=1, max_value=4096),
+        Choice("activation", values=["relu", "tanh", "gelu"]),
+    ]
+)
+
+
+def line(trial_id: int, values: Values) -> str:
+    """The start-log line of a trial."""
+    return f"{trial_id} {json.dumps(dict(values), sort_keys=True)}\n"
+
+
+def score(values: Values) -> float:
+    """A deterministic score of the values."""
+    return float(values["learning_rate"]) * float(values["units"]) + float(values["dropout"])
+
+
+class LoggingBackend:
+    """Logs each trial's start, sleeps, and scores the values."""
+
+    def __init__(self, log: str, sleep: float) -> None:
+        self.log = log
+        self.sleep = sleep
+
+    def run_trial(self, trial: Trial) -> float:
+        """Log the start, sleep, score."""
+        descriptor = os.open(self.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(descriptor, line(trial.trial_id, trial.values).encode())
+        finally:
+            os.close(descriptor)
+        time.sleep(self.sleep)
+        return score(trial.values)
+
+
+def study(directory: str, project: str, seed: int, log: str, sleep: float) -> Study:
+    """The study every worker (and the uninterrupted reference) runs."""
+    return Study(
+        trial_space=resolve(SPACE),
+        backend=LoggingBackend(log, sleep),
+        objective=Objective("score", "min"),
+        directory=Path(directory),
+        project_name=project,
+        seed=seed,
+    )
+
+
+def main(argv: list[str]) -> None:
+    """Run the search the arguments describe."""
+    directory, project, seed, max_trials, sleep, log = argv[:6]
+    if len(argv) == 8:
+        ready, go = Path(argv[6]), Path(argv[7])
+        ready.touch()
+        deadline = time.monotonic() + 30.0
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
+    study(directory, project, int(seed), log, float(sleep)).run(int(max_trials), verbose=0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
