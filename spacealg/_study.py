@@ -23,15 +23,16 @@ from typing import Any, TextIO
 import attrs
 
 from ._objective import Objective
-from ._oracles import Oracle, RandomSearchOracle, trial_rng
+from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng
 from ._resolve import TrialSpace
-from ._sampling import cardinality
+from ._sampling import cardinality, grid
+from ._scalars import as_python, is_number
 from ._serialization import to_dict
 from ._store import ARTIFACTS, Owner, StudyRecord, TrialStore
 from ._trials import SearchResult, TrialRecord, TrialState
 from ._values import Values
 from .backend import Backend, Outcome, Trial
-from .errors import InvalidArgumentError, StoreError, TooManyFailedTrialsError
+from .errors import ArgumentTypeError, InvalidArgumentError, StoreError, TooManyFailedTrialsError
 
 _HEARTBEAT_EVERY = 5.0
 _ENDINGS = {
@@ -96,14 +97,31 @@ def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int |
         )
 
 
+def _metric(name: str, value: object) -> float:
+    """A reported metric as a float; anything but an int or float is the backend's error."""
+    if not is_number(as_python(value)):
+        raise ArgumentTypeError("Trial.report()", "", name, value, "an int or float metric value")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _record_step(steps: dict[str, list[float]], step: int, metrics: Mapping[str, object]) -> None:
+    """Record one step's metrics; a step skipped over is NaN, a step reported again is replaced."""
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise InvalidArgumentError("Trial.report()", "", "step", step, "an int >= 0")
+    for name, value in metrics.items():
+        series = steps.setdefault(name, [])
+        series.extend([math.nan] * (step + 1 - len(series)))
+        series[step] = _metric(name, value)
+
+
 def _merge_outcome(steps: dict[str, list[float]], outcome: Outcome) -> None:
+    """Record a returned outcome as one more step of each of its metrics."""
     if outcome is None:
         return
-    if isinstance(outcome, Mapping):
-        for name, value in outcome.items():
-            steps.setdefault(name, []).append(float(value))
-        return
-    steps.setdefault("score", []).append(float(outcome))
+    if not isinstance(outcome, Mapping):
+        outcome = {"score": outcome}
+    for name, value in outcome.items():
+        steps.setdefault(name, []).append(_metric(name, value))
 
 
 def _average(runs: list[dict[str, list[float]]]) -> dict[str, list[float]]:
@@ -233,6 +251,8 @@ class Study:
             raise InvalidArgumentError(
                 "Study.run()", "", "max_trials", max_trials, "a positive int, or None"
             )
+        if isinstance(self.oracle, GridSearchOracle):
+            grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
         if max_trials is None and cardinality(self.trial_space.tuned) is None:
             raise InvalidArgumentError(
                 "Study.run()", "", "max_trials", None, "an int for a space with continuous entries"
@@ -334,7 +354,7 @@ class Study:
         self, heartbeat: _Heartbeat, owner: Owner, trial: TrialRecord, seed: int
     ) -> tuple[TrialState, float | None, int | None, dict[str, list[float]], str | None]:
         directory = self.store_path.parent / ARTIFACTS / str(trial.trial_id)
-        trial_seed = int(trial_rng(seed, trial.trial_id).integers(2**31 - 1))
+        seeds = trial_rng(seed, trial.trial_id).integers(2**31 - 1, size=self.executions_per_trial)
         runs: list[dict[str, list[float]]] = []
         heartbeat.begin(trial.trial_id, owner)
         try:
@@ -342,12 +362,17 @@ class Study:
                 steps: dict[str, list[float]] = {}
 
                 def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
-                    for name, value in metrics.items():
-                        series = steps.setdefault(name, [])
-                        series[step:] = [float(value)]
+                    _record_step(steps, step, metrics)
 
                 outcome = self.backend.run_trial(
-                    Trial(trial.trial_id, trial.values, execution, trial_seed, directory, report)
+                    Trial(
+                        trial.trial_id,
+                        trial.values,
+                        execution,
+                        int(seeds[execution]),
+                        directory,
+                        report,
+                    )
                 )
                 _merge_outcome(steps, outcome)
                 runs.append(steps)

@@ -41,9 +41,10 @@ class Trial:
         values: the values to run with (tuned values plus active pinned defaults).
         execution: which execution of the trial this is (0-based; see
             ``executions_per_trial``).
-        seed: a seed derived from the study's seed and the trial id, the same
-            when the trial reruns.
-        directory: where the trial may save artifacts (created on first use).
+        seed: a seed derived from the study's seed, the trial id and the execution:
+            the same when the trial reruns, different for each execution.
+        directory: where the trial may save artifacts; the backend creates it when
+            it saves something.
     """
 
     trial_id: int
@@ -54,7 +55,11 @@ class Trial:
     reporter: Callable[[int, Mapping[str, float]], None] = attrs.field(repr=False)
 
     def report(self, step: int, metrics: Mapping[str, float]) -> None:
-        """Record the metrics of one step (an epoch, say); steps count from 0."""
+        """Record the metrics of one step (an epoch, say); steps count from 0.
+
+        A step reported again replaces the earlier report; steps skipped over are
+        NaN. A negative step or a metric that is not a number fails the trial.
+        """
         self.reporter(step, metrics)
 
 

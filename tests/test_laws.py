@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg._scalars import is_number, same
-from spacealg.errors import InvalidSpaceError, InvalidValueError
+from spacealg.errors import ActivityError, InvalidSpaceError, InvalidValueError
 from spacealg.testing import hyperparameters, spaces, values
 
 laws = settings(
@@ -270,6 +270,8 @@ def _check_inputs_unchanged(data: st.DataObject, operator: str) -> None:
         OPERATORS[operator](*args, **kwargs)
     except InvalidSpaceError:  # select/drop refusing to orphan a child
         assert operator in ("select", "drop")
+    except ActivityError:  # fix() refusing values that contradict their conditions
+        assert operator == "fix"
     assert _snapshot(*args, kwargs) == before
     for original, copied in zip(args, copies, strict=True):
         if isinstance(original, sa.Space):
@@ -281,7 +283,7 @@ def _check_order(data: st.DataObject, operator: str) -> None:
     args, kwargs, order = data.draw(_calls(operator))
     try:
         result = OPERATORS[operator](*args, **kwargs)
-    except InvalidSpaceError:
+    except (InvalidSpaceError, ActivityError):  # orphaned children; contradictory fixings
         assume(False)
     assert _is_subsequence(list(result), order)
     if operator in ("fix", "restrict", "override"):  # only removed children go missing
@@ -461,6 +463,24 @@ def test_drop_returns_its_input_when_nothing_changes(space):
 
 
 @laws
+@given(conditional.flatmap(lambda s: st.tuples(st.just(s), _fixings(s))))
+def test_fix_refuses_values_that_contradict_their_conditions(drawn):
+    """fix(s, **v) raises ActivityError exactly when it would remove a name it fixes;
+    otherwise every name it fixes is in the result."""
+    space, chosen = drawn
+    refused: ActivityError | None = None
+    try:
+        fixed = sa.fix(space, **chosen)
+    except ActivityError as error:
+        refused = error
+    if refused is None:
+        assert all(name in fixed for name in chosen)
+    else:
+        assert refused.name in chosen
+        assert "cannot be fixed" in str(refused)
+
+
+@laws
 @given(conditional.flatmap(lambda s: st.tuples(st.just(s), _consistent_fixings(s))))
 def test_fix_is_idempotent(drawn):
     """fix(fix(s, **v), **v) is fix(s, **v), for values v that agree with the
@@ -475,7 +495,7 @@ def test_fix_is_idempotent(drawn):
 
 
 @laws
-@given(conditional.flatmap(lambda s: st.tuples(st.just(s), _fixings(s))), seeds)
+@given(conditional.flatmap(lambda s: st.tuples(st.just(s), _consistent_fixings(s))), seeds)
 def test_fix_pins_every_sample(drawn, seed):
     """Every sample of fix(s, name=v) has v for name whenever name is active."""
     space, chosen = drawn

@@ -466,7 +466,7 @@ def test_select_and_drop_keep_history(model_space):
 def test_space_methods_agree_with_the_functions(model_space):
     s = model_space
     pairs = [
-        (s.fix(model="cnn", units=64), sa.fix(s, model="cnn", units=64)),
+        (s.fix(model="mlp", units=64), sa.fix(s, model="mlp", units=64)),
         (s.restrict("filters", min_value=16), sa.restrict(s, "filters", min_value=16)),
         (s.restrict("model", values=["cnn"]), sa.restrict(s, "model", values=["cnn"])),
         (s.override(Boolean("units")), sa.override(s, Boolean("units"))),
