@@ -27,7 +27,6 @@ from ._operators import drop as drop
 from ._operators import fix as fix
 from ._operators import merge as merge
 from ._operators import override as override
-from ._operators import restrict as restrict
 from ._operators import select as select
 from ._oracles import GridSearchOracle as GridSearchOracle
 from ._oracles import Oracle as Oracle
@@ -36,6 +35,7 @@ from ._resolve import Provenance as Provenance
 from ._resolve import TrialSpace as TrialSpace
 from ._resolve import explain as explain
 from ._resolve import resolve as resolve
+from ._restrict import restrict as restrict
 from ._sampling import cardinality as cardinality
 from ._sampling import contains as contains
 from ._sampling import defaults as defaults

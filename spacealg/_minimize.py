@@ -217,6 +217,6 @@ def load(directory: str | os.PathLike[str], project_name: str) -> SearchResult:
                 "load()", "", "project_name", project_name, "a project whose search has started"
             )
         objective = Objective(**json.loads(study.objective))
-        return SearchResult(store.trials(), objective)
+        return SearchResult(store.trials(), objective, study.seed)
     finally:
         store.close()

@@ -195,7 +195,7 @@ class Space(Mapping[str, Hyperparameter]):
         values: Iterable[Scalar] | None = None,
     ) -> Space:
         """Sugar for :func:`spacealg.restrict`."""
-        from ._operators import restrict
+        from ._restrict import restrict
 
         return restrict(self, name, min_value=min_value, max_value=max_value, values=values)
 

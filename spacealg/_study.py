@@ -9,11 +9,8 @@ trials it left RUNNING, and proposes exactly what an uninterrupted one would.
 from __future__ import annotations
 
 import json
-import math
 import secrets
-import sqlite3
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -22,19 +19,19 @@ from typing import Any, TextIO
 
 import attrs
 
+from ._heartbeat import Heartbeat
+from ._metrics import average, merge_outcome, record_step
 from ._objective import Objective
 from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
-from ._scalars import as_python, is_number
 from ._serialization import to_dict
 from ._store import ARTIFACTS, Owner, StudyRecord, TrialStore
 from ._trials import SearchResult, TrialRecord, TrialState
 from ._values import Values
-from .backend import Backend, Outcome, Trial
-from .errors import ArgumentTypeError, InvalidArgumentError, StoreError, TooManyFailedTrialsError
+from .backend import Backend, Trial
+from .errors import InvalidArgumentError, TooManyFailedTrialsError
 
-_HEARTBEAT_EVERY = 5.0
 _ENDINGS = {
     TrialState.COMPLETED: "Complete",
     TrialState.FAILED: "Failed",
@@ -95,103 +92,6 @@ def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int |
         raise InvalidArgumentError(
             "Study()", "", "seed", value, "None or an int with 0 <= seed < 2**63"
         )
-
-
-def _metric(name: str, value: object) -> float:
-    """A reported metric as a float; anything but an int or float is the backend's error."""
-    if not is_number(as_python(value)):
-        raise ArgumentTypeError("Trial.report()", "", name, value, "an int or float metric value")
-    return float(value)  # type: ignore[arg-type]
-
-
-def _record_step(steps: dict[str, list[float]], step: int, metrics: Mapping[str, object]) -> None:
-    """Record one step's metrics; a step skipped over is NaN, a step reported again is replaced."""
-    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
-        raise InvalidArgumentError("Trial.report()", "", "step", step, "an int >= 0")
-    for name, value in metrics.items():
-        series = steps.setdefault(name, [])
-        series.extend([math.nan] * (step + 1 - len(series)))
-        series[step] = _metric(name, value)
-
-
-def _merge_outcome(steps: dict[str, list[float]], outcome: Outcome) -> None:
-    """Record a returned outcome as one more step of each of its metrics."""
-    if outcome is None:
-        return
-    if not isinstance(outcome, Mapping):
-        outcome = {"score": outcome}
-    for name, value in outcome.items():
-        steps.setdefault(name, []).append(_metric(name, value))
-
-
-def _average(runs: list[dict[str, list[float]]]) -> dict[str, list[float]]:
-    """Each metric's per-step mean over the executions that reported it."""
-    names = dict.fromkeys(name for run in runs for name in run)
-    averaged = {}
-    for name in names:
-        series = [run[name] for run in runs if name in run]
-        length = min(len(s) for s in series)
-        averaged[name] = [math.fsum(s[i] for s in series) / len(series) for i in range(length)]
-    return averaged
-
-
-class _Heartbeat:
-    """Writes the running trial's heartbeat every ``_HEARTBEAT_EVERY`` seconds while it runs.
-
-    One thread serves a whole run: starting a thread per trial costs about half a
-    millisecond, more than the rest of the loop's work for a short trial. The thread
-    starts with the first trial and sleeps until the running trial's next beat is
-    due (``_HEARTBEAT_EVERY`` after it began, then after its last beat), so a trial
-    shorter than that is never written to by it, as with a thread per trial.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._running: tuple[int, Owner, float] | None = None
-        """(trial id, owner, when it began), replaced whole; None between trials."""
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def begin(self, trial_id: int, owner: Owner) -> None:
-        """A trial starts: its first beat falls due ``_HEARTBEAT_EVERY`` from now."""
-        self._running = (trial_id, owner, time.monotonic())
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._beat, daemon=True)
-            self._thread.start()
-
-    def end(self) -> None:
-        """The running trial has ended: no more beats for it."""
-        self._running = None
-
-    def close(self) -> None:
-        """Stop the thread (it closes its own connection)."""
-        self._stop.set()
-
-    def _beat(self) -> None:
-        store = None
-        beaten: tuple[int, Owner, float] | None = None  # the trial last beaten for ...
-        beaten_at = 0.0  # ... and when
-        try:
-            while True:
-                running = self._running
-                wait = _HEARTBEAT_EVERY
-                if running is not None:
-                    trial_id, owner, began = running
-                    since = beaten_at if running is beaten else began
-                    wait = since + _HEARTBEAT_EVERY - time.monotonic()
-                    if wait <= 0:
-                        store = store or TrialStore.open(self._path)
-                        store.heartbeat(trial_id, owner)
-                        beaten, beaten_at = running, time.monotonic()
-                        wait = _HEARTBEAT_EVERY
-                # A trial that begins during this wait is due no sooner than it ends.
-                if self._stop.wait(wait):
-                    return
-        except (StoreError, OSError, sqlite3.Error):  # pragma: no cover - best effort
-            return
-        finally:
-            if store is not None:
-                store.close()
 
 
 @attrs.frozen
@@ -260,7 +160,7 @@ class Study:
         stream = out if out is not None else sys.stdout
         say = (lambda line: print(line, file=stream, flush=True)) if verbose else (lambda _: None)
         store = TrialStore.open(self.store_path, overwrite=overwrite)
-        heartbeat = _Heartbeat(store.path)
+        heartbeat = Heartbeat(store.path)
         try:
             seed = self._begin(store, say)
             return self._loop(store, seed, max_trials, say, verbose=verbose, heartbeat=heartbeat)
@@ -305,7 +205,7 @@ class Study:
         say: Any,
         *,
         verbose: int,
-        heartbeat: _Heartbeat,
+        heartbeat: Heartbeat,
     ) -> SearchResult:
         owner = Owner.current()
         propose = self._propose(seed)
@@ -348,10 +248,10 @@ class Study:
                 raise TooManyFailedTrialsError(
                     "Study.run()", self.max_consecutive_failed_trials, last_error
                 )
-        return SearchResult(store.trials(), self.objective)
+        return SearchResult(store.trials(), self.objective, seed)
 
     def _run_trial(
-        self, heartbeat: _Heartbeat, owner: Owner, trial: TrialRecord, seed: int
+        self, heartbeat: Heartbeat, owner: Owner, trial: TrialRecord, seed: int
     ) -> tuple[TrialState, float | None, int | None, dict[str, list[float]], str | None]:
         directory = self.store_path.parent / ARTIFACTS / str(trial.trial_id)
         seeds = trial_rng(seed, trial.trial_id).integers(2**31 - 1, size=self.executions_per_trial)
@@ -362,7 +262,7 @@ class Study:
                 steps: dict[str, list[float]] = {}
 
                 def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
-                    _record_step(steps, step, metrics)
+                    record_step(steps, step, metrics)
 
                 outcome = self.backend.run_trial(
                     Trial(
@@ -374,7 +274,7 @@ class Study:
                         report,
                     )
                 )
-                _merge_outcome(steps, outcome)
+                merge_outcome(steps, outcome)
                 runs.append(steps)
         except SkipTrial as skip:
             return (
@@ -388,7 +288,7 @@ class Study:
             return TrialState.FAILED, None, None, {}, traceback.format_exc()
         finally:
             heartbeat.end()
-        metrics = _average(runs)
+        metrics = average(runs)
         series = metrics.get(self.objective.name)
         if series is None:
             known = ", ".join(repr(name) for name in metrics) or "none"

@@ -72,10 +72,13 @@ class SearchResult:
     Attributes:
         trials: every trial in trial order.
         objective: what the search optimised.
+        seed: the search's seed (drawn and recorded when none was given), or None
+            when unknown.
     """
 
     trials: tuple[TrialRecord, ...]
     objective: Objective
+    seed: int | None = None
 
     def completed(self) -> tuple[TrialRecord, ...]:
         """The completed trials, best first (ties keep trial order)."""
