@@ -40,6 +40,27 @@ _ENDINGS = {
 }
 
 
+class _Progress:
+    """A live progress line on a terminal: trials in the store, of how many, and the best score."""
+
+    def __init__(self, stream: TextIO, total: int | None, width: int = 24) -> None:
+        self._stream = stream
+        self._total = total
+        self._width = width
+
+    def show(self, done: int, best: float | None, name: str) -> None:
+        if self._total:
+            filled = min(self._width, self._width * done // self._total)
+            bar = f"[{'#' * filled}{'.' * (self._width - filled)}] {done}/{self._total} trials"
+        else:
+            bar = f"{done} trials"
+        self._stream.write(f"\r{bar} | best {name}: {best!r}")
+        self._stream.flush()
+
+    def clear(self) -> None:
+        self._stream.write("\r\x1b[K")
+
+
 class SkipTrial(Exception):  # noqa: N818 - KerasTuner-style control-flow name, not an error
     """Raise from an objective (or a build function) to skip an invalid combination.
 
@@ -158,12 +179,27 @@ class Study:
                 "Study.run()", "", "max_trials", None, "an int for a space with continuous entries"
             )
         stream = out if out is not None else sys.stdout
-        say = (lambda line: print(line, file=stream, flush=True)) if verbose else (lambda _: None)
+        progress = _Progress(stream, max_trials) if verbose and stream.isatty() else None
+
+        def say(line: str) -> None:
+            if verbose:
+                if progress is not None:
+                    progress.clear()
+                print(line, file=stream, flush=True)
+
         store = TrialStore.open(self.store_path, overwrite=overwrite)
         heartbeat = Heartbeat(store.path)
         try:
             seed = self._begin(store, say)
-            return self._loop(store, seed, max_trials, say, verbose=verbose, heartbeat=heartbeat)
+            return self._loop(
+                store,
+                seed,
+                max_trials,
+                say,
+                verbose=verbose,
+                heartbeat=heartbeat,
+                progress=progress,
+            )
         finally:
             heartbeat.close()
             store.close()
@@ -206,6 +242,7 @@ class Study:
         *,
         verbose: int,
         heartbeat: Heartbeat,
+        progress: _Progress | None,
     ) -> SearchResult:
         owner = Owner.current()
         propose = self._propose(seed)
@@ -243,11 +280,13 @@ class Study:
                 streak += 1
                 last_error = error or f"trial {trial.trial_id}: the score is NaN"
             if verbose:  # the report reads every trial to find the best: skip it when silent
-                self._report(store, trial, state, score, trial_started, started, say)
+                self._report(store, trial, state, score, trial_started, started, say, progress)
             if streak >= self.max_consecutive_failed_trials:
                 raise TooManyFailedTrialsError(
                     "Study.run()", self.max_consecutive_failed_trials, last_error
                 )
+        if progress is not None:
+            progress.clear()
         return SearchResult(store.trials(), self.objective, seed)
 
     def _run_trial(
@@ -311,6 +350,7 @@ class Study:
         trial_started: float,
         started: float,
         say: Any,
+        progress: _Progress | None,
     ) -> None:
         name = self.objective.name
         ended = _ENDINGS[state]
@@ -321,3 +361,5 @@ class Study:
         best = SearchResult(store.trials(), self.objective).best_trial
         say(f"Best {name} So Far: {None if best is None else best.score!r}")
         say(f"Total elapsed time: {_clock(time.monotonic() - started)}")
+        if progress is not None:
+            progress.show(len(store.trials()), None if best is None else best.score, name)

@@ -1051,3 +1051,38 @@ def test_a_fixed_tailoring_entry_pins_and_keeps_tuning_the_rest(tmp_path):
     result = _search(tmp_path, lambda v: v["units"], trial_space, max_trials=None)
     assert {v["units"] for v in _values(result)} == {64}
     assert len(result.trials) == sa.cardinality(trial_space.tuned) == 4
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_live_progress_line(tmp_path):
+    space = sa.Space([sa.Int("x", min_value=0, max_value=9)])
+    terminal = _Terminal()
+    study = sa.Study(
+        trial_space=sa.resolve(space),
+        backend=FunctionBackend(lambda v: float(v["x"])),
+        objective=sa.Objective("score", "min"),
+        directory=tmp_path,
+        seed=0,
+    )
+    study.run(3, out=terminal)
+    text = terminal.getvalue()
+    assert "\r[" + "#" * 8 + "." * 16 + "] 1/3 trials | best score: " in text
+    assert "] 3/3 trials | best score: " in text
+    assert text.endswith("\r\x1b[K")
+
+
+def test_a_file_gets_no_progress_line(tmp_path):
+    out = io.StringIO()
+    sa.Study(
+        trial_space=sa.resolve(sa.Space([sa.Int("x", min_value=0, max_value=9)])),
+        backend=FunctionBackend(lambda v: float(v["x"])),
+        objective=sa.Objective("score", "min"),
+        directory=tmp_path,
+        seed=0,
+    ).run(3, out=out)
+    assert "\r" not in out.getvalue()
+    assert out.getvalue().count("Complete [") == 3
