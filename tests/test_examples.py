@@ -54,3 +54,20 @@ def test_the_readme_example_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert len(namespace["trials"]) == 1000  # type: ignore[arg-type]
+
+
+def test_each_scenario_runs_a_search_of_three_distinct_trials(example_output: str) -> None:
+    scenarios = example_output.split("\n## ")[1:]  # the declared space comes first
+    assert len(scenarios) == 4
+    for scenario in scenarios:
+        tried = [line for line in scenario.splitlines() if line.startswith("tried: ")]
+        assert len(tried) == 3
+        assert len({line.split(" -> ")[0] for line in tried}) == 3
+        assert scenario.count(" Complete [") == 3
+
+
+def test_the_prebuilt_scenario_tries_each_learning_rate_once(example_output: str) -> None:
+    section = example_output.split("## Tailor the space of a prebuilt hypermodel\n", 1)[1]
+    tried = [line for line in section.splitlines() if line.startswith("tried: ")]
+    rates = sorted(line.split("'learning_rate': ")[1].split(",")[0] for line in tried)
+    assert rates == ["0.0001", "0.001", "0.01"]
