@@ -29,12 +29,17 @@ def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:
 
 
 def _between(grid: Sequence[Any], low: Any, high: Any) -> Sequence[Any]:
-    """The grid points in [low, high]; a slice of a ``range`` stays a range (no listing)."""
+    """The grid points in [low, high]; a slice of a ``range`` stays a range (no listing).
+
+    A float grid point within 1e-12 (relative) of a bound counts as inside: a grid
+    rebuilt from another minimum can differ from the original one in the last digit.
+    """
     if isinstance(grid, range):
         first = max(0, math.ceil((low - grid.start) / grid.step))
         last = math.floor((high - grid.start) / grid.step)
         return grid[first : last + 1]
-    return [v for v in grid if low <= v <= high]
+    slack = 1e-12 * max(abs(low), abs(high), 1e-300)
+    return [v for v in grid if low - slack <= v <= high + slack]
 
 
 def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
