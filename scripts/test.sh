@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite (unit, property, doc and example tests), on both cores.
+# The whole test suite: the core (unit, property, doc and example tests), then the
+# Keras backend's tests once per Keras backend, each in its own processes.
 source "$(dirname "$0")/_venv.sh"
-exec .venv/bin/python -m pytest -n 2 "$@"
+.venv/bin/python -m pytest -n 2 "$@"
+KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -n 2 backends/keras/tests "$@"
+KERAS_BACKEND=jax .venv/bin/python -m pytest -n 2 backends/keras/tests "$@"

@@ -201,6 +201,24 @@ class HyperParameters:
 
     # -- reading values -------------------------------------------------------
 
+    @classmethod
+    def holding(cls, space: Space, values: Mapping[str, Scalar]) -> HyperParameters:
+        """A handle that has declared every entry of ``space`` with ``values``.
+
+        Its ``values`` are the active entries' values (a name absent from
+        ``values`` takes its default), as KerasTuner's best hyperparameters hold
+        them before any build.
+
+        Example:
+            >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
+            >>> HyperParameters.holding(space, {"units": 96}).values["units"]
+            96
+        """
+        handle = cls(values)
+        for hp in space.dependency_order():
+            handle._declare(hp)
+        return handle
+
     @property
     def values(self) -> Mapping[str, Scalar]:
         """The current values of the active hyperparameters (a read-only view)."""

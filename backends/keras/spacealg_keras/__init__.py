@@ -1,0 +1,33 @@
+"""spacealg-keras: KerasTuner's tuners on spacealg's spaces, on TensorFlow or JAX.
+
+``import spacealg_keras as keras_tuner`` runs KerasTuner's "Tailor the search
+space" guide unchanged: ``HyperParameters`` and ``Objective`` are spacealg's own
+classes, and the tuners take KerasTuner's arguments. The Keras backend is chosen
+by ``KERAS_BACKEND``, as for Keras itself.
+"""
+
+from __future__ import annotations
+
+from spacealg import HyperParameters as HyperParameters
+from spacealg import Objective as Objective
+
+from ._hypermodel import HyperModel as HyperModel
+from ._runner import KerasBackend as KerasBackend
+from ._runner import KerasTrial as KerasTrial
+from ._tuner import GridSearch as GridSearch
+from ._tuner import RandomSearch as RandomSearch
+from ._tuner import Tuner as Tuner
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GridSearch",
+    "HyperModel",
+    "HyperParameters",
+    "KerasBackend",
+    "KerasTrial",
+    "Objective",
+    "RandomSearch",
+    "Tuner",
+    "__version__",
+]

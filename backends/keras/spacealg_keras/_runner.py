@@ -1,0 +1,169 @@
+"""The trial runner: one Keras trial as spacealg's search loop runs it.
+
+For each trial: a fresh Keras session, a seed derived from the search's seed
+and the trial, a ``HyperParameters`` handle holding the trial's values, then the
+tuner's ``run_trial`` (build, compile overrides, fit with the user's callbacks
+and a best-epoch checkpoint). Each epoch's metrics are reported to the store.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import random
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import keras
+import numpy as np
+
+import spacealg as sa
+from spacealg.backend import Outcome, Trial
+
+if TYPE_CHECKING:
+    from ._tuner import Tuner
+
+CHECKPOINT = "best.weights.h5"
+
+
+@attrs.frozen
+class KerasTrial:
+    """A trial as ``Tuner.run_trial`` receives it (KerasTuner's ``trial``).
+
+    Attributes:
+        trial_id: the trial's number, as a string (KerasTuner's type).
+        hyperparameters: the handle to build with; it holds the trial's values.
+        directory: where the trial's artifacts go.
+        execution: which execution of the trial this is.
+        seed: the trial's seed.
+    """
+
+    trial_id: str
+    hyperparameters: sa.HyperParameters
+    directory: Path
+    execution: int
+    seed: int
+
+    @property
+    def checkpoint(self) -> Path:
+        """Where the best epoch's weights are saved."""
+        return self.directory / CHECKPOINT
+
+
+class BestEpochCheckpoint(keras.callbacks.Callback):  # type: ignore[misc]
+    """Saves the model's weights whenever the objective improves."""
+
+    def __init__(self, objective: sa.Objective, path: Path) -> None:
+        super().__init__()
+        self._objective = objective
+        self._path = path
+        self._best: float | None = None
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        """Save the weights if this epoch's objective value is the best so far."""
+        value = (logs or {}).get(self._objective.name)
+        if value is None or math.isnan(float(value)):
+            return
+        if self._best is None or self._objective.better(float(value), self._best):
+            self._best = float(value)
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self.model.save_weights(self._path)
+            shape = getattr(self.model, "input_shape", None)
+            if shape is not None:
+                input_shape_file(self._path).write_text(json.dumps(shape))
+
+
+def input_shape_file(checkpoint: Path) -> Path:
+    """Where a checkpoint's model input shape is kept, to build the model before loading."""
+    return checkpoint.with_name("input_shape.json")
+
+
+def load_checkpoint(model: Any, checkpoint: Path) -> Any:
+    """Load a best-epoch checkpoint into ``model``, building it first when needed."""
+    shapes = input_shape_file(checkpoint)
+    if not model.built and shapes.exists():
+        model.build(_shape(json.loads(shapes.read_text())))
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not optimizer.built:
+        # The checkpoint holds the optimizer's variables too: create them first, so
+        # loading matches them instead of warning that it skips them.
+        optimizer.build(model.trainable_variables)
+    model.load_weights(checkpoint)
+    return model
+
+
+def _shape(saved: Any) -> Any:
+    """JSON lists back to the tuples Keras expects (nested for several inputs)."""
+    if isinstance(saved, list) and saved and isinstance(saved[0], list):
+        return [tuple(item) for item in saved]
+    return tuple(saved)
+
+
+def seed_everything(seed: int) -> None:
+    """``keras.utils.set_random_seed``, without importing TensorFlow under another backend.
+
+    Keras's own function imports TensorFlow whenever it is installed, to seed
+    ``tf.data``; under JAX that costs seconds and memory for nothing. The
+    non-TensorFlow path repeats its steps (Python, NumPy, Keras's global seed).
+    """
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        return
+    from keras.src.backend.common import global_state  # noqa: PLC0415 - see above
+    from keras.src.random import seed_generator  # noqa: PLC0415
+
+    global_state.set_global_attribute("global_random_seed", seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
+
+
+def with_callbacks(kwargs: dict[str, Any], *extra: Any) -> dict[str, Any]:
+    """``fit`` keyword arguments with the user's callbacks copied for this trial, plus ``extra``."""
+    callbacks = [copy.deepcopy(callback) for callback in kwargs.get("callbacks") or []]
+    return {**kwargs, "callbacks": [*callbacks, *extra]}
+
+
+def report_result(trial: Trial, result: Any) -> Outcome:
+    """Report a History epoch by epoch; a dict or float is returned as the outcome."""
+    if isinstance(result, keras.callbacks.History):
+        for name, series in result.history.items():
+            for step, value in enumerate(series):
+                trial.report(step, {name: float(value)})
+        return None
+    if isinstance(result, Mapping):
+        return {name: float(value) for name, value in result.items()}
+    if isinstance(result, int | float):
+        return float(result)
+    raise sa.errors.ArgumentTypeError(
+        "Tuner.run_trial()",
+        "",
+        "result",
+        result,
+        "a keras History, a dict of metric values or a float",
+    )
+
+
+@attrs.frozen
+class KerasBackend:
+    """spacealg's ``keras`` backend: runs each trial through a tuner's ``run_trial``."""
+
+    tuner: Tuner
+    fit_args: tuple[Any, ...] = ()
+    fit_kwargs: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def run_trial(self, trial: Trial) -> Outcome:
+        """Run one execution of one trial."""
+        keras.backend.clear_session(free_memory=False)
+        if self.tuner.seed is not None:
+            seed_everything(trial.seed)
+        handle = self.tuner.handle_for(trial.values)
+        keras_trial = KerasTrial(
+            str(trial.trial_id), handle, trial.directory, trial.execution, trial.seed
+        )
+        result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
+        return report_result(trial, result)

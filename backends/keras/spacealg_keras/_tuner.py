@@ -1,0 +1,297 @@
+"""The tuners: KerasTuner's ``Tuner``, ``RandomSearch`` and ``GridSearch`` on spacealg.
+
+A tuner resolves the hypermodel's declared space against ``hyperparameters=``
+(KerasTuner's tailoring) once, at construction, then runs spacealg's search
+loop with the Keras backend: every trial recorded in the SQLite store at
+``<directory>/<project_name>/trials.db``, resumable, never rerunning a
+finished trial.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+
+import spacealg as sa
+from spacealg._minimize import TailoringWarning, warn_about_tailoring
+from spacealg._oracles import as_oracle
+
+from ._compile import CompileOverrides
+from ._hypermodel import HyperModel, as_hypermodel
+from ._runner import (
+    CHECKPOINT,
+    BestEpochCheckpoint,
+    KerasBackend,
+    KerasTrial,
+    load_checkpoint,
+    with_callbacks,
+)
+
+_UNSUPPORTED = {
+    "max_retries_per_trial": (0, "a failed trial is recorded FAILED and not retried"),
+    "max_model_size": (None, "no model-size limit is implemented"),
+    "distribution_strategy": (None, "a distribution strategy is not supported yet"),
+    "logger": (None, "the trial store replaces KerasTuner's logger"),
+    "tuner_id": (None, "trials are owned by process, not by tuner id"),
+}
+
+
+def _objective(objective: str | sa.Objective | Sequence[Any] | None) -> sa.Objective:
+    if objective is None:
+        return sa.Objective("val_loss", "min")
+    if isinstance(objective, sa.Objective):
+        return objective
+    if isinstance(objective, str):
+        return sa.Objective.infer(objective)
+    raise sa.errors.ArgumentTypeError(
+        "Tuner()", "", "objective", objective, "a metric name or an Objective (one objective)"
+    )
+
+
+def _trial_space(
+    hypermodel: HyperModel | None,
+    hyperparameters: sa.HyperParameters | sa.Space | sa.TrialSpace | None,
+    *,
+    tune_new_entries: bool,
+    allow_new_entries: bool,
+) -> tuple[sa.Space, sa.TrialSpace]:
+    if isinstance(hyperparameters, sa.TrialSpace):
+        return hyperparameters.declared, hyperparameters
+    declared = hypermodel.space if hypermodel is not None else sa.Space()
+    trial_space = sa.resolve(
+        declared,
+        hyperparameters,
+        tune_new_entries=tune_new_entries,
+        allow_new_entries=allow_new_entries,
+    )
+    return declared, trial_space
+
+
+class Tuner:
+    """The base tuner; override :meth:`run_trial` for a custom training loop.
+
+    Arguments follow KerasTuner's; ``oracle`` is a spacealg oracle or its name.
+    KerasTuner arguments that have no meaning here (``max_retries_per_trial`` other
+    than 0, ``max_model_size``, ``distribution_strategy``, ``logger``, ``tuner_id``)
+    raise, naming the argument, rather than being ignored.
+    """
+
+    def __init__(
+        self,
+        hypermodel: object = None,
+        *,
+        oracle: str | sa.Oracle = "random",
+        objective: str | sa.Objective | None = None,
+        max_trials: int | None = 10,
+        seed: int | None = None,
+        hyperparameters: sa.HyperParameters | sa.Space | sa.TrialSpace | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        optimizer: Any = None,
+        loss: Any = None,
+        metrics: Any = None,
+        executions_per_trial: int = 1,
+        max_consecutive_failed_trials: int = 3,
+        overwrite: bool = False,
+        directory: str | Path | None = None,
+        project_name: str | None = None,
+        **kerastuner_only: Any,
+    ) -> None:
+        for name, value in kerastuner_only.items():
+            if name not in _UNSUPPORTED:
+                raise TypeError(f"{type(self).__name__}() got an unexpected argument {name!r}")
+            neutral, why = _UNSUPPORTED[name]
+            if value != neutral:
+                raise sa.errors.InvalidArgumentError(
+                    f"{type(self).__name__}()", "", name, value, f"{neutral!r} ({why})"
+                )
+        self.hypermodel = None if hypermodel is None else as_hypermodel(hypermodel)
+        self.objective = _objective(objective)
+        self.max_trials = max_trials
+        self.seed = seed
+        self.oracle = as_oracle(oracle, f"{type(self).__name__}()")
+        self.compile_overrides = CompileOverrides(optimizer, loss, metrics)
+        self.executions_per_trial = executions_per_trial
+        self.max_consecutive_failed_trials = max_consecutive_failed_trials
+        self.directory = Path(directory if directory is not None else ".")
+        self.project_name = project_name if project_name is not None else "untitled_project"
+        self._overwrite = overwrite
+        self.declared_space, self.trial_space = _trial_space(
+            self.hypermodel,
+            hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+        )
+        self._handle_space = sa.merge(
+            self.declared_space, self.trial_space.tuned, on_conflict="left"
+        )
+
+    # -- searching ---------------------------------------------------------------
+
+    @property
+    def project_dir(self) -> Path:
+        """``<directory>/<project_name>``."""
+        return self.directory / self.project_name
+
+    def study(self, *fit_args: Any, **fit_kwargs: Any) -> sa.Study:
+        """The search loop this tuner runs, with ``fit``'s arguments."""
+        return sa.Study(
+            trial_space=self.trial_space,
+            backend=KerasBackend(self, fit_args, fit_kwargs),
+            objective=self.objective,
+            oracle=self.oracle,
+            directory=self.directory,
+            project_name=self.project_name,
+            seed=self.seed,
+            executions_per_trial=self.executions_per_trial,
+            max_consecutive_failed_trials=self.max_consecutive_failed_trials,
+        )
+
+    def search(self, *fit_args: Any, **fit_kwargs: Any) -> None:
+        """Run the search: each trial builds a model and calls ``fit(*fit_args, **fit_kwargs)``.
+
+        ``verbose=0`` silences the search log and is passed on to ``fit``.
+        """
+        warn_about_tailoring(self.trial_space, stacklevel=2)
+        self._warn_about_dead_hyperparameters()
+        verbose = int(fit_kwargs.get("verbose", 1))
+        self.study(*fit_args, **fit_kwargs).run(
+            self.max_trials, overwrite=self._overwrite, verbose=verbose
+        )
+        self._overwrite = False  # a second search() continues the first
+
+    def _warn_about_dead_hyperparameters(self) -> None:
+        if self.compile_overrides.optimizer is None:
+            return
+        dead = [
+            name
+            for name in self.trial_space.tuned
+            if "learning_rate" in name or name.split("/")[-1] in ("optimizer", "lr")
+        ]
+        if dead:
+            warnings.warn(
+                f"optimizer= replaces every model's optimizer: tuning {sa.errors.quoted(dead)} "
+                "no longer changes training",
+                TailoringWarning,
+                stacklevel=3,
+            )
+
+    def handle_for(self, values: sa.Values) -> sa.HyperParameters:
+        """The handle a trial builds with: it serves ``values`` and checks redeclarations."""
+        return sa.HyperParameters(
+            values, tailoring=self.trial_space.tuned, declared=self.declared_space
+        )
+
+    def run_trial(self, trial: KerasTrial, *fit_args: Any, **fit_kwargs: Any) -> Any:
+        """Build, compile and fit one model; returns the History (override for a custom loop)."""
+        if self.hypermodel is None:
+            raise NotImplementedError(
+                "a Tuner without a hypermodel must override run_trial(trial, *args, **kwargs)"
+            )
+        hp = trial.hyperparameters
+        model = self.compile_overrides.apply(self.hypermodel.build(hp))
+        checkpoint = BestEpochCheckpoint(self.objective, trial.checkpoint)
+        kwargs = with_callbacks(fit_kwargs, checkpoint) if trial.execution == 0 else fit_kwargs
+        return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
+
+    # -- results -----------------------------------------------------------------
+
+    @property
+    def trials(self) -> tuple[sa.TrialRecord, ...]:
+        """Every trial in the store, in trial order."""
+        return self._result().trials
+
+    def _result(self) -> sa.SearchResult:
+        return sa.load(self.directory, self.project_name)
+
+    def search_space_summary(self) -> None:
+        """Print KerasTuner's search space summary of the trial space."""
+        print(sa.summary(self.trial_space.tuned), end="")  # noqa: T201 - KerasTuner prints it
+
+    def results_summary(self, num_trials: int = 10) -> None:
+        """Print KerasTuner's results summary of the best ``num_trials`` trials."""
+        text = self._result().results_summary(num_trials, location=str(self.project_dir))
+        print(text, end="")  # noqa: T201 - KerasTuner prints it
+
+    def explain(self) -> None:
+        """Print where every hyperparameter of the trial space comes from."""
+        print(sa.explain(self.trial_space), end="")  # noqa: T201 - printed like the summaries
+
+    def get_best_hyperparameters(self, num_trials: int = 1) -> list[sa.HyperParameters]:
+        """Handles holding the best trials' full values, best first."""
+        best = self._result().completed()[:num_trials]
+        return [sa.HyperParameters.holding(self._handle_space, t.values) for t in best]
+
+    def get_best_models(self, num_models: int = 1) -> list[Any]:
+        """The best trials' models, rebuilt with their best epoch's weights, best first."""
+        if self.hypermodel is None:
+            raise NotImplementedError("get_best_models() needs a hypermodel to rebuild from")
+        models = []
+        for record in self._result().completed()[:num_models]:
+            keras.backend.clear_session(free_memory=False)
+            model = self.compile_overrides.apply(
+                self.hypermodel.build(self.handle_for(record.values))
+            )
+            checkpoint = self.project_dir / "trials" / str(record.trial_id) / CHECKPOINT
+            if checkpoint.exists():
+                load_checkpoint(model, checkpoint)
+            models.append(model)
+        return models
+
+
+class RandomSearch(Tuner):
+    """KerasTuner's ``RandomSearch``: random values, never a configuration twice."""
+
+    def __init__(
+        self,
+        hypermodel: object = None,
+        objective: str | sa.Objective | None = None,
+        max_trials: int | None = 10,
+        seed: int | None = None,
+        hyperparameters: sa.HyperParameters | sa.Space | sa.TrialSpace | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            hypermodel,
+            oracle="random",
+            objective=objective,
+            max_trials=max_trials,
+            seed=seed,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            **kwargs,
+        )
+
+
+class GridSearch(Tuner):
+    """KerasTuner's ``GridSearch``: every configuration once, in grid order."""
+
+    def __init__(
+        self,
+        hypermodel: object = None,
+        objective: str | sa.Objective | None = None,
+        max_trials: int | None = None,
+        seed: int | None = None,
+        hyperparameters: sa.HyperParameters | sa.Space | sa.TrialSpace | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            hypermodel,
+            oracle="grid",
+            objective=objective,
+            max_trials=max_trials,
+            seed=seed,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            **kwargs,
+        )
