@@ -68,6 +68,22 @@ def _finite(value: Any, number: str) -> bool:
     return math.isfinite(value)
 
 
+MAX_GRID_POINTS = 10_000_000
+"""The most points a Float step grid may have: grids are built at construction."""
+
+
+def _grid_size(instance: _Numeric, count: float) -> None:
+    if count > MAX_GRID_POINTS:
+        raise InvalidArgumentError(
+            "Float()",
+            instance.name,
+            "step",
+            instance.step,
+            f"a step that gives at most {MAX_GRID_POINTS:,} grid points (this one gives "
+            f"{count:,.0f}); no step for a continuous range",
+        )
+
+
 def _tidy_within(value: float, low: float, high: float) -> float:
     """A grid value tidied (0.3, not 0.30000000000000004) but never moved outside [low, high]."""
     return min(max(tidy(value), low), high)
@@ -379,10 +395,13 @@ class Float(_Numeric):
         low, high, step = self.min_value, self.max_value, self.step
         grid: tuple[float, ...] | None = None
         if step is not None and self.sampling == "log":
+            _grid_size(self, math.log(high / low) / math.log(step) + 1)
             points = _multiplicative_grid(low, high, step)
             grid = tuple(_tidy_within(v, low, high) if k else low for k, v in enumerate(points))
         elif step is not None:
-            count = math.floor((high - low) / step * (1 + _TOLERANCE) + _TOLERANCE) + 1
+            span = (high - low) / step * (1 + _TOLERANCE) + _TOLERANCE
+            _grid_size(self, span + 1)
+            count = math.floor(span) + 1
             grid = tuple(
                 _tidy_within(low + k * step, low, high) if k else low for k in range(count)
             )
