@@ -8,7 +8,7 @@ prints the guide's ``search_space_summary()`` text, what was tuned, pinned or
 fixed, a few sampled trials (pinned defaults included), the number of
 configurations, checks a lossless JSON round trip, and runs the guide's search
 of 3 trials on the SQLite trial store, with a deterministic stand-in for
-training (the Keras backend runs the real model).
+training (``examples/tailor_the_search_space.py`` runs the real Keras models).
 """
 
 from __future__ import annotations

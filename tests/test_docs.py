@@ -70,6 +70,7 @@ def test_docs_exist() -> None:
         "summary.md",
         "errors.md",
         "kerastuner.md",
+        "keras.md",
         "testing.md",
         "capture.md",
         "fix.md",

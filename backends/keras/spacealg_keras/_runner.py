@@ -8,12 +8,15 @@ and a best-epoch checkpoint). Each epoch's metrics are reported to the store.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gc
 import json
 import math
+import numbers
 import random
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,14 +125,77 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed)
 
 
+@contextlib.contextmanager
+def releasing_custom_gradients() -> Iterator[None]:
+    """Unregister the custom gradients TensorFlow registers while the block runs.
+
+    In graph mode ``tf.custom_gradient`` registers each gradient function in
+    TensorFlow's global gradient registry and never removes it (tensorflow issue
+    97697); Keras's TensorFlow optimizer uses one in every traced train step
+    (``all_reduce`` in ``apply_gradients``). The function's closure keeps the
+    traced graph alive and, through its captures, the model's and optimizer's
+    variables: without this, every trial leaks its model's weights three times
+    over (about 15 MB a trial for a million parameters with Adam), whatever
+    ``clear_session`` does. The names are ``CustomGradient-<uid>``, unique per
+    registration; only those registered inside the block are removed, once the
+    trial's model is done with. A no-op under other Keras backends.
+    """
+    registry = _gradient_registry()
+    before = set(registry) if registry is not None else set()
+    try:
+        yield
+    finally:
+        if registry is not None:
+            for name in [n for n in registry if n not in before]:
+                if name.startswith("CustomGradient-"):
+                    del registry[name]
+
+
+@contextlib.contextmanager
+def freezing_older_objects() -> Iterator[None]:
+    """Freeze every object older than the block, so a full collection inside it is cheap.
+
+    A dead Keras model is cyclic garbage: only a full collection frees it, and
+    Python runs one rarely, so without one per trial resident memory climbs
+    by about a model and its optimizer state a trial until it runs (under JAX,
+    80 MB over 30 trials of a million-parameter model). A full collection of
+    the whole process costs 0.1 s (JAX) to 0.25 s (TensorFlow) a trial. With
+    the objects that existed before the search frozen (``gc.freeze``), the
+    collection at the start of each trial traverses only what the search made
+    since, in milliseconds. Objects are unfrozen when the block ends; nothing
+    is done when the collector is disabled or something else froze objects.
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _gradient_registry() -> dict[str, Any] | None:
+    """TensorFlow's registry of gradient functions, under the TensorFlow backend (else None)."""
+    if keras.backend.backend() != "tensorflow":
+        return None
+    from tensorflow.python.framework import ops  # noqa: PLC0415 - TensorFlow backend only
+
+    registry = getattr(getattr(ops, "gradient_registry", None), "_registry", None)
+    return registry if isinstance(registry, dict) else None
+
+
 def with_callbacks(kwargs: dict[str, Any], *extra: Any) -> dict[str, Any]:
     """``fit`` keyword arguments with the user's callbacks copied for this trial, plus ``extra``."""
     callbacks = [copy.deepcopy(callback) for callback in kwargs.get("callbacks") or []]
     return {**kwargs, "callbacks": [*callbacks, *extra]}
 
 
-def report_result(trial: Trial, result: Any) -> Outcome:
-    """Report a History epoch by epoch; a dict or float is returned as the outcome."""
+def report_result(trial: Trial, result: Any, objective: str) -> Outcome:
+    """Report a History epoch by epoch; a dict is returned as the outcome.
+
+    A number is the value of the ``objective`` metric, as in KerasTuner.
+    """
     if isinstance(result, keras.callbacks.History):
         for name, series in result.history.items():
             for step, value in enumerate(series):
@@ -137,8 +203,8 @@ def report_result(trial: Trial, result: Any) -> Outcome:
         return None
     if isinstance(result, Mapping):
         return {name: float(value) for name, value in result.items()}
-    if isinstance(result, int | float):
-        return float(result)
+    if isinstance(result, numbers.Real) and not isinstance(result, bool):
+        return {objective: float(result)}
     raise sa.errors.ArgumentTypeError(
         "Tuner.run_trial()",
         "",
@@ -159,11 +225,14 @@ class KerasBackend:
     def run_trial(self, trial: Trial) -> Outcome:
         """Run one execution of one trial."""
         keras.backend.clear_session(free_memory=False)
+        if gc.isenabled() and gc.get_freeze_count():
+            gc.collect()  # cheap while older objects are frozen: see freezing_older_objects()
         if self.tuner.seed is not None:
             seed_everything(trial.seed)
         handle = self.tuner.handle_for(trial.values)
         keras_trial = KerasTrial(
             str(trial.trial_id), handle, trial.directory, trial.execution, trial.seed
         )
-        result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
-        return report_result(trial, result)
+        with releasing_custom_gradients():
+            result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
+        return report_result(trial, result, self.tuner.objective.name)

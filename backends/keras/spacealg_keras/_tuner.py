@@ -27,6 +27,7 @@ from ._runner import (
     BestEpochCheckpoint,
     KerasBackend,
     KerasTrial,
+    freezing_older_objects,
     load_checkpoint,
     with_callbacks,
 )
@@ -151,17 +152,22 @@ class Tuner:
             max_consecutive_failed_trials=self.max_consecutive_failed_trials,
         )
 
-    def search(self, *fit_args: Any, **fit_kwargs: Any) -> None:
+    def search(self, *fit_args: Any, log: bool | None = None, **fit_kwargs: Any) -> None:
         """Run the search: each trial builds a model and calls ``fit(*fit_args, **fit_kwargs)``.
 
-        ``verbose=0`` silences the search log and is passed on to ``fit``.
+        ``verbose=0`` silences the search log and is passed on to ``fit``, as in
+        KerasTuner. ``log`` (not passed to ``fit``) decides the search log alone:
+        ``verbose=0, log=True`` keeps the trial log without Keras's progress bars.
         """
-        warn_about_tailoring(self.trial_space, stacklevel=2)
+        if self.hypermodel is not None:  # without one, every name is the tailoring's own
+            warn_about_tailoring(self.trial_space, stacklevel=2)
         self._warn_about_dead_hyperparameters()
-        verbose = int(fit_kwargs.get("verbose", 1))
-        self.study(*fit_args, **fit_kwargs).run(
-            self.max_trials, overwrite=self._overwrite, verbose=verbose
-        )
+        fit_verbose = fit_kwargs.get("verbose", 1)
+        fit_log = 1 if fit_verbose == "auto" else int(fit_verbose)  # Keras also takes "auto"
+        verbose = fit_log if log is None else int(log)
+        study = self.study(*fit_args, **fit_kwargs)
+        with freezing_older_objects():
+            study.run(self.max_trials, overwrite=self._overwrite, verbose=verbose)
         self._overwrite = False  # a second search() continues the first
 
     def _warn_about_dead_hyperparameters(self) -> None:
@@ -239,6 +245,13 @@ class Tuner:
             checkpoint = self.project_dir / "trials" / str(record.trial_id) / CHECKPOINT
             if checkpoint.exists():
                 load_checkpoint(model, checkpoint)
+            else:
+                warnings.warn(
+                    f"trial {record.trial_id} saved no checkpoint (a custom run_trial saves its "
+                    "best weights to trial.checkpoint); its model is returned untrained",
+                    UserWarning,
+                    stacklevel=2,
+                )
             models.append(model)
         return models
 

@@ -1,0 +1,206 @@
+"""Searching: the grid, resuming from the store, and seeds."""
+
+from __future__ import annotations
+
+import itertools
+
+import keras
+import spacealg_keras as keras_tuner
+from keras import layers
+
+import spacealg as sa
+
+
+class Counting(keras_tuner.HyperModel):
+    """Builds :func:`finite` models and counts the ones trained (``declare`` builds too)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trained = 0
+
+    def build(self, hp):
+        return finite(hp)
+
+    def fit(self, hp, model, *args, **kwargs):
+        self.trained += 1
+        return model.fit(*args, **kwargs)
+
+
+def finite(hp):
+    """A model with a finite space: 2 units x 2 activations = 4 configurations."""
+    model = keras.Sequential(
+        [
+            keras.Input((8,)),
+            layers.Dense(hp.Choice("units", [4, 8]), activation=hp.Choice("act", ["relu", "tanh"])),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def search(tuner, data, **fit_kwargs):
+    x, y = data
+    fit_kwargs.setdefault("epochs", 1)
+    tuner.search(x, y, validation_split=0.25, verbose=0, **fit_kwargs)
+    return tuner.trials
+
+
+def configurations(trials):
+    return [(t.values["units"], t.values["act"]) for t in trials]
+
+
+def test_grid_search_visits_every_configuration_once(tmp_path, small_data):
+    hypermodel = Counting()
+    tuner = keras_tuner.GridSearch(hypermodel, directory=tmp_path, project_name="grid")
+    assert tuner.max_trials is None  # KerasTuner's default: until the grid is exhausted
+    trials = search(tuner, small_data)
+    assert all(t.state is sa.TrialState.COMPLETED for t in trials)
+    assert sorted(configurations(trials)) == sorted(itertools.product([4, 8], ["relu", "tanh"]))
+    assert hypermodel.trained == 4
+
+    # Searching again finds the grid exhausted and trains nothing.
+    search(tuner, small_data)
+    assert hypermodel.trained == 4
+    assert len(tuner.trials) == 4
+
+
+class Noting(keras.callbacks.Callback):
+    """Notes which instance trained, and for how many epochs."""
+
+    def __init__(self, note):
+        super().__init__()
+        self.note = note  # a function: deepcopy shares it
+        self.epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs += 1
+        self.note((id(self), self.epochs))
+
+
+def test_random_search_ends_when_a_finite_space_is_exhausted(tmp_path, small_data):
+    tuner = keras_tuner.RandomSearch(
+        finite, max_trials=10, seed=1, directory=tmp_path, project_name="exhausted"
+    )
+    seen = []
+
+    def note(instance_epochs):
+        # A function: deepcopy shares it (it would copy seen.append's list).
+        seen.append(instance_epochs)
+
+    callback = Noting(note)
+    trials = search(tuner, small_data, epochs=2, callbacks=[callback])
+    assert len(trials) == 4
+    assert len(set(configurations(trials))) == 4
+
+    # The user's callbacks are copied for each trial: four fresh instances, each counting
+    # its own two epochs; the one given is never used.
+    assert callback.epochs == 0
+    assert len({instance for instance, _ in seen}) == 4
+    assert [epochs for _, epochs in seen] == [1, 2] * 4
+
+
+def test_a_second_tuner_resumes_the_stored_search(tmp_path, small_data):
+    def tuner(hypermodel, max_trials):
+        return keras_tuner.RandomSearch(
+            hypermodel,
+            objective="val_loss",
+            max_trials=max_trials,
+            overwrite=False,
+            directory=tmp_path,
+            project_name="resume",
+        )
+
+    first = Counting()
+    before = search(tuner(first, 2), small_data)
+    assert first.trained == 2
+
+    # Same directory and project, the same max_trials: nothing new runs.
+    again = Counting()
+    resumed = tuner(again, 2)
+    assert search(resumed, small_data) == before
+    assert again.trained == 0
+    assert resumed.get_best_hyperparameters()[0].values in [dict(t.values) for t in before]
+
+    # A larger max_trials runs the difference only, after the stored trials.
+    more = Counting()
+    after = search(tuner(more, 3), small_data)
+    assert more.trained == 1
+    assert after[:2] == before
+    assert [t.trial_id for t in after] == [0, 1, 2]
+    assert configurations(after)[2] not in configurations(before)
+
+
+def test_overwrite_starts_afresh(tmp_path, small_data):
+    def tuner(max_trials, overwrite):
+        return keras_tuner.RandomSearch(
+            finite,
+            max_trials=max_trials,
+            overwrite=overwrite,
+            directory=tmp_path,
+            project_name="overwrite",
+        )
+
+    search(tuner(2, overwrite=False), small_data)
+    assert [t.trial_id for t in search(tuner(1, overwrite=True), small_data)] == [0]
+
+
+def seeded(hp):
+    # Dropout and the shuffled batches draw random numbers too, not only the initializers.
+    model = keras.Sequential(
+        [
+            keras.Input((8,)),
+            layers.Dense(hp.Choice("units", [4, 8]), activation="relu"),
+            layers.Dropout(hp.Float("dropout", 0.1, 0.5)),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(
+        keras.optimizers.Adam(hp.Float("learning_rate", 1e-3, 1e-1, sampling="log")),
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def test_a_seed_repeats_a_search_exactly(tmp_path, small_data):
+    runs = []
+    for project in ("first", "second"):
+        tuner = keras_tuner.RandomSearch(
+            seeded, max_trials=2, seed=0, directory=tmp_path, project_name=project
+        )
+        trials = search(tuner, small_data, epochs=2, batch_size=8)
+        assert all(t.state is sa.TrialState.COMPLETED for t in trials)
+        runs.append([(dict(t.values), dict(t.metrics), t.score) for t in trials])
+    # seed=0 is a seed: the same values, and the same metrics at every epoch, exactly.
+    assert runs[0] == runs[1]
+    assert all(len(metrics["loss"]) == 2 for _, metrics, _ in runs[0])
+
+
+class Partly(keras_tuner.HyperModel):
+    """Skips one configuration from build() (SkipTrial) and fails another in fit()."""
+
+    def build(self, hp):
+        model = finite(hp)
+        if (hp["units"], hp["act"]) == (8, "tanh"):
+            raise sa.SkipTrial("8 tanh units make no sense")
+        return model
+
+    def fit(self, hp, model, *args, **kwargs):
+        if (hp["units"], hp["act"]) == (4, "tanh"):
+            raise RuntimeError("out of luck")
+        return model.fit(*args, **kwargs)
+
+
+def test_invalid_and_failed_trials_are_never_the_best(tmp_path, small_data):
+    tuner = keras_tuner.GridSearch(Partly(), directory=tmp_path, project_name="partly")
+    trials = search(tuner, small_data)
+    states = {(t.values["units"], t.values["act"]): t for t in trials}
+    assert states[8, "tanh"].state is sa.TrialState.INVALID
+    assert states[8, "tanh"].error == "skipped: 8 tanh units make no sense"
+    assert states[4, "tanh"].state is sa.TrialState.FAILED
+    assert "RuntimeError: out of luck" in states[4, "tanh"].error
+    best = tuner.get_best_hyperparameters(4)
+    assert sorted(hp.values["units"] for hp in best) == [4, 8]
+    assert all(hp.values["act"] == "relu" for hp in best)
+    assert len(tuner.get_best_models(4)) == 2
