@@ -356,11 +356,11 @@ def report(backend: str, done: list[Round]) -> None:
             )
         )
     )
-    cpu = {kind: _median([r.cpu_ratio(kind) for r in done]) for kind in ("spacealg", "kerastuner")}
-    print(
-        f"\nmedian ratio of CPU seconds (less sensitive to other work on the machine): "
-        f"spacealg/bare {_ratio(cpu['spacealg'])}, KerasTuner/bare {_ratio(cpu['kerastuner'])}"
-    )
+    print("\nratio of CPU seconds, all threads (less sensitive to other work on the machine):")
+    for kind in ("spacealg", "kerastuner"):
+        each = [r.cpu_ratio(kind) for r in done]
+        pairs = " ".join(_ratio(value) or "-" for value in each)
+        print(f"  {LABELS[kind]}/bare: median {_ratio(_median(each)) or '-'} (by pair: {pairs})")
     bare = [r.runs["bare"].seconds for r in done if r.runs["bare"].seconds is not None]
     spread = max(bare) - min(bare)
     print(

@@ -58,7 +58,16 @@ class CompileOverrides:
         return model
 
 
-_COMPILE_ARGUMENTS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics")
+_COMPILE_ARGUMENTS = (
+    "optimizer",
+    "loss",
+    "metrics",
+    "loss_weights",
+    "weighted_metrics",
+    "run_eagerly",
+    "steps_per_execution",
+    "jit_compile",
+)
 
 
 def _compile_arguments(model: Any) -> dict[str, Any]:

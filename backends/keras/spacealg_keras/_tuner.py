@@ -200,8 +200,10 @@ class Tuner:
             )
         hp = trial.hyperparameters
         model = self.compile_overrides.apply(self.hypermodel.build(hp))
-        checkpoint = BestEpochCheckpoint(self.objective, trial.checkpoint)
-        kwargs = with_callbacks(fit_kwargs, checkpoint) if trial.execution == 0 else fit_kwargs
+        # The user's callbacks are copied for every execution; the first one checkpoints.
+        first = trial.execution == 0
+        checkpoint = [BestEpochCheckpoint(self.objective, trial.checkpoint)] if first else []
+        kwargs = with_callbacks(fit_kwargs, *checkpoint)
         return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
 
     # -- results -----------------------------------------------------------------

@@ -31,3 +31,9 @@ def small_data() -> tuple[np.ndarray, np.ndarray]:
     """32 samples of 8 features and 3 classes: a trial trains in well under a second."""
     rng = np.random.default_rng(1)
     return rng.random((32, 8)).astype("float32"), rng.integers(0, 3, (32,))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the subprocess checks first: they take longest, and xdist hands tests out in order."""
+    first = [item for item in items if item.path.name == "test_keras_processes.py"]
+    items[:] = first + [item for item in items if item.path.name != "test_keras_processes.py"]

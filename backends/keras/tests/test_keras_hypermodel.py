@@ -14,7 +14,7 @@ import spacealg as sa
 
 
 class Batches(keras.callbacks.Callback):
-    """Counts the training batches of the first epoch."""
+    """Counts the training batches."""
 
     def __init__(self):
         super().__init__()

@@ -100,6 +100,27 @@ def test_random_search_ends_when_a_finite_space_is_exhausted(tmp_path, small_dat
     assert [epochs for _, epochs in seen] == [1, 2] * 4
 
 
+def test_every_execution_gets_its_own_copy_of_the_callbacks(tmp_path, small_data):
+    seen = []
+
+    def note(instance_epochs):
+        seen.append(instance_epochs)
+
+    callback = Noting(note)
+    tuner = keras_tuner.RandomSearch(
+        finite,
+        max_trials=1,
+        executions_per_trial=2,
+        directory=tmp_path,
+        project_name="executions",
+    )
+    (trial,) = search(tuner, small_data, callbacks=[callback])
+    assert callback.epochs == 0
+    assert len({instance for instance, _ in seen}) == 2
+    assert [epochs for _, epochs in seen] == [1, 1]
+    assert len(trial.metrics["loss"]) == 1  # the two executions' epochs, averaged
+
+
 def test_a_second_tuner_resumes_the_stored_search(tmp_path, small_data):
     def tuner(hypermodel, max_trials):
         return keras_tuner.RandomSearch(

@@ -109,6 +109,37 @@ def test_overrides_keep_what_they_do_not_replace(tmp_path, small_data):
     assert "val_accuracy" in trial.metrics
 
 
+def with_settings(hp):
+    model = dense(hp, compiled=False)
+    model.compile(
+        optimizer=keras.optimizers.Adam(hp.Float("learning_rate", 1e-3, 1e-1, sampling="log")),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=2,
+        jit_compile=False,
+    )
+    return model
+
+
+def test_overrides_keep_the_models_other_compile_settings(tmp_path, small_data):
+    hypermodel = Recording(with_settings)
+    tuner = keras_tuner.RandomSearch(
+        hypermodel,
+        metrics=["sparse_categorical_accuracy"],
+        objective="val_sparse_categorical_accuracy",
+        max_trials=1,
+        directory=tmp_path,
+        project_name="settings",
+    )
+    (trial,) = search(tuner, small_data)
+    (model,) = hypermodel.trained
+    assert model.steps_per_execution == 2
+    assert model.jit_compile is False
+    assert model.loss == "sparse_categorical_crossentropy"
+    assert "val_sparse_categorical_accuracy" in trial.metrics
+    assert "accuracy" not in trial.metrics
+
+
 def test_a_tuned_learning_rate_made_dead_by_optimizer_warns(tmp_path, small_data):
     tuner = keras_tuner.RandomSearch(
         dense,
