@@ -48,6 +48,8 @@ class HyperParameters:
         declared: the hypermodel's declared space, when running a trial: declaring a
             name differently from its entry there (say, a range computed from another
             value) is an error naming both declarations, not a silent first-wins.
+        allow_new_entries: False makes declaring a name that is neither in
+            ``declared`` nor in ``tailoring`` an error (KerasTuner's argument).
 
     Example:
         >>> hp = HyperParameters()
@@ -66,7 +68,9 @@ class HyperParameters:
         *,
         tailoring: Space | None = None,
         declared: Space | None = None,
+        allow_new_entries: bool = True,
     ) -> None:
+        self._allow_new = allow_new_entries
         self._given: dict[str, Scalar] = {k: as_python(v) for k, v in (values or {}).items()}
         self._tailoring = tailoring if tailoring is not None else Space()
         self._reference = declared if declared is not None else Space()
@@ -286,6 +290,13 @@ class HyperParameters:
         name = declared.name
         operation = f"HyperParameters.{type(declared).__name__}()"
         reference = self._reference.get(name)
+        if not self._allow_new and reference is None and name not in self._tailoring:
+            raise InvalidSpaceError(
+                operation,
+                name,
+                f"{name!r} is declared during a trial, but the tailoring does not list it",
+                "names listed in the tailoring (or allow_new_entries=True)",
+            )
         if (
             reference is not None
             and name not in self._tailoring

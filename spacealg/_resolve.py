@@ -9,13 +9,14 @@ conditions it inherits), and every other declared name is pinned at its default.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import attrs
 
 from ._capture import HyperParameters
 from ._discrete import Fixed
+from ._kinds import Hyperparameter
 from ._operators import merge, trimmed
 from ._scalars import Scalar
 from ._space import Space
@@ -54,12 +55,20 @@ class TrialSpace:
         pinned: the declared names left untuned, each at its default.
         declared: the hypermodel's declared space (activity of pinned names).
         provenance: for each name, where it comes from (not part of equality).
+        tailoring: the user's entries it was resolved with (not part of equality).
+        tune_new_entries: whether declared names outside the tailoring are tuned.
+        allow_new_entries: whether the hypermodel may declare names outside the tailoring.
+        joined: the names that joined the declared space during trials (see :meth:`join`).
     """
 
     tuned: Space
     pinned: Values
     declared: Space = attrs.field(eq=False, repr=False)
     provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False)
+    tailoring: Space = attrs.field(factory=Space, eq=False, repr=False, kw_only=True)
+    tune_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
+    allow_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
+    joined: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
     def complete(self, values: Mapping[str, Scalar]) -> Values:
         """A trial's tuned ``values`` plus the pinned defaults that are active under them.
@@ -80,6 +89,45 @@ class TrialSpace:
             if hp.name in self.pinned and all(c.holds(chosen) for c in hp.conditions):
                 chosen[hp.name] = self.pinned[hp.name]
         return Values(chosen)
+
+    def join(self, entries: Iterable[Hyperparameter], *, note: str) -> TrialSpace:
+        """This trial space once ``entries``, declared during a trial, join the declared space.
+
+        A hypermodel may declare names that only a trial reaches (behind a plain
+        ``if`` on a non-default value, or in ``fit``). They join the declared space
+        after its entries, and the trial space is resolved again with the same
+        tailoring: tuned when new entries are tuned, else pinned at their defaults.
+        Entries already declared are ignored; the result is ``self`` when nothing
+        joins.
+
+        Args:
+            entries: what the trial's hypermodel declared.
+            note: how the joining entries came, for their provenance.
+
+        Raises:
+            InvalidSpaceError: ``allow_new_entries`` is False and an entry is not in
+                the tailoring, or the joined space is not a valid space.
+
+        Example:
+            >>> trial = resolve(Space([Int("units", min_value=32, max_value=128, step=32)]))
+            >>> joined = trial.join([Int("batch_size", min_value=16, max_value=64, step=16)],
+            ...                     note="trial 0: declared during the trial")
+            >>> list(trial.tuned), list(joined.tuned)
+            (['units'], ['units', 'batch_size'])
+        """
+        new = [hp for hp in entries if hp.name not in self.declared]
+        if not new:
+            return self
+        history = dict(self.declared.history)
+        for hp in new:
+            history[hp.name] = (*history.get(hp.name, ()), note)
+        joined = resolve(
+            Space([*self.declared.hyperparameters, *new], history=history),
+            self.tailoring,
+            tune_new_entries=self.tune_new_entries,
+            allow_new_entries=self.allow_new_entries,
+        )
+        return attrs.evolve(joined, joined=(*self.joined, *(hp.name for hp in new)))
 
 
 def _as_space(tailoring: Space | HyperParameters | None) -> Space:
@@ -196,7 +244,15 @@ def resolve(
             _NOTES[status],
         )
         provenance[name] = Provenance(name, status, tuple(dict.fromkeys(operations)))
-    return TrialSpace(tuned, pinned, declared, provenance)
+    return TrialSpace(
+        tuned,
+        pinned,
+        declared,
+        provenance,
+        tailoring=tailored,
+        tune_new_entries=tune_new_entries,
+        allow_new_entries=allow_new_entries,
+    )
 
 
 _NOTES: dict[Status, str] = {

@@ -57,17 +57,27 @@ def to_dict(space: Space) -> dict[str, Any]:
         {'format': 'spacealg.space', 'version': 1, 'hyperparameters': [{'kind': 'boolean', \
 'name': 'dropout', 'default': False, 'conditions': []}]}
     """
-    entries = []
-    for hp in space.hyperparameters:
-        entry: dict[str, Any] = {"kind": hp.kind, "name": hp.name}
-        for field in _FIELDS[hp.kind]:
-            value = getattr(hp, field)
-            entry[field] = list(value) if isinstance(value, tuple) else value
-        entry["conditions"] = [
-            {"parent": c.parent, "values": list(c.values)} for c in hp.conditions
-        ]
-        entries.append(entry)
+    entries = [entry_to_dict(hp) for hp in space.hyperparameters]
     return {"format": FORMAT, "version": SCHEMA_VERSION, "hyperparameters": entries}
+
+
+def entry_to_dict(hp: Hyperparameter) -> dict[str, Any]:
+    """One hyperparameter as a dict of JSON types, as :func:`to_dict` lists it."""
+    entry: dict[str, Any] = {"kind": hp.kind, "name": hp.name}
+    for field in _FIELDS[hp.kind]:
+        value = getattr(hp, field)
+        entry[field] = list(value) if isinstance(value, tuple) else value
+    entry["conditions"] = [{"parent": c.parent, "values": list(c.values)} for c in hp.conditions]
+    return entry
+
+
+def entry_from_dict(data: Mapping[str, Any], operation: str) -> Hyperparameter:
+    """One hyperparameter from :func:`entry_to_dict`'s dict.
+
+    Raises:
+        SerializationError: the dict is not a valid entry (the message says where).
+    """
+    return _hyperparameter(data, "", operation)
 
 
 def _at(path: str, key: str | int) -> str:

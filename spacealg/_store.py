@@ -21,7 +21,7 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from ._store_file import (
     check_foreign,
     check_version,
     create_schema,
+    migrate,
     unreadable,
     use_wal,
 )
@@ -111,7 +112,9 @@ class TrialStore:
         self._writes = 0
         self._tried: list[Values] = []
         """The tuned values of trials 0, 1, ... as last read: rows are never deleted and
-        their tuned values never change, so a claim reads only the rows added since."""
+        their tuned values change only when entries join the space, so a claim reads only
+        the rows added since, unless the count of joined entries changed."""
+        self._revision_seen = "0"
 
     # -- opening ------------------------------------------------------------
 
@@ -147,6 +150,8 @@ class TrialStore:
                 tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
                 if not tables:
                     create_schema(connection)
+                elif "meta" in tables:
+                    migrate(connection)
             check_version(connection, path, operation)
         except BaseException as error:
             connection.close()
@@ -218,6 +223,36 @@ class TrialStore:
                 (study.trial_space, study.objective, study.oracle, study.seed, time.time()),
             )
 
+    # -- entries declared during trials -------------------------------------------
+
+    def joined(self) -> list[tuple[int, dict[str, Any]]]:
+        """The entries declared during trials: (trial id, ``entry_to_dict`` dict), in order."""
+        if not self._has_joined_table():
+            return []
+        rows = self._connection.execute(
+            "SELECT trial_id, entry FROM joined ORDER BY position"
+        ).fetchall()
+        return [(row[0], json.loads(row[1])) for row in rows]
+
+    def joined_count(self) -> int:
+        """How many entries joined during trials (cheap: checked before each claim)."""
+        if not self._has_joined_table():
+            return 0
+        return int(self._connection.execute("SELECT COUNT(*) FROM joined").fetchone()[0])
+
+    @staticmethod
+    def _revision(connection: sqlite3.Connection) -> str:
+        """Changes whenever a finished trial's values change (entries joined during it)."""
+        row = connection.execute("SELECT value FROM meta WHERE key = 'values_revision'").fetchone()
+        return "0" if row is None else str(row[0])
+
+    def _has_joined_table(self) -> bool:
+        # A store of schema version 1 opened read-only has no such table.
+        row = self._connection.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'joined'"
+        ).fetchone()
+        return bool(row[0])
+
     # -- trials -----------------------------------------------------------------
 
     def trials(self) -> tuple[TrialRecord, ...]:
@@ -229,6 +264,13 @@ class TrialStore:
         """The tuned values of every trial, in any state."""
         rows = self._connection.execute("SELECT tuned FROM trials ORDER BY trial_id").fetchall()
         return [Values(json.loads(row[0])) for row in rows]
+
+    def tuned_values(self, trial_id: int) -> Values:
+        """The tuned values trial ``trial_id`` was claimed with."""
+        row = self._connection.execute(
+            "SELECT tuned FROM trials WHERE trial_id = ?", (trial_id,)
+        ).fetchone()
+        return Values(json.loads(row[0]))
 
     def _stale(self, row: tuple[Any, ...], owner: Owner, heartbeat_timeout: float) -> bool:
         host, pid, token, heartbeat = row
@@ -301,6 +343,10 @@ class TrialStore:
     def _tried_so_far(self, connection: sqlite3.Connection, count: int) -> list[Values]:
         """The tuned values of the ``count`` trials, parsing only rows not read before."""
         known = self._tried
+        revision = self._revision(connection)
+        if revision != self._revision_seen:  # finished trials' tuned values gained joined entries
+            known.clear()
+            self._revision_seen = revision
         rows = connection.execute(
             "SELECT tuned FROM trials WHERE trial_id >= ? ORDER BY trial_id", (len(known),)
         ).fetchall()
@@ -334,9 +380,39 @@ class TrialStore:
         best_step: int | None,
         metrics: Mapping[str, list[float]],
         error: str | None,
+        joined: Sequence[tuple[str, Mapping[str, Any]]] = (),
+        values: tuple[Values, Values] | None = None,
     ) -> None:
-        """Record a trial's end, in one transaction."""
+        """Record a trial's end, in one transaction.
+
+        Args:
+            trial_id: the trial.
+            owner: who ran it (a trial another owner took over is left alone).
+            state: how it ended.
+            score: the objective's best value, or None.
+            best_step: the step of that value, or None.
+            metrics: every metric's per-step values.
+            error: why it failed or was skipped, or None.
+            joined: (name, entry dict) of the entries the trial declared that the
+                space lacked; a name joined before (by another process) is kept as is.
+            values: the trial's (tuned, complete) values with the joined entries'
+                values added, replacing the claimed ones.
+        """
         with self._transaction() as connection:
+            connection.executemany(
+                "INSERT OR IGNORE INTO joined (name, entry, trial_id) VALUES (?, ?, ?)",
+                [(name, json.dumps(entry), trial_id) for name, entry in joined],
+            )
+            if values is not None:
+                connection.execute(
+                    "UPDATE trials SET tuned = ?, trial_values = ? "
+                    "WHERE trial_id = ? AND owner_token = ?",
+                    (_json(values[0]), _json(values[1]), trial_id, owner.token),
+                )
+                connection.execute(
+                    "INSERT INTO meta VALUES ('values_revision', '1') ON CONFLICT(key) "
+                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
             connection.execute(
                 "UPDATE trials SET state = ?, score = ?, best_step = ?, metrics = ?, error = ?, "
                 "ended = ?, owner_token = NULL WHERE trial_id = ? AND owner_token = ?",

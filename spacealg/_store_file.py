@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "spacealg"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -44,7 +44,14 @@ CREATE TABLE trials (
     heartbeat REAL,
     runs INTEGER NOT NULL DEFAULT 1
 );
+CREATE TABLE joined (
+    position INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    entry TEXT NOT NULL,
+    trial_id INTEGER NOT NULL
+);
 """
+_JOINED = _SCHEMA[_SCHEMA.index("CREATE TABLE joined") :]
 
 
 def create_schema(connection: sqlite3.Connection) -> None:
@@ -56,6 +63,19 @@ def create_schema(connection: sqlite3.Connection) -> None:
         "INSERT INTO meta VALUES (?, ?)",
         [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION))],
     )
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring a store of an older schema version to this one (inside the caller's transaction).
+
+    Version 2 added the ``joined`` table: entries declared during trials.
+    """
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and int(row[0]) == 1:
+        connection.execute(_JOINED)
+        connection.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+        )
 
 
 def busy(error: sqlite3.Error) -> bool:

@@ -8,29 +8,32 @@ trials it left RUNNING, and proposes exactly what an uninterrupted one would.
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 import sys
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
 
 from ._heartbeat import Heartbeat
+from ._kinds import Hyperparameter
 from ._metrics import average, merge_outcome, record_step
 from ._objective import Objective
 from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
-from ._serialization import to_dict
+from ._serialization import entry_from_dict, entry_to_dict, to_dict
+from ._space import Space
 from ._store import ARTIFACTS, Owner, StudyRecord, TrialStore
 from ._trials import SearchResult, TrialRecord, TrialState
 from ._values import Values
 from .backend import Backend, Trial
-from .errors import InvalidArgumentError, TooManyFailedTrialsError
+from .errors import InvalidArgumentError, SpaceError, TooManyFailedTrialsError
 
 _ENDINGS = {
     TrialState.COMPLETED: "Complete",
@@ -80,12 +83,24 @@ def _space_json(trial_space: TrialSpace) -> str:
     )
 
 
-def _space_change(stored: str, given: str) -> str | None:
-    """One line saying how the stored trial space differs from the given one."""
+def _space_change(stored: str, given: str, joined: Collection[str] = ()) -> str | None:
+    """One line saying how the stored trial space differs from the given one.
+
+    Names in ``joined`` (entries declared during trials) are no change, whether
+    the given space holds them or not.
+    """
     if stored == given:
         return None
-    before = {hp["name"]: hp for hp in json.loads(stored)["tuned"]["hyperparameters"]}
-    after = {hp["name"]: hp for hp in json.loads(given)["tuned"]["hyperparameters"]}
+    before = {
+        hp["name"]: hp
+        for hp in json.loads(stored)["tuned"]["hyperparameters"]
+        if hp["name"] not in joined
+    }
+    after = {
+        hp["name"]: hp
+        for hp in json.loads(given)["tuned"]["hyperparameters"]
+        if hp["name"] not in joined
+    }
     parts = []
     if added := [name for name in after if name not in before]:
         parts.append("added " + ", ".join(added))
@@ -95,9 +110,50 @@ def _space_change(stored: str, given: str) -> str | None:
         parts.append("changed " + ", ".join(changed))
     if not (added or removed) and list(before) != list(after):
         parts.append("reordered entries")
-    if json.loads(stored)["pinned"] != json.loads(given)["pinned"]:
+    pinned = [
+        {name: value for name, value in json.loads(text)["pinned"].items() if name not in joined}
+        for text in (stored, given)
+    ]
+    if pinned[0] != pinned[1]:
         parts.append("changed pinned values")
+    if not parts:
+        return None
     return "The trial space differs from the stored study's: " + "; ".join(parts)
+
+
+def _joining(trial_id: int) -> str:
+    return f"trial {trial_id}: declared during the trial, joined the space"
+
+
+def with_joined(trial_space: TrialSpace, store: TrialStore) -> TrialSpace:
+    """``trial_space`` with the entries the store says joined during trials."""
+    for trial_id, entries in itertools.groupby(store.joined(), key=lambda row: row[0]):
+        trial_space = trial_space.join(
+            [entry_from_dict(entry, "Study.run()") for _, entry in entries],
+            note=_joining(trial_id),
+        )
+    return trial_space
+
+
+def _values_with(
+    space: TrialSpace, names: list[str], tuned: Values, complete: Values
+) -> tuple[Values, Values]:
+    """A trial's values plus the defaults its handle gave the ``names`` that joined."""
+    chosen = dict(complete)
+    for hp in space.declared.dependency_order():
+        if hp.name in names and hp.name not in chosen and hp.is_active(chosen):
+            chosen[hp.name] = hp.default
+    added = {name: chosen[name] for name in names if name in chosen and name in space.tuned}
+    return Values({**tuned, **added}), Values(chosen)
+
+
+def _with_defaults(values: Values, entries: list[Hyperparameter]) -> Values:
+    """``values`` plus the default of each entry it lacks that is active under it."""
+    chosen = dict(values)
+    for hp in entries:
+        if hp.name not in chosen and hp.is_active(chosen):
+            chosen[hp.name] = hp.default
+    return values if len(chosen) == len(values) else Values(chosen)
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -147,6 +203,25 @@ class Study:
     def store_path(self) -> Path:
         """``<directory>/<project_name>/trials.db``."""
         return TrialStore.location(self.directory, self.project_name)
+
+    def current_trial_space(self) -> TrialSpace:
+        """The trial space plus the entries that joined during the stored trials.
+
+        Example:
+            >>> from spacealg.backend import load_backend
+            >>> study = Study(resolve(Space([Boolean("dropout")])),
+            ...               load_backend("function")(lambda values: 0.0),
+            ...               Objective("score", "min"), project_name="no_search_here")
+            >>> study.current_trial_space() == study.trial_space  # no store yet
+            True
+        """
+        if not self.store_path.exists():
+            return self.trial_space
+        store = TrialStore.open_readonly(self.store_path)
+        try:
+            return with_joined(self.trial_space, store)
+        finally:
+            store.close()
 
     def run(
         self,
@@ -212,7 +287,8 @@ class Study:
         elif stored is not None and stored.seed != seed:
             say(f"Using seed {seed}; the stored study was started with seed {stored.seed}.")
         space = _space_json(self.trial_space)
-        if stored is not None and (change := _space_change(stored.trial_space, space)):
+        joined = {entry["name"] for _, entry in store.joined()}
+        if stored is not None and (change := _space_change(stored.trial_space, space, joined)):
             say(change)
         store.record_study(
             StudyRecord(
@@ -224,12 +300,15 @@ class Study:
         )
         return seed
 
-    def _propose(self, seed: int) -> Any:
-        tuned = self.trial_space.tuned
+    def _propose(self, seed: int, space: TrialSpace) -> Any:
+        tuned = space.tuned
+        joined = [hp for hp in tuned.dependency_order() if hp.name in space.joined]
 
         def propose(tried: list[Values]) -> tuple[Values, Values] | None:
+            if joined:  # trials run before an entry joined ran it at its default
+                tried = [_with_defaults(values, joined) for values in tried]
             values = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
-            return None if values is None else (values, self.trial_space.complete(values))
+            return None if values is None else (values, space.complete(values))
 
         return propose
 
@@ -245,26 +324,38 @@ class Study:
         progress: _Progress | None,
     ) -> SearchResult:
         owner = Owner.current()
-        propose = self._propose(seed)
         started = time.monotonic()
         streak = 0
         last_error = ""
+        joined = -1
+        space = self.trial_space
         while True:
+            if store.joined_count() != joined:  # entries joined during trials, maybe elsewhere
+                joined = store.joined_count()
+                space = with_joined(self.trial_space, store)
             trial = store.claim(
-                propose, owner, max_trials=max_trials, heartbeat_timeout=self.heartbeat_timeout
+                self._propose(seed, space),
+                owner,
+                max_trials=max_trials,
+                heartbeat_timeout=self.heartbeat_timeout,
             )
             if trial is None:
                 break
             if verbose:
                 say(f"\nSearch: Running Trial #{trial.trial_id + 1}")
             trial_started = time.monotonic()
+            declared: dict[str, Hyperparameter] = {}
             try:
                 state, score, best_step, metrics, error = self._run_trial(
-                    heartbeat, owner, trial, seed
+                    heartbeat, owner, trial, seed, space, declared
                 )
             except BaseException:
                 store.release(trial.trial_id, owner)
                 raise
+            joins, values = self._joins(store, space, trial, declared)
+            if isinstance(values, str):  # the declarations do not make a valid space
+                state, score, best_step, error = TrialState.FAILED, None, None, values
+                values = None
             store.finish(
                 trial.trial_id,
                 owner,
@@ -273,6 +364,8 @@ class Study:
                 best_step=best_step,
                 metrics=metrics,
                 error=error,
+                joined=joins,
+                values=values,
             )
             if state is TrialState.COMPLETED:
                 streak = 0
@@ -289,8 +382,37 @@ class Study:
             progress.clear()
         return SearchResult(store.trials(), self.objective, seed)
 
+    @staticmethod
+    def _joins(
+        store: TrialStore,
+        space: TrialSpace,
+        trial: TrialRecord,
+        declared: Mapping[str, Hyperparameter],
+    ) -> tuple[list[tuple[str, dict[str, Any]]], tuple[Values, Values] | str | None]:
+        """What joins the space after ``trial`` declared ``declared``, and its new values.
+
+        The values are None when nothing joined, and an error message when the
+        declarations cannot join (the trial then fails with it).
+        """
+        if not declared:
+            return [], None
+        try:
+            joined = space.join(declared.values(), note=_joining(trial.trial_id))
+        except SpaceError as error:
+            return [], f"what the trial declared cannot join the space: {error}"
+        names = list(declared)
+        entries = [(name, entry_to_dict(declared[name])) for name in names]
+        tuned = store.tuned_values(trial.trial_id)
+        return entries, _values_with(joined, names, tuned, trial.values)
+
     def _run_trial(
-        self, heartbeat: Heartbeat, owner: Owner, trial: TrialRecord, seed: int
+        self,
+        heartbeat: Heartbeat,
+        owner: Owner,
+        trial: TrialRecord,
+        seed: int,
+        space: TrialSpace,
+        declared: dict[str, Hyperparameter],
     ) -> tuple[TrialState, float | None, int | None, dict[str, list[float]], str | None]:
         directory = self.store_path.parent / ARTIFACTS / str(trial.trial_id)
         seeds = trial_rng(seed, trial.trial_id).integers(2**31 - 1, size=self.executions_per_trial)
@@ -303,6 +425,11 @@ class Study:
                 def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
                     record_step(steps, step, metrics)
 
+                def declare(found: Space) -> None:
+                    for hp in found.hyperparameters:
+                        if hp.name not in space.declared and hp.name not in declared:
+                            declared[hp.name] = hp
+
                 outcome = self.backend.run_trial(
                     Trial(
                         trial.trial_id,
@@ -311,6 +438,8 @@ class Study:
                         int(seeds[execution]),
                         directory,
                         report,
+                        space=space,
+                        declarer=declare,
                     )
                 )
                 merge_outcome(steps, outcome)

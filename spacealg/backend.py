@@ -12,6 +12,12 @@ imports a framework::
 A trial's outcome is a float (recorded as the metric ``score``), a mapping of
 metric names to floats (recorded as one more step), or None when everything
 was reported through :meth:`Trial.report`.
+
+A backend whose hypermodel declares its hyperparameters as it runs (through a
+:class:`~spacealg.HyperParameters` handle) builds the handle from
+:attr:`Trial.space` and, after the trial, tells the search what the handle
+declared with :meth:`Trial.declared`: names only a trial reaches join the
+space (SEMANTICS section 2).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from typing import Any, Protocol, TypeAlias
 
 import attrs
 
+from ._resolve import TrialSpace, resolve
+from ._space import Space
 from ._values import Values
 from .errors import InvalidArgumentError
 
@@ -45,6 +53,8 @@ class Trial:
             the same when the trial reruns, different for each execution.
         directory: where the trial may save artifacts; the backend creates it when
             it saves something.
+        space: the trial space as this trial was claimed, with the entries that
+            joined during earlier trials (build a ``HyperParameters`` handle from it).
     """
 
     trial_id: int
@@ -53,6 +63,10 @@ class Trial:
     seed: int
     directory: Path
     reporter: Callable[[int, Mapping[str, float]], None] = attrs.field(repr=False)
+    space: TrialSpace = attrs.field(factory=lambda: resolve(Space()), repr=False, kw_only=True)
+    declarer: Callable[[Space], None] = attrs.field(
+        default=lambda space: None, repr=False, kw_only=True
+    )
 
     def report(self, step: int, metrics: Mapping[str, float]) -> None:
         """Record the metrics of one step (an epoch, say); steps count from 0.
@@ -61,6 +75,17 @@ class Trial:
         NaN. A negative step or a metric that is not a number fails the trial.
         """
         self.reporter(step, metrics)
+
+    def declared(self, space: Space) -> None:
+        """Tell the search what the trial's hypermodel declared (a handle's ``.space``).
+
+        Entries of names the trial space's declared space lacks join it when the
+        trial ends: they are stored with the trial, this trial records their
+        defaults (the values its handle gave), and later trials tune them when new
+        entries are tuned (else they stay pinned at their defaults). Calling it
+        again adds to what was declared.
+        """
+        self.declarer(space)
 
 
 class Backend(Protocol):

@@ -205,7 +205,7 @@ def test_a_store_from_a_newer_schema_version_asks_for_an_upgrade(tmp_path):
 def test_a_newer_store_is_refused_even_with_overwrite(tmp_path):
     _search(tmp_path)
     path = _store_path(tmp_path)
-    _set_schema_version(path, 2)
+    _set_schema_version(path, SCHEMA_VERSION + 1)
     with pytest.raises(StoreError, match="upgrade spacealg"):
         _search(tmp_path)
     # overwrite=True deletes a spacealg store, whatever its version: it is ours.

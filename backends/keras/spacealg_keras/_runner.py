@@ -241,10 +241,15 @@ class KerasBackend:
             gc.collect()  # cheap while older objects are frozen: see freezing_older_objects()
         if self.tuner.seed is not None:
             seed_everything(trial.seed)
-        handle = self.tuner.handle_for(trial.values)
+        handle = self.tuner.handle_for(trial.values, trial.space)
         keras_trial = KerasTrial(
             str(trial.trial_id), handle, trial.directory, trial.execution, trial.seed
         )
-        with releasing_custom_gradients():
-            result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
+        try:
+            with releasing_custom_gradients():
+                result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
+        finally:
+            # Names declared in fit() or a custom run_trial(), or only reachable on
+            # non-default values, join the space (SEMANTICS section 2).
+            trial.declared(handle.space)
         return report_result(trial, result, self.tuner.objective.name)

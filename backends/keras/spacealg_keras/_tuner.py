@@ -59,17 +59,16 @@ def _trial_space(
     *,
     tune_new_entries: bool,
     allow_new_entries: bool,
-) -> tuple[sa.Space, sa.TrialSpace]:
+) -> sa.TrialSpace:
     if isinstance(hyperparameters, sa.TrialSpace):
-        return hyperparameters.declared, hyperparameters
+        return hyperparameters
     declared = hypermodel.space if hypermodel is not None else sa.Space()
-    trial_space = sa.resolve(
+    return sa.resolve(
         declared,
         hyperparameters,
         tune_new_entries=tune_new_entries,
         allow_new_entries=allow_new_entries,
     )
-    return declared, trial_space
 
 
 class Tuner:
@@ -121,15 +120,21 @@ class Tuner:
         self.directory = Path(directory if directory is not None else ".")
         self.project_name = project_name if project_name is not None else "untitled_project"
         self._overwrite = overwrite
-        self.declared_space, self.trial_space = _trial_space(
+        self.trial_space = _trial_space(
             self.hypermodel,
             hyperparameters,
             tune_new_entries=tune_new_entries,
             allow_new_entries=allow_new_entries,
         )
-        self._handle_space = sa.merge(
-            self.declared_space, self.trial_space.tuned, on_conflict="left"
-        )
+        """The trial space; after a search (or on a stored project) with the entries that
+        joined during trials."""
+        if not overwrite:
+            self.trial_space = self.study().current_trial_space()
+
+    @property
+    def declared_space(self) -> sa.Space:
+        """The hypermodel's declared space, with the entries that joined during trials."""
+        return self.trial_space.declared
 
     # -- searching ---------------------------------------------------------------
 
@@ -159,16 +164,27 @@ class Tuner:
         KerasTuner. ``log`` (not passed to ``fit``) decides the search log alone:
         ``verbose=0, log=True`` keeps the trial log without Keras's progress bars.
         """
-        if self.hypermodel is not None:  # without one, every name is the tailoring's own
+        # Without a hypermodel every name is the tailoring's own. fit() or a custom
+        # run_trial() may declare names during trials: then warn about the tailoring
+        # once the trials have shown what they declare.
+        declares_later = type(self).run_trial is not Tuner.run_trial or (
+            self.hypermodel is not None and type(self.hypermodel).fit is not HyperModel.fit
+        )
+        if self.hypermodel is not None and not declares_later:
             warn_about_tailoring(self.trial_space, stacklevel=2)
         self._warn_about_dead_hyperparameters()
         fit_verbose = fit_kwargs.get("verbose", 1)
         fit_log = 1 if fit_verbose == "auto" else int(fit_verbose)  # Keras also takes "auto"
         verbose = fit_log if log is None else int(log)
         study = self.study(*fit_args, **fit_kwargs)
-        with freezing_older_objects():
-            study.run(self.max_trials, overwrite=self._overwrite, verbose=verbose)
-        self._overwrite = False  # a second search() continues the first
+        try:
+            with freezing_older_objects():
+                study.run(self.max_trials, overwrite=self._overwrite, verbose=verbose)
+        finally:
+            self._overwrite = False  # a second search() continues the first
+            self.trial_space = study.current_trial_space()
+        if self.hypermodel is not None and declares_later:
+            warn_about_tailoring(self.trial_space, stacklevel=2)
 
     def _warn_about_dead_hyperparameters(self) -> None:
         if self.compile_overrides.optimizer is None:
@@ -186,10 +202,20 @@ class Tuner:
                 stacklevel=3,
             )
 
-    def handle_for(self, values: sa.Values) -> sa.HyperParameters:
-        """The handle a trial builds with: it serves ``values`` and checks redeclarations."""
+    def handle_for(
+        self, values: sa.Values, trial_space: sa.TrialSpace | None = None
+    ) -> sa.HyperParameters:
+        """The handle a trial builds with: it serves ``values`` and checks redeclarations.
+
+        ``trial_space`` is the trial's (with the entries joined so far); the tuner's
+        own by default.
+        """
+        space = self.trial_space if trial_space is None else trial_space
         return sa.HyperParameters(
-            values, tailoring=self.trial_space.tuned, declared=self.declared_space
+            values,
+            tailoring=space.tuned,
+            declared=space.declared,
+            allow_new_entries=space.allow_new_entries,
         )
 
     def run_trial(self, trial: KerasTrial, *fit_args: Any, **fit_kwargs: Any) -> Any:
@@ -232,7 +258,8 @@ class Tuner:
     def get_best_hyperparameters(self, num_trials: int = 1) -> list[sa.HyperParameters]:
         """Handles holding the best trials' full values, best first."""
         best = self._result().completed()[:num_trials]
-        return [sa.HyperParameters.holding(self._handle_space, t.values) for t in best]
+        space = sa.merge(self.declared_space, self.trial_space.tuned, on_conflict="left")
+        return [sa.HyperParameters.holding(space, t.values) for t in best]
 
     def get_best_models(self, num_models: int = 1) -> list[Any]:
         """The best trials' models, rebuilt with their best epoch's weights, best first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -80,52 +81,108 @@ def test_a_batch_size_declared_in_build_and_read_in_fit_is_tuned(tmp_path, small
     assert tuner.get_best_hyperparameters()[0].values["batch_size"] in (4, 8, 16)
 
 
-def test_a_batch_size_declared_only_in_fit_keeps_its_default(tmp_path, small_data):
-    # What the code does now: sa.declare() runs build() only, so a declaration made
-    # only in fit() is not in the declared space. It is never tuned, never recorded;
-    # every trial trains with its default. (Issue 5 asks for such declarations to join
-    # the space during trials: see the xfail test below.)
+def test_a_batch_size_declared_only_in_fit_joins_the_space_and_is_tuned(tmp_path, small_data):
+    # sa.declare() runs build() only; the first trial's fit() declares the batch size,
+    # trains with its default, and the entry joins the space: later trials tune it.
     hypermodel = TunedFit()
     tuner = keras_tuner.RandomSearch(
-        hypermodel, max_trials=2, directory=tmp_path, project_name="fit_only"
+        hypermodel, max_trials=6, seed=2, directory=tmp_path, project_name="fit_only"
     )
     assert "batch_size" not in hypermodel.space
     assert "batch_size" not in tuner.trial_space.tuned
     trials = search(tuner, small_data)
-    assert [batch_size for _, batch_size, _ in hypermodel.fitted] == [16, 16]
-    assert [batches for _, _, batches in hypermodel.fitted] == [2, 2]
-    assert all("batch_size" not in t.values for t in trials)
+    sizes = [batch_size for _, batch_size, _ in hypermodel.fitted]
+    assert sizes[0] == 16  # the default: nothing knew of it yet
+    assert len(set(sizes[1:])) > 1  # tuned from the second trial on
+    for trial, (_, batch_size, batches) in zip(trials, hypermodel.fitted, strict=True):
+        assert trial.values["batch_size"] == batch_size
+        assert batches == math.ceil(24 / batch_size)
+    assert list(tuner.trial_space.tuned)[-1] == "batch_size"
+    assert "trial 0: declared during the trial" in "; ".join(
+        tuner.trial_space.provenance["batch_size"].operations
+    )
+    assert tuner.declared_space["batch_size"] == sa.Choice(
+        "batch_size", values=[4, 8, 16], default=16
+    )
+    best = tuner.get_best_hyperparameters()[0]
+    assert best.values["batch_size"] == trials[0].values["batch_size"] or any(
+        t.values["batch_size"] == best.values["batch_size"] for t in trials
+    )
+    # A new tuner on the stored project sees the joined entry without searching.
+    again = keras_tuner.RandomSearch(
+        TunedFit(), max_trials=6, directory=tmp_path, project_name="fit_only"
+    )
+    assert "batch_size" in again.trial_space.tuned
 
 
-@pytest.mark.xfail(
-    reason="issue 5 item 1: declarations made only in fit() should join the space during "
-    "trials; HyperModel.space declares build() alone, and the trial space is fixed",
-    raises=AssertionError,
-)
-def test_a_batch_size_declared_only_in_fit_joins_the_space(tmp_path, small_data):
+def test_a_batch_size_declared_only_in_fit_stays_pinned_without_tune_new_entries(
+    tmp_path, small_data
+):
+    hp = keras_tuner.HyperParameters()
+    hp.Float("learning_rate", 1e-3, 1e-1, sampling="log")
     hypermodel = TunedFit()
     tuner = keras_tuner.RandomSearch(
-        hypermodel, max_trials=1, directory=tmp_path, project_name="joins"
+        hypermodel,
+        hyperparameters=hp,
+        tune_new_entries=False,
+        max_trials=3,
+        directory=tmp_path,
+        project_name="pinned",
     )
     trials = search(tuner, small_data)
-    assert all("batch_size" in t.values for t in trials)
+    assert [batch_size for _, batch_size, _ in hypermodel.fitted] == [16, 16, 16]
+    assert all(t.values["batch_size"] == 16 for t in trials)
+    assert tuner.trial_space.pinned["batch_size"] == 16
 
 
-def test_a_batch_size_tailored_for_fit_is_tuned_but_warned_about(tmp_path, small_data):
+def test_a_declaration_in_fit_outside_the_tailoring_fails_without_allow_new_entries(
+    tmp_path, small_data
+):
+    hp = keras_tuner.HyperParameters()
+    hp.Float("learning_rate", 1e-3, 1e-1, sampling="log")
+    hp.Choice("units", [4, 8])
+    hp.Boolean("dropout")
+    tuner = keras_tuner.RandomSearch(
+        TunedFit(),
+        hyperparameters=hp,
+        allow_new_entries=False,
+        max_trials=1,
+        max_consecutive_failed_trials=1,
+        directory=tmp_path,
+        project_name="not_allowed",
+    )
+    x, y = small_data
+    with pytest.raises(sa.errors.TooManyFailedTrialsError, match="'batch_size' is declared"):
+        tuner.search(x, y, epochs=1, verbose=0)
+
+
+def test_a_batch_size_tailored_for_fit_is_tuned_without_a_false_warning(tmp_path, small_data):
     # The tailoring route reaches fit(): the tailored entry is sampled and fit() reads
-    # the trial's value. The tuner cannot see fit() read it, so it warns (a false
-    # alarm here) that the hypermodel never declares it.
+    # the trial's value. fit() declares it during the trials, so it is no tailoring-only
+    # name and nothing warns.
     hp = keras_tuner.HyperParameters()
     hp.Choice("batch_size", [4, 8])
     hypermodel = TunedFit()
     tuner = keras_tuner.RandomSearch(
         hypermodel, hyperparameters=hp, max_trials=2, directory=tmp_path, project_name="t"
     )
-    with pytest.warns(sa.TailoringWarning, match="'batch_size', which the hypermodel never"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sa.TailoringWarning)
         trials = search(tuner, small_data)
     for trial, (_, batch_size, batches) in zip(trials, hypermodel.fitted, strict=True):
         assert batch_size == trial.values["batch_size"] in (4, 8)
         assert batches == 24 // batch_size
+    assert tuner.trial_space.provenance["batch_size"].status == "tailored"
+
+
+def test_a_tailored_name_nothing_declares_warns_after_the_search(tmp_path, small_data):
+    hp = keras_tuner.HyperParameters()
+    hp.Choice("batch_sise", [4, 8])  # a typo: fit() declares batch_size
+    tuner = keras_tuner.RandomSearch(
+        TunedFit(), hyperparameters=hp, max_trials=1, directory=tmp_path, project_name="typo"
+    )
+    with pytest.warns(sa.TailoringWarning, match="'batch_sise', which the hypermodel never"):
+        search(tuner, small_data)
 
 
 # -- what fit() and run_trial() return ----------------------------------------------
