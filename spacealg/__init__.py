@@ -48,8 +48,8 @@ from ._serialization import from_dict as from_dict
 from ._serialization import from_json as from_json
 from ._serialization import to_dict as to_dict
 from ._serialization import to_json as to_json
+from ._skip import SkipTrial as SkipTrial
 from ._space import Space as Space
-from ._study import SkipTrial as SkipTrial
 from ._study import Study as Study
 from ._summary import summary as summary
 from ._trials import SearchResult as SearchResult

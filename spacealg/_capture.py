@@ -22,6 +22,7 @@ from ._discrete import Boolean, Choice, Fixed
 from ._kinds import Hyperparameter
 from ._numeric import Float, Int
 from ._scalars import Scalar, as_python
+from ._skip import SkipTrial
 from ._space import Space
 from ._unit import Sampling
 from .errors import InactiveError, InvalidSpaceError, UnknownNameError
@@ -352,7 +353,9 @@ def declare(obj: object) -> Space:
     values and then once more for each conditional branch not yet seen active,
     its parent forced to the first value the scope lists, until every branch
     has been seen. Declarations reachable only through plain ``if``s on
-    non-default values are found during trials instead.
+    non-default values are found during trials instead. A run that raises
+    :class:`~spacealg.SkipTrial` (an invalid combination, even the defaults')
+    keeps what it declared before the raise.
 
     Raises:
         InvalidSpaceError: ``obj`` has no space to declare, or declares one name
@@ -379,7 +382,8 @@ def declare(obj: object) -> Space:
     while queue and len(tried) < _MAX_EXPLORATIONS:
         forced = queue.pop(0)
         handle = HyperParameters(forced)
-        build(handle)
+        with contextlib.suppress(SkipTrial):
+            build(handle)
         for hp in handle._declared.values():  # noqa: SLF001 - the handle is this module's
             declared[hp.name] = (
                 combine(declared[hp.name], hp, "declare()") if hp.name in declared else hp

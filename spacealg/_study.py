@@ -28,6 +28,7 @@ from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
 from ._serialization import entry_from_dict, entry_to_dict, to_dict
+from ._skip import SkipTrial
 from ._space import Space
 from ._store import ARTIFACTS, Owner, StudyRecord, TrialStore
 from ._trials import SearchResult, TrialRecord, TrialState
@@ -62,13 +63,6 @@ class _Progress:
 
     def clear(self) -> None:
         self._stream.write("\r\x1b[K")
-
-
-class SkipTrial(Exception):  # noqa: N818 - KerasTuner-style control-flow name, not an error
-    """Raise from an objective (or a build function) to skip an invalid combination.
-
-    The trial is recorded INVALID and does not count toward the failure streak.
-    """
 
 
 def _clock(seconds: float) -> str:

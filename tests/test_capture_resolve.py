@@ -616,3 +616,27 @@ def test_complete_leaves_out_tailored_entries_the_pinned_values_make_inactive():
     trial = sa.resolve(declared, tailoring, tune_new_entries=False)
     assert trial.provenance["layers"].status == "inactive"
     assert trial.complete({"layers": 3, "lr": 0.005}) == {"lr": 0.005, "deep": False}
+
+
+def test_declare_keeps_what_a_skipped_run_declared_and_explores_on():
+    def build(hp):
+        units = hp.Int("units", min_value=4, max_value=16, step=4)
+        if units < 8:  # the defaults are an invalid combination
+            raise sa.SkipTrial("too small")
+        hp.Boolean("dropout")
+        with hp.conditional_scope("units", [4]):
+            hp.Boolean("never_reached")
+
+    space = sa.declare(build)
+    assert list(space) == ["units"]  # dropout lies after the raise, found during trials
+
+
+def test_declare_explores_the_branches_of_a_run_that_skipped():
+    def build(hp):
+        kind = hp.Choice("kind", ["a", "b"])
+        with hp.conditional_scope("kind", ["b"]):
+            if kind == "b":
+                hp.Int("width", min_value=1, max_value=3)
+        raise sa.SkipTrial("every combination is skipped")
+
+    assert list(sa.declare(build)) == ["kind", "width"]

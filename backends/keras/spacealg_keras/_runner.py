@@ -125,6 +125,33 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed)
 
 
+_USER_SETTINGS = (
+    "dtype_policy",
+    "interactive_logging",
+    "traceback_filtering",
+    "flash_attention",
+    "nnx_enabled",
+)
+"""Keras global attributes a user sets through ``keras.config`` (or
+``keras.mixed_precision``); ``clear_session`` forgets them with the rest."""
+
+
+def fresh_session() -> None:
+    """``keras.backend.clear_session(free_memory=False)``, keeping the user's Keras settings.
+
+    ``clear_session`` resets all of Keras's global state, which also holds settings
+    such as a mixed-precision policy: without this, every trial but a search's
+    first would train in float32 after ``keras.mixed_precision.set_global_policy``.
+    """
+    from keras.src.backend.common import global_state  # noqa: PLC0415 - see seed_everything
+
+    kept = {name: global_state.get_global_attribute(name) for name in _USER_SETTINGS}
+    keras.backend.clear_session(free_memory=False)
+    for name, value in kept.items():
+        if value is not None:
+            global_state.set_global_attribute(name, value)
+
+
 @contextlib.contextmanager
 def releasing_custom_gradients() -> Iterator[None]:
     """Unregister the custom gradients TensorFlow registers while the block runs.
@@ -236,7 +263,7 @@ class KerasBackend:
 
     def run_trial(self, trial: Trial) -> Outcome:
         """Run one execution of one trial."""
-        keras.backend.clear_session(free_memory=False)
+        fresh_session()
         if gc.isenabled() and (_Freezing.searches or gc.get_freeze_count()):
             gc.collect()  # cheap while older objects are frozen: see freezing_older_objects()
         if self.tuner.seed is not None:

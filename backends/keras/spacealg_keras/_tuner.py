@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import keras
-
 import spacealg as sa
 from spacealg._minimize import TailoringWarning, warn_about_tailoring
 from spacealg._oracles import as_oracle
@@ -28,6 +26,7 @@ from ._runner import (
     KerasBackend,
     KerasTrial,
     freezing_older_objects,
+    fresh_session,
     load_checkpoint,
     with_callbacks,
 )
@@ -267,7 +266,7 @@ class Tuner:
             raise NotImplementedError("get_best_models() needs a hypermodel to rebuild from")
         models = []
         for record in self._result().completed()[:num_models]:
-            keras.backend.clear_session(free_memory=False)
+            fresh_session()
             model = self.compile_overrides.apply(
                 self.hypermodel.build(self.handle_for(record.values))
             )

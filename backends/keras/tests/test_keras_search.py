@@ -7,6 +7,7 @@ import itertools
 import keras
 import spacealg_keras as keras_tuner
 from keras import layers
+from tiny_models import dense
 
 import spacealg as sa
 
@@ -225,3 +226,42 @@ def test_invalid_and_failed_trials_are_never_the_best(tmp_path, small_data):
     assert sorted(hp.values["units"] for hp in best) == [4, 8]
     assert all(hp.values["act"] == "relu" for hp in best)
     assert len(tuner.get_best_models(4)) == 2
+
+
+def test_a_build_that_skips_its_defaults_still_makes_a_tuner(tmp_path, small_data):
+    def picky(hp):
+        units = hp.Choice("units", [4, 8])
+        if units == 4:  # the default
+            raise sa.SkipTrial("4 units are too few")
+        return dense(hp)
+
+    tuner = keras_tuner.RandomSearch(
+        picky, max_trials=4, seed=0, directory=tmp_path, project_name="picky"
+    )
+    assert list(tuner.trial_space.tuned) == ["units"]
+    x, y = small_data
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    states = {(t.values["units"], t.state) for t in tuner.trials}
+    assert states == {(4, sa.TrialState.INVALID), (8, sa.TrialState.COMPLETED)}
+    # The entries after the raise joined during the trial with 8 units.
+    assert {"dropout", "learning_rate"} <= set(tuner.trial_space.tuned)
+
+
+def test_every_trial_keeps_the_users_dtype_policy(tmp_path, small_data):
+    policies = []
+
+    def recording(hp):
+        model = dense(hp)
+        policies.append(model.layers[0].dtype_policy.name)
+        return model
+
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        tuner = keras_tuner.RandomSearch(
+            recording, max_trials=3, directory=tmp_path, project_name="policy"
+        )
+        search(tuner, small_data)
+        assert keras.config.dtype_policy().name == "mixed_bfloat16"
+    finally:
+        keras.config.set_dtype_policy("float32")
+    assert policies[-3:] == ["mixed_bfloat16"] * 3
