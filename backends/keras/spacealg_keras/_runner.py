@@ -24,6 +24,9 @@ import attrs
 import keras
 import numpy as np
 
+# Keras's own weight saving, with objects_to_skip: weights without the optimizer's state.
+from keras.src.saving import saving_lib
+
 import spacealg as sa
 from spacealg.backend import Outcome, Trial
 
@@ -74,7 +77,7 @@ class BestEpochCheckpoint(keras.callbacks.Callback):  # type: ignore[misc]
         if self._best is None or self._objective.better(float(value), self._best):
             self._best = float(value)
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            self.model.save_weights(self._path)
+            save_weights(self.model, self._path)
             shape = getattr(self.model, "input_shape", None)
             if shape is not None:
                 input_shape_file(self._path).write_text(json.dumps(shape))
@@ -90,13 +93,22 @@ def load_checkpoint(model: Any, checkpoint: Path) -> Any:
     shapes = input_shape_file(checkpoint)
     if not model.built and shapes.exists():
         model.build(_shape(json.loads(shapes.read_text())))
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and not optimizer.built:
-        # The checkpoint holds the optimizer's variables too: create them first, so
-        # loading matches them instead of warning that it skips them.
-        optimizer.build(model.trainable_variables)
-    model.load_weights(checkpoint)
+    saving_lib.load_weights_only(model, checkpoint, objects_to_skip=_optimizer(model))
     return model
+
+
+def save_weights(model: Any, path: Path) -> None:
+    """Save the model's weights to ``path``, without its optimizer's state.
+
+    A best model is returned for inference or to train afresh, so the optimizer's
+    slots (two more copies of every weight under Adam) are not worth the disk.
+    """
+    saving_lib.save_weights_only(model, path, objects_to_skip=_optimizer(model))
+
+
+def _optimizer(model: Any) -> list[Any] | None:
+    optimizer = getattr(model, "optimizer", None)
+    return None if optimizer is None else [optimizer]
 
 
 def _shape(saved: Any) -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import keras
+import numpy as np
+import pytest
 import spacealg_keras as keras_tuner
 from keras import layers
 from tiny_models import dense
@@ -265,3 +267,52 @@ def test_every_trial_keeps_the_users_dtype_policy(tmp_path, small_data):
     finally:
         keras.config.set_dtype_policy("float32")
     assert policies[-3:] == ["mixed_bfloat16"] * 3
+
+
+class EpochWeights(keras.callbacks.Callback):
+    """Passes each epoch's objective value and a copy of the model's weights to ``note``.
+
+    (A function: the tuner deep-copies callbacks for each trial, but not functions.)
+    """
+
+    def __init__(self, note):
+        super().__init__()
+        self.note = note
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.note((logs["val_loss"], [w.copy() for w in self.model.get_weights()]))
+
+
+def test_the_best_model_has_its_best_epochs_weights_and_no_optimizer_state(tmp_path, small_data):
+    import h5py
+
+    seen = []
+    tuner = keras_tuner.RandomSearch(
+        dense, max_trials=1, seed=4, directory=tmp_path, project_name="best_epoch"
+    )
+    x, y = small_data
+
+    def note(pair):
+        seen.append(pair)
+
+    tuner.search(
+        x,
+        y,
+        epochs=4,
+        validation_split=0.25,
+        verbose=0,
+        callbacks=[EpochWeights(note)],
+    )
+    (trial,) = tuner.trials
+    assert len(seen) == 4
+    best_loss, best_weights = min(seen, key=lambda pair: pair[0])
+    assert trial.score == pytest.approx(best_loss)
+    (model,) = tuner.get_best_models()
+    for loaded, recorded in zip(model.get_weights(), best_weights, strict=True):
+        np.testing.assert_array_equal(loaded, recorded)
+    checkpoint = tmp_path / "best_epoch" / "trials" / "0" / "best.weights.h5"
+    with h5py.File(checkpoint) as saved:
+        names = []
+        saved.visit(names.append)
+    assert names
+    assert not [name for name in names if "optimizer" in name]
