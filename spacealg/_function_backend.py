@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 
-from ._values import Values
 from .backend import Outcome, Trial
 
 
 @attrs.frozen
 class FunctionBackend:
     """Runs ``fn(values)``; a float it returns is the metric ``score``.
+
+    A trial with a budget (Hyperband's ``tuner/epochs`` in ``trial.meta``) runs
+    ``fn(values, budget=epochs)``.
 
     Example:
         >>> from pathlib import Path
@@ -22,8 +26,27 @@ class FunctionBackend:
         9
     """
 
-    fn: Callable[[Values], float | Mapping[str, float]]
+    fn: Callable[..., float | Mapping[str, float]]
 
     def run_trial(self, trial: Trial) -> Outcome:
-        """``fn(trial.values)``."""
+        """``fn(trial.values)``, or ``fn(trial.values, budget=...)`` with a budget."""
+        if BUDGET in trial.meta:
+            return self.fn(trial.values, budget=trial.meta[BUDGET])
         return self.fn(trial.values)
+
+
+BUDGET = "tuner/epochs"
+"""The trial metadata that holds a trial's budget."""
+
+
+def takes_budget(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` can be called as ``fn(values, budget=...)``."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: let the call decide
+        return True
+    return any(
+        p.kind is inspect.Parameter.VAR_KEYWORD
+        or (p.name == "budget" and p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+        for p in parameters
+    )

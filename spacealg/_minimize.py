@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Literal
 
 from ._capture import HyperParameters
-from ._function_backend import FunctionBackend
+from ._function_backend import FunctionBackend, takes_budget
 from ._objective import Direction, Objective
 from ._oracles import Oracle, as_oracle
 from ._resolve import TrialSpace, resolve
@@ -99,12 +99,22 @@ def _search(
     if not callable(fn):
         raise ArgumentTypeError(operation, "", "fn", fn, "a function of the trial's values")
     trial_space = _trial_space(space, operation)
+    chosen = as_oracle(oracle, operation)
+    if getattr(chosen, "budgeted", False) is True and not takes_budget(fn):
+        raise ArgumentTypeError(
+            operation,
+            "",
+            "fn",
+            fn,
+            f"a function of (values, budget) for the {chosen.name!r} oracle, which gives "
+            "each trial a budget (its number of epochs) as budget=",
+        )
     warn_about_tailoring(trial_space, stacklevel=3)
     study = Study(
         trial_space=trial_space,
         backend=FunctionBackend(fn),
         objective=_objective(objective, direction, operation),
-        oracle=as_oracle(oracle, operation),
+        oracle=chosen,
         directory=directory,
         project_name=project_name,
         seed=seed,
@@ -133,13 +143,16 @@ def minimize(
 
     ``fn`` receives the trial's :class:`Values` (tuned values plus active pinned
     defaults) and returns a float (the metric ``score``) or a dict of metrics
-    (then ``objective=`` names the one to minimise). The store lives at
+    (then ``objective=`` names the one to minimise). Under an oracle that
+    gives trials a budget (``"hyperband"``) it is called as ``fn(values,
+    budget=epochs)``. The store lives at
     ``<directory>/<project_name>/trials.db``; running again resumes the search.
 
     Raises:
         TooManyFailedTrialsError: ``max_consecutive_failed_trials`` trials failed in a row.
         InvalidArgumentError: an Objective that maximises, an unknown oracle name, or
-            ``max_trials=None`` on a continuous space.
+            ``max_trials=None`` on a continuous space (with an oracle that does not end).
+        ArgumentTypeError: ``fn`` takes no ``budget`` under an oracle that gives one.
         StoreError: the store path holds a file that is not a spacealg store.
 
     Example:

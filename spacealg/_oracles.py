@@ -14,8 +14,10 @@ from typing import Any, ClassVar, Protocol
 import attrs
 import numpy as np
 
+from ._hyperband import HyperbandOracle
 from ._sampling import cardinality, contains, grid, sample
 from ._space import Space
+from ._trials import Proposal
 from ._values import Values
 from .errors import ArgumentTypeError, InvalidArgumentError
 
@@ -31,9 +33,14 @@ class Oracle(Protocol):
 
     def propose(
         self, space: Space, tried: Collection[Values], *, seed: int, index: int
-    ) -> Values | None:
-        """The next values to try, or None when the space is exhausted."""
+    ) -> Values | Proposal | None:
+        """The next values to try (with trial metadata), or None when the space is exhausted."""
         ...  # pragma: no cover - a protocol
+
+
+def uses_history(oracle: Oracle) -> bool:
+    """Whether the search loop passes ``history=`` to ``oracle``."""
+    return getattr(oracle, "uses_history", False) is True
 
 
 def trial_rng(seed: int, index: int) -> np.random.Generator:
@@ -123,9 +130,10 @@ class GridSearchOracle:
         return next((values for values in grid(space) if values not in tried_set), None)
 
 
-ORACLES: dict[str, type[RandomSearchOracle] | type[GridSearchOracle]] = {
+ORACLES: dict[str, type[RandomSearchOracle] | type[GridSearchOracle] | type[HyperbandOracle]] = {
     "random": RandomSearchOracle,
     "grid": GridSearchOracle,
+    "hyperband": HyperbandOracle,
 }
 
 
@@ -134,7 +142,7 @@ def as_oracle(oracle: str | Oracle, operation: str) -> Oracle:
     if isinstance(oracle, str):
         if oracle not in ORACLES:
             raise InvalidArgumentError(
-                operation, "", "oracle", oracle, " or ".join(repr(name) for name in ORACLES)
+                operation, "", "oracle", oracle, "one of " + ", ".join(map(repr, ORACLES))
             )
         return ORACLES[oracle]()
     if callable(getattr(oracle, "propose", None)):

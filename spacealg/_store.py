@@ -83,10 +83,7 @@ def _json(values: Mapping[str, Any]) -> str:
     return json.dumps(dict(values), allow_nan=True)
 
 
-_SELECT_TRIALS = (
-    "SELECT trial_id, trial_values, state, score, metrics, best_step, error, started, "
-    "ended FROM trials"
-)
+_COLUMNS = "trial_id, trial_values, state, score, metrics, best_step, error, started, ended"
 
 
 def _record(row: tuple[Any, ...]) -> TrialRecord:
@@ -100,6 +97,7 @@ def _record(row: tuple[Any, ...]) -> TrialRecord:
         error=row[6],
         started=row[7],
         ended=row[8],
+        meta=json.loads(row[9]),
     )
 
 
@@ -115,6 +113,16 @@ class TrialStore:
         their tuned values change only when entries join the space, so a claim reads only
         the rows added since, unless the count of joined entries changed."""
         self._revision_seen = "0"
+        self._select_trials = self._selection()
+
+    def _selection(self) -> str:
+        """The query of every trial column.
+
+        A store of schema version 1, read as it is, has no ``meta`` column.
+        """
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
+        meta = "meta" if "meta" in columns or not columns else "'{}'"
+        return f"SELECT {_COLUMNS}, {meta} FROM trials"  # noqa: S608 - fixed column names
 
     # -- opening ------------------------------------------------------------
 
@@ -153,6 +161,7 @@ class TrialStore:
                 elif "meta" in tables:
                     migrate(connection)
             check_version(connection, path, operation)
+            store._select_trials = store._selection()  # after a migration
         except BaseException as error:
             connection.close()
             if isinstance(error, sqlite3.Error):
@@ -257,13 +266,24 @@ class TrialStore:
 
     def trials(self) -> tuple[TrialRecord, ...]:
         """Every trial, in trial order."""
-        rows = self._connection.execute(_SELECT_TRIALS + " ORDER BY trial_id").fetchall()
+        rows = self._connection.execute(self._select_trials + " ORDER BY trial_id").fetchall()
         return tuple(_record(row) for row in rows)
 
     def tried(self) -> list[Values]:
         """The tuned values of every trial, in any state."""
         rows = self._connection.execute("SELECT tuned FROM trials ORDER BY trial_id").fetchall()
         return [Values(json.loads(row[0])) for row in rows]
+
+    def history(self) -> list[tuple[Values, TrialState, float | None, dict[str, int]]]:
+        """Every trial's tuned values, state, score and metadata, in trial order."""
+        meta = "meta" if "meta" in self._select_trials.split("FROM")[0] else "'{}'"
+        rows = self._connection.execute(
+            f"SELECT tuned, state, score, {meta} FROM trials ORDER BY trial_id"  # noqa: S608 - a fixed column name
+        ).fetchall()
+        return [
+            (Values(json.loads(row[0])), TrialState(row[1]), row[2], json.loads(row[3]))
+            for row in rows
+        ]
 
     def tuned_values(self, trial_id: int) -> Values:
         """The tuned values trial ``trial_id`` was claimed with."""
@@ -284,7 +304,7 @@ class TrialStore:
 
     def claim(
         self,
-        propose: Callable[[list[Values]], tuple[Values, Values] | None],
+        propose: Callable[[list[Values]], tuple[Values, Values, Mapping[str, int]] | None],
         owner: Owner,
         *,
         max_trials: int | None,
@@ -294,7 +314,7 @@ class TrialStore:
 
         Args:
             propose: given the tuned values tried so far, the next (tuned, complete)
-                values, or None when the space is exhausted.
+                values and the trial's metadata, or None when the space is exhausted.
             owner: who will run the trial.
             max_trials: how many trials the store may hold in all (None: no limit).
             heartbeat_timeout: seconds after which a silent trial is stale.
@@ -323,14 +343,16 @@ class TrialStore:
             proposal = propose(self._tried_so_far(connection, count))
             if proposal is None:
                 return None
-            tuned, complete = proposal
+            tuned, complete, meta = proposal
             connection.execute(
-                "INSERT INTO trials (trial_id, tuned, trial_values, state, started, owner_host, "
-                "owner_pid, owner_token, heartbeat) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)",
+                "INSERT INTO trials (trial_id, tuned, trial_values, meta, state, started, "
+                "owner_host, owner_pid, owner_token, heartbeat) "
+                "VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)",
                 (
                     count,
                     _json(tuned),
                     _json(complete),
+                    _json(meta),
                     now,
                     owner.host,
                     owner.pid,
@@ -358,7 +380,7 @@ class TrialStore:
 
     def _trial(self, trial_id: int) -> TrialRecord:
         row = self._connection.execute(
-            _SELECT_TRIALS + " WHERE trial_id = ?", (trial_id,)
+            self._select_trials + " WHERE trial_id = ?", (trial_id,)
         ).fetchone()
         return _record(row)
 

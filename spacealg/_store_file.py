@@ -42,7 +42,8 @@ CREATE TABLE trials (
     owner_pid INTEGER,
     owner_token TEXT,
     heartbeat REAL,
-    runs INTEGER NOT NULL DEFAULT 1
+    runs INTEGER NOT NULL DEFAULT 1,
+    meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE joined (
     position INTEGER PRIMARY KEY,
@@ -68,11 +69,13 @@ def create_schema(connection: sqlite3.Connection) -> None:
 def migrate(connection: sqlite3.Connection) -> None:
     """Bring a store of an older schema version to this one (inside the caller's transaction).
 
-    Version 2 added the ``joined`` table: entries declared during trials.
+    Version 2 added the ``joined`` table (entries declared during trials) and the
+    trials' ``meta`` column (an oracle's metadata, such as Hyperband's budget).
     """
     row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is not None and int(row[0]) == 1:
         connection.execute(_JOINED)
+        connection.execute("ALTER TABLE trials ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
         connection.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
         )

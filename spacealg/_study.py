@@ -24,14 +24,15 @@ from ._heartbeat import Heartbeat
 from ._kinds import Hyperparameter
 from ._metrics import average, merge_outcome, record_step
 from ._objective import Objective
-from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng
+from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng, uses_history
+from ._proposals import Observation
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
 from ._serialization import entry_from_dict, entry_to_dict, to_dict
 from ._skip import SkipTrial
 from ._space import Space
 from ._store import ARTIFACTS, Owner, StudyRecord, TrialStore
-from ._trials import SearchResult, TrialRecord, TrialState
+from ._trials import Proposal, SearchResult, TrialRecord, TrialState
 from ._values import Values
 from .backend import Backend, Trial
 from .errors import InvalidArgumentError, SpaceError, TooManyFailedTrialsError
@@ -243,7 +244,8 @@ class Study:
             )
         if isinstance(self.oracle, GridSearchOracle):
             grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
-        if max_trials is None and cardinality(self.trial_space.tuned) is None:
+        finite = getattr(self.oracle, "finite", False) is True  # Hyperband's schedule ends
+        if max_trials is None and not finite and cardinality(self.trial_space.tuned) is None:
             raise InvalidArgumentError(
                 "Study.run()", "", "max_trials", None, "an int for a space with continuous entries"
             )
@@ -294,15 +296,27 @@ class Study:
         )
         return seed
 
-    def _propose(self, seed: int, space: TrialSpace) -> Any:
+    def _propose(self, seed: int, space: TrialSpace, store: TrialStore) -> Any:
         tuned = space.tuned
         joined = [hp for hp in tuned.dependency_order() if hp.name in space.joined]
+        learns = uses_history(self.oracle)
 
-        def propose(tried: list[Values]) -> tuple[Values, Values] | None:
+        def propose(tried: list[Values]) -> tuple[Values, Values, Mapping[str, int]] | None:
             if joined:  # trials run before an entry joined ran it at its default
                 tried = [_with_defaults(values, joined) for values in tried]
-            values = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
-            return None if values is None else (values, space.complete(values))
+            if learns:
+                history = self._history(store, joined)
+                learner: Any = self.oracle
+                proposal = learner.propose(
+                    tuned, tried, seed=seed, index=len(tried), history=history
+                )
+            else:
+                proposal = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
+            if proposal is None:
+                return None
+            if isinstance(proposal, Proposal):
+                return proposal.values, space.complete(proposal.values), proposal.meta
+            return proposal, space.complete(proposal), {}
 
         return propose
 
@@ -328,7 +342,7 @@ class Study:
                 joined = store.joined_count()
                 space = with_joined(self.trial_space, store)
             trial = store.claim(
-                self._propose(seed, space),
+                self._propose(seed, space, store),
                 owner,
                 max_trials=max_trials,
                 heartbeat_timeout=self.heartbeat_timeout,
@@ -375,6 +389,19 @@ class Study:
         if progress is not None:
             progress.clear()
         return SearchResult(store.trials(), self.objective, seed)
+
+    def _history(self, store: TrialStore, joined: list[Hyperparameter]) -> list[Observation]:
+        """Every trial as a learning oracle sees it: scores oriented so lower is better."""
+        sign = 1.0 if self.objective.direction == "min" else -1.0
+        return [
+            Observation(
+                _with_defaults(values, joined) if joined else values,
+                state,
+                None if score is None else sign * score,
+                meta=meta,
+            )
+            for values, state, score, meta in store.history()
+        ]
 
     @staticmethod
     def _joins(
@@ -434,6 +461,7 @@ class Study:
                         report,
                         space=space,
                         declarer=declare,
+                        meta=trial.meta,
                     )
                 )
                 merge_outcome(steps, outcome)

@@ -23,6 +23,28 @@ class TrialState(enum.StrEnum):
     INVALID = "INVALID"
 
 
+def _meta(meta: Mapping[str, int]) -> Mapping[str, int]:
+    return dict(meta)
+
+
+@attrs.frozen
+class Proposal:
+    """An oracle's proposal with trial metadata (a budget, say) recorded beside its values.
+
+    Oracles may return plain :class:`Values`; one that schedules budgets
+    (Hyperband) returns a ``Proposal``. The metadata is recorded with the
+    trial (``TrialRecord.meta``), passed to the backend (``Trial.meta``), and is
+    never part of the space.
+
+    Attributes:
+        values: the tuned values to try.
+        meta: names to ints, such as ``{"tuner/epochs": 3}``.
+    """
+
+    values: Values
+    meta: Mapping[str, int] = attrs.field(factory=dict, converter=_meta)
+
+
 def _metrics(metrics: Mapping[str, Any]) -> Mapping[str, tuple[float, ...]]:
     return {name: tuple(float(v) for v in steps) for name, steps in metrics.items()}
 
@@ -41,6 +63,8 @@ class TrialRecord:
         error: the error and its traceback when the trial failed, else None.
         started: when it started (seconds since the epoch), or None.
         ended: when it ended, or None.
+        meta: the oracle's metadata for the trial (Hyperband's ``tuner/epochs``,
+            ``tuner/bracket``, ...), empty for most oracles.
     """
 
     trial_id: int
@@ -52,6 +76,7 @@ class TrialRecord:
     error: str | None = None
     started: float | None = None
     ended: float | None = None
+    meta: Mapping[str, int] = attrs.field(factory=dict, converter=_meta)
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict (``trial_id``, ``state``, ``score``, then one key per value)."""

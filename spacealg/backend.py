@@ -55,6 +55,10 @@ class Trial:
             it saves something.
         space: the trial space as this trial was claimed, with the entries that
             joined during earlier trials (build a ``HyperParameters`` handle from it).
+        meta: the oracle's metadata for the trial, such as Hyperband's
+            ``tuner/epochs`` (the budget to train to), ``tuner/initial_epoch`` and
+            ``tuner/trial_id`` (the trial whose training a promoted one continues);
+            empty for most oracles.
     """
 
     trial_id: int
@@ -67,6 +71,7 @@ class Trial:
     declarer: Callable[[Space], None] = attrs.field(
         default=lambda space: None, repr=False, kw_only=True
     )
+    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
 
     def report(self, step: int, metrics: Mapping[str, float]) -> None:
         """Record the metrics of one step (an epoch, say); steps count from 0.

@@ -227,9 +227,11 @@ def test_a_schema_version_1_store_is_migrated_and_keeps_its_trials(tmp_path):
     with sqlite3.connect(search.store_path) as connection:
         connection.execute("DELETE FROM joined")
         connection.execute("DROP TABLE joined")
+        connection.execute("ALTER TABLE trials DROP COLUMN meta")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     connection.close()
-    assert len(sa.load(tmp_path, "joining").trials) == 1  # read-only: no joined table yet
+    (old,) = sa.load(tmp_path, "joining").trials  # read-only: no joined table, no meta yet
+    assert old.meta == {}
     assert search.current_trial_space().tuned == space.tuned
     result = search.run(3, verbose=0)
     assert len(result.trials) == 3

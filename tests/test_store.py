@@ -50,9 +50,9 @@ def _dead_pid() -> int:
 def _sequence(store: TrialStore, values: list[Values]) -> object:
     """A propose function handing out ``values`` in order, then None."""
 
-    def propose(tried: list[Values]) -> tuple[Values, Values] | None:
+    def propose(tried: list[Values]) -> tuple[Values, Values, dict[str, int]] | None:
         left = [v for v in values if v not in tried]
-        return (left[0], left[0]) if left else None
+        return (left[0], left[0], {}) if left else None
 
     return propose
 

@@ -12,6 +12,7 @@ from spacealg import HyperParameters as HyperParameters
 from spacealg import Objective as Objective
 
 from ._hypermodel import HyperModel as HyperModel
+from ._model_based import Hyperband as Hyperband
 from ._runner import KerasBackend as KerasBackend
 from ._runner import KerasTrial as KerasTrial
 from ._tuner import GridSearch as GridSearch
@@ -24,6 +25,7 @@ __all__ = [
     "GridSearch",
     "HyperModel",
     "HyperParameters",
+    "Hyperband",
     "KerasBackend",
     "KerasTrial",
     "Objective",

@@ -46,6 +46,9 @@ class KerasTrial:
         directory: where the trial's artifacts go.
         execution: which execution of the trial this is.
         seed: the trial's seed.
+        meta: the oracle's metadata: under Hyperband ``tuner/epochs`` (train up to),
+            ``tuner/initial_epoch`` (start from) and, for a promoted trial,
+            ``tuner/trial_id`` (whose best weights to start from); else empty.
     """
 
     trial_id: str
@@ -53,6 +56,7 @@ class KerasTrial:
     directory: Path
     execution: int
     seed: int
+    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
 
     @property
     def checkpoint(self) -> Path:
@@ -282,7 +286,12 @@ class KerasBackend:
             seed_everything(trial.seed)
         handle = self.tuner.handle_for(trial.values, trial.space)
         keras_trial = KerasTrial(
-            str(trial.trial_id), handle, trial.directory, trial.execution, trial.seed
+            str(trial.trial_id),
+            handle,
+            trial.directory,
+            trial.execution,
+            trial.seed,
+            meta=trial.meta,
         )
         try:
             with releasing_custom_gradients():

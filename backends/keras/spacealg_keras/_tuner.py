@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import spacealg as sa
+from spacealg._hyperband import CONTINUES, EPOCHS, INITIAL_EPOCH
 from spacealg._minimize import TailoringWarning, warn_about_tailoring
 from spacealg._oracles import as_oracle
+from spacealg._store import ARTIFACTS
 
 from ._compile import CompileOverrides
 from ._hypermodel import HyperModel, as_hypermodel
@@ -229,7 +231,17 @@ class Tuner:
         first = trial.execution == 0
         checkpoint = [BestEpochCheckpoint(self.objective, trial.checkpoint)] if first else []
         kwargs = with_callbacks(fit_kwargs, *checkpoint)
+        if EPOCHS in trial.meta:  # a budget (Hyperband): train from initial_epoch up to it
+            kwargs["epochs"] = trial.meta[EPOCHS]
+            kwargs["initial_epoch"] = trial.meta.get(INITIAL_EPOCH, 0)
+            if CONTINUES in trial.meta:  # a promoted trial goes on from its best weights
+                self._load_trial_weights(model, trial.meta[CONTINUES])
         return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
+
+    def _load_trial_weights(self, model: Any, trial_id: int) -> None:
+        checkpoint = self.project_dir / ARTIFACTS / str(trial_id) / CHECKPOINT
+        if checkpoint.exists():
+            load_checkpoint(model, checkpoint)
 
     # -- results -----------------------------------------------------------------
 
@@ -270,7 +282,7 @@ class Tuner:
             model = self.compile_overrides.apply(
                 self.hypermodel.build(self.handle_for(record.values))
             )
-            checkpoint = self.project_dir / "trials" / str(record.trial_id) / CHECKPOINT
+            checkpoint = self.project_dir / ARTIFACTS / str(record.trial_id) / CHECKPOINT
             if checkpoint.exists():
                 load_checkpoint(model, checkpoint)
             else:
