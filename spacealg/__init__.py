@@ -22,6 +22,7 @@ from ._minimize import maximize as maximize
 from ._minimize import minimize as minimize
 from ._numeric import Float as Float
 from ._numeric import Int as Int
+from ._hyperband import HyperbandOracle as HyperbandOracle
 from ._objective import Objective as Objective
 from ._operators import drop as drop
 from ._operators import fix as fix
@@ -52,6 +53,7 @@ from ._skip import SkipTrial as SkipTrial
 from ._space import Space as Space
 from ._study import Study as Study
 from ._summary import summary as summary
+from ._trials import Proposal as Proposal
 from ._trials import SearchResult as SearchResult
 from ._trials import TrialRecord as TrialRecord
 from ._trials import TrialState as TrialState
@@ -68,10 +70,12 @@ __all__ = [
     "Float",
     "GridSearchOracle",
     "HyperParameters",
+    "HyperbandOracle",
     "Hyperparameter",
     "Int",
     "Objective",
     "Oracle",
+    "Proposal",
     "Provenance",
     "RandomSearchOracle",
     "Scalar",
