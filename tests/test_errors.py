@@ -121,6 +121,25 @@ def _scope_on_undeclared_parent() -> None:
         hp.Int("filters", min_value=8, max_value=64)
 
 
+class _NoBudget:
+    """A function of the values alone (with a short repr)."""
+
+    def __call__(self, values: Values) -> float:
+        return 0.0
+
+    def __repr__(self) -> str:
+        return "<function _no_budget>"
+
+    def __eq__(self, other: object) -> bool:  # a pickled copy is the same function
+        return isinstance(other, _NoBudget)
+
+    def __hash__(self) -> int:
+        return hash(_NoBudget)
+
+
+_no_budget = _NoBudget()
+
+
 class _NoSpace:
     """A model object with neither a ``Space`` nor a build method."""
 
@@ -1291,6 +1310,52 @@ ROWS = [
         "declare(): <a model without a space> has no space to declare; allowed: a Space, "
         "an object with a .space Space or a .build(hp) method, or a function of hp",
         id="declare-no-space",
+    ),
+    # Entries declared during trials
+    pytest.param(
+        lambda: sa.HyperParameters(
+            tailoring=Space([_units()]), declared=Space([_units()]), allow_new_entries=False
+        ).Boolean("dropout"),
+        InvalidSpaceError,
+        "HyperParameters.Boolean(): 'dropout' is declared during a trial, but the tailoring "
+        "does not list it; allowed: names listed in the tailoring (or allow_new_entries=True)",
+        id="handle-new-entry-not-allowed",
+    ),
+    pytest.param(
+        lambda: sa.resolve(Space([_units()]), Space([_units()]), allow_new_entries=False).join(
+            [Boolean("dropout")], note="trial 0"
+        ),
+        InvalidSpaceError,
+        "resolve(): the hypermodel declares 'dropout', which the tailoring does not list; "
+        "allowed: names listed in the tailoring (or allow_new_entries=True)",
+        id="join-new-entry-not-allowed",
+    ),
+    # Hyperband
+    pytest.param(
+        lambda: sa.HyperbandOracle(max_epochs=0),
+        InvalidArgumentError,
+        "HyperbandOracle(): max_epochs=0 is not valid; allowed: an int >= 1",
+        id="hyperband-max-epochs",
+    ),
+    pytest.param(
+        lambda: sa.HyperbandOracle(factor=1),
+        InvalidArgumentError,
+        "HyperbandOracle(): factor=1 is not valid; allowed: an int >= 2",
+        id="hyperband-factor",
+    ),
+    pytest.param(
+        lambda: sa.HyperbandOracle(hyperband_iterations=True),
+        InvalidArgumentError,
+        "HyperbandOracle(): hyperband_iterations=True is not valid; allowed: an int >= 1",
+        id="hyperband-iterations",
+    ),
+    pytest.param(
+        lambda: sa.minimize(_no_budget, Space([_units()]), max_trials=1, oracle="hyperband"),
+        ArgumentTypeError,
+        "minimize(): fn=<function _no_budget> is not valid; allowed: a function of "
+        "(values, budget) for the 'hyperband' oracle, which gives each trial a budget (its "
+        "number of epochs) as budget=",
+        id="hyperband-objective-without-budget",
     ),
 ]
 
