@@ -905,3 +905,77 @@ def test_drop_refuses_to_orphan(space, data):
             sa.drop(space, *names)
     else:
         assert list(sa.drop(space, *names)) == [n for n in space if n in kept]
+
+
+# --- TrialSpace.join: entries declared during trials ----------------------------------
+
+
+@st.composite
+def _joins(draw: st.DrawFn) -> tuple[sa.Space, sa.Space, list[sa.Hyperparameter], int]:
+    """A declared space, a tailoring of it, the entries a trial finds, and a split of them.
+
+    The full declared space is cut in dependency order: what comes first is declared up
+    front, the rest (parents before children) joins during trials.
+    """
+    full, tailoring = draw(_pairs())
+    order = list(full.dependency_order())
+    cut = draw(st.integers(min_value=0, max_value=len(order)))
+    declared = sa.Space(order[:cut])
+    found = order[cut:]
+    return declared, tailoring, found, draw(st.integers(min_value=0, max_value=len(found)))
+
+
+@laws
+@given(_joins(), st.booleans())
+def test_join_of_nothing_new_is_the_identity(drawn, tune_new_entries):
+    """t.join([]) is t, and t.join(entries t declares already) is t."""
+    declared, tailoring, _, _ = drawn
+    trial = sa.resolve(declared, tailoring, tune_new_entries=tune_new_entries)
+    assert trial.join([], note="n") is trial
+    assert trial.join(declared.hyperparameters, note="n") is trial
+
+
+@laws
+@given(_joins(), st.booleans())
+def test_join_in_two_steps_equals_join_in_one(drawn, tune_new_entries):
+    """t.join(a).join(b) == t.join(a + b): same tuned entries in the same order, same pins."""
+    declared, tailoring, found, split = drawn
+    trial = sa.resolve(declared, tailoring, tune_new_entries=tune_new_entries)
+    once = trial.join(found, note="n")
+    twice = trial.join(found[:split], note="n").join(found[split:], note="n")
+    assert twice == once
+    assert list(twice.tuned) == list(once.tuned)
+    assert twice.joined == once.joined == tuple(hp.name for hp in found)
+
+
+@laws
+@given(_joins())
+def test_join_appends_to_the_tuned_space(drawn):
+    """With new entries tuned, t.join(e).tuned is t.tuned followed by names of e outside
+    the tailoring, in e's order (those the tailoring's pins leave dead are dropped, as by
+    merge); entries that did not join are unchanged."""
+    declared, tailoring, found, _ = drawn
+    trial = sa.resolve(declared, tailoring)
+    joined = trial.join(found, note="n")
+    new = [hp.name for hp in found if hp.name not in tailoring]
+    names = list(joined.tuned)
+    assert names[: len(trial.tuned)] == list(trial.tuned)
+    added = names[len(trial.tuned) :]
+    assert added == [name for name in new if name in added]
+    names = {hp.name for hp in found}
+    for name in trial.tuned:
+        if name not in names:
+            assert joined.tuned[name] == trial.tuned[name]
+
+
+@laws
+@given(_joins())
+def test_join_without_new_entries_tuned_pins_them(drawn):
+    """With tune_new_entries=False, t.join(e) tunes the same names as t, and pins the
+    defaults of e's names outside the tailoring."""
+    declared, tailoring, found, _ = drawn
+    trial = sa.resolve(declared, tailoring, tune_new_entries=False)
+    joined = trial.join(found, note="n")
+    assert list(joined.tuned) == list(trial.tuned)
+    new = {hp.name: hp.default for hp in found if hp.name not in tailoring}
+    assert joined.pinned == {**trial.pinned, **new}
