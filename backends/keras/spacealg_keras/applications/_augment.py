@@ -69,6 +69,12 @@ class RandomAugment(keras.layers.Layer):  # type: ignore[misc]
         self._slots = [index for index, factor in enumerate(self.factors.values()) if factor]
         self.seed_generator = keras.random.SeedGenerator(seed)
 
+    def build(self, input_shape: Any) -> None:
+        """Build every transform for ``input_shape``."""
+        for transform in self.transforms:
+            transform.build(input_shape)
+        super().build(input_shape)
+
     def call(self, inputs: Any, training: bool = True) -> Any:
         """Transform each image of the batch with its picked transform (when training)."""
         if not training or not self.transforms:
