@@ -448,6 +448,14 @@ BAD_CALLS = [
         ),
     ),
     (
+        lambda: RandomAugment({"rotate": 0.1, "flip": 0.5}),
+        InvalidArgumentError,
+        (
+            "transform_layer(): transform='flip' is not valid; allowed: one of ['rotate', "
+            "'translate_x', 'translate_y', 'contrast']"
+        ),
+    ),
+    (
         lambda: HyperImageAugment(input_tensor="images"),
         InvalidArgumentError,
         (

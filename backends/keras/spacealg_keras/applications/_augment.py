@@ -34,6 +34,9 @@ def transform_layer(transform: str, factor: float) -> keras.layers.Layer:
     ``translate_x`` and ``translate_y`` shift by up to ``factor`` of the width
     and the height (KerasTuner's ``translate_x`` shifts vertically, a defect not
     copied); ``contrast`` scales contrast by a factor in ``[1 - factor, 1 + factor]``.
+
+    Raises:
+        spacealg.errors.InvalidArgumentError: ``transform`` is not one of :data:`TRANSFORMS`.
     """
     if transform == "rotate":
         return layers.RandomRotation(factor)
@@ -41,7 +44,11 @@ def transform_layer(transform: str, factor: float) -> keras.layers.Layer:
         return layers.RandomTranslation(height_factor=0.0, width_factor=factor)
     if transform == "translate_y":
         return layers.RandomTranslation(height_factor=factor, width_factor=0.0)
-    return layers.RandomContrast(factor)
+    if transform == "contrast":
+        return layers.RandomContrast(factor)
+    raise sa.errors.InvalidArgumentError(
+        "transform_layer()", "", "transform", transform, f"one of {list(TRANSFORMS)}"
+    )
 
 
 @keras.saving.register_keras_serializable(package="spacealg_keras")
