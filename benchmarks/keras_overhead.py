@@ -21,10 +21,21 @@ seconds to this one as JSON on stdout. ``--pairs`` rounds (5), interleaved
 The table shows each round's ratio to the bare loop, their medians, the bare
 runs' spread and the disk each tuner left per trial (bytes under its project
 directory / trials). A peer that cannot be imported shows "not installed".
+``--scenario xception`` times the guide's last scenario instead: the prebuilt
+``HyperXception(input_shape=(28, 28, 1), classes=10)`` tailored to tune only
+``learning_rate`` (a Choice of 1e-2, 1e-3, 1e-4) with ``tune_new_entries=False``,
+``loss="sparse_categorical_crossentropy"`` and ``metrics=["accuracy"]``, 3 trials.
+First, tuner construction alone: ``--constructions`` (5) fresh processes per
+library, each timing the hypermodel and tuner constructors after its imports
+(KerasTuner builds a model there to learn the space; spacealg reads a value);
+then the rounds above, the bare loop building the same three models with the
+hypermodel's ``build`` and compiling them as the tuner's overrides do.
+
 Run it from the repository root (see benchmarks/README.md)::
 
     python benchmarks/keras_overhead.py                       # both backends (10-20 minutes)
     python benchmarks/keras_overhead.py --backend jax --pairs 1 --trials 3   # quick look
+    python benchmarks/keras_overhead.py --scenario xception --pairs 3           # prebuilt
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -59,6 +71,15 @@ KINDS = ("spacealg", "bare", "kerastuner")
 spacealg, so that the bare loop has recorded values to replay)."""
 
 LABELS = {"bare": "bare", "spacealg": "spacealg", "kerastuner": "KerasTuner"}
+
+SCENARIOS = ("guide", "xception")
+"""The guide's first model, or its last scenario (the prebuilt HyperXception)."""
+
+CONSTRUCTION_TARGET = 5.0
+"""spacealg's tuner construction at least this many times faster than KerasTuner's."""
+
+KERASTUNER_CONSTRUCTION = {"tensorflow": "0.25 s", "jax": "5.3 s"}
+"""KerasTuner 1.4.8's construction of the HyperXception tuner, as measured for issue 6."""
 
 MARKER = "keras_overhead result: "
 """Prefixes the line of JSON a run prints to this process."""
@@ -106,6 +127,43 @@ def guide_data() -> tuple[Any, Any, Any, Any]:
     return x, y, x_val, y_val
 
 
+def xception_tuner(library: Any, directory: Path, project_name: str) -> Any:
+    """The guide's last scenario: HyperXception, only ``learning_rate`` tuned, integer labels."""
+    hypermodel = library.applications.HyperXception(input_shape=(28, 28, 1), classes=10)
+    hp = library.HyperParameters()
+    hp.Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])
+    return library.RandomSearch(
+        hypermodel,
+        hyperparameters=hp,
+        tune_new_entries=False,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        objective="val_accuracy",
+        max_trials=3,
+        seed=SEED,
+        overwrite=True,
+        directory=str(directory),
+        project_name=project_name,
+    )
+
+
+def make_xception(values: dict[str, Any]) -> Any:
+    """The HyperXception model at ``values``, compiled as the tuners' overrides compile it."""
+    import keras
+    import spacealg_keras
+
+    import spacealg as sa
+
+    hypermodel = spacealg_keras.applications.HyperXception(input_shape=(28, 28, 1), classes=10)
+    model = hypermodel.build(sa.HyperParameters(values))
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=values["learning_rate"]),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
 def disk_bytes(directory: Path) -> dict[str, int]:
     """Bytes of every file under ``directory``, and of its weight checkpoints (``*.h5``)."""
     files = [path for path in directory.rglob("*") if path.is_file()]
@@ -115,7 +173,7 @@ def disk_bytes(directory: Path) -> dict[str, int]:
     }
 
 
-def run_bare(directory: Path, trials: int, replay: Path) -> dict[str, Any]:
+def run_bare(directory: Path, trials: int, replay: Path, scenario: str) -> dict[str, Any]:
     import keras  # noqa: F401 - imported before the clock starts, as the tuners are
 
     import spacealg as sa
@@ -125,25 +183,31 @@ def run_bare(directory: Path, trials: int, replay: Path) -> dict[str, Any]:
     x, y, x_val, y_val = guide_data()
     start, cpu = time.perf_counter(), time.process_time()
     for values in configurations:
-        model = make_model(values["units"], values["dropout"], values["learning_rate"])
+        if scenario == "xception":
+            model = make_xception(values)
+        else:
+            model = make_model(values["units"], values["dropout"], values["learning_rate"])
         model.fit(x, y, epochs=1, validation_data=(x_val, y_val), verbose=0)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "trials": len(configurations)}
 
 
-def run_spacealg(directory: Path, trials: int) -> dict[str, Any]:
+def run_spacealg(directory: Path, trials: int, scenario: str) -> dict[str, Any]:
     import spacealg_keras
 
     x, y, x_val, y_val = guide_data()
     start, cpu = time.perf_counter(), time.process_time()
-    tuner = spacealg_keras.RandomSearch(
-        build_model,
-        objective="val_accuracy",
-        max_trials=trials,
-        seed=SEED,
-        directory=directory,
-        project_name="spacealg",
-    )
+    if scenario == "xception":
+        tuner = xception_tuner(spacealg_keras, directory, "spacealg")
+    else:
+        tuner = spacealg_keras.RandomSearch(
+            build_model,
+            objective="val_accuracy",
+            max_trials=trials,
+            seed=SEED,
+            directory=directory,
+            project_name="spacealg",
+        )
     tuner.search(x, y, epochs=1, validation_data=(x_val, y_val), verbose=0)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     disk = disk_bytes(tuner.project_dir)
@@ -151,19 +215,22 @@ def run_spacealg(directory: Path, trials: int) -> dict[str, Any]:
     return {"seconds": seconds, "cpu": cpu, "trials": len(values), **disk, "values": values}
 
 
-def run_kerastuner(directory: Path, trials: int) -> dict[str, Any]:
+def run_kerastuner(directory: Path, trials: int, scenario: str) -> dict[str, Any]:
     import keras_tuner
 
     x, y, x_val, y_val = guide_data()
     start, cpu = time.perf_counter(), time.process_time()
-    tuner = keras_tuner.RandomSearch(
-        build_model,
-        objective="val_accuracy",
-        max_trials=trials,
-        seed=SEED,
-        directory=str(directory),
-        project_name="kerastuner",
-    )
+    if scenario == "xception":
+        tuner = xception_tuner(keras_tuner, directory, "kerastuner")
+    else:
+        tuner = keras_tuner.RandomSearch(
+            build_model,
+            objective="val_accuracy",
+            max_trials=trials,
+            seed=SEED,
+            directory=str(directory),
+            project_name="kerastuner",
+        )
     tuner.search(x, y, epochs=1, validation_data=(x_val, y_val), verbose=0)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     disk = disk_bytes(Path(tuner.project_dir))
@@ -171,16 +238,33 @@ def run_kerastuner(directory: Path, trials: int) -> dict[str, Any]:
     return {"seconds": seconds, "cpu": cpu, "trials": len(values), **disk, "values": values}
 
 
-def child(kind: str, directory: Path, trials: int, replay: Path | None) -> None:
+def run_construction(directory: Path, library_name: str) -> dict[str, Any]:
+    """Seconds to construct the HyperXception scenario's tuner, after the imports."""
+    import importlib
+
+    library = importlib.import_module(library_name)
+    start, cpu = time.perf_counter(), time.process_time()
+    xception_tuner(library, directory, "construction")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "trials": 0}
+
+
+CONSTRUCTIONS = {"construct-spacealg": "spacealg_keras", "construct-kerastuner": "keras_tuner"}
+"""The construction-only runs, and the library each one imports."""
+
+
+def child(kind: str, directory: Path, trials: int, replay: Path | None, scenario: str) -> None:
     """One run in this process; prints its result after ``MARKER``."""
     try:
-        if kind == "bare":
+        if kind in CONSTRUCTIONS:
+            result = run_construction(directory, CONSTRUCTIONS[kind])
+        elif kind == "bare":
             assert replay is not None
-            result = run_bare(directory, trials, replay)
+            result = run_bare(directory, trials, replay, scenario)
         elif kind == "spacealg":
-            result = run_spacealg(directory, trials)
+            result = run_spacealg(directory, trials, scenario)
         else:
-            result = run_kerastuner(directory, trials)
+            result = run_kerastuner(directory, trials, scenario)
     except ImportError as error:
         result = {"missing": error.name or str(error)}
     print(MARKER + json.dumps(result), flush=True)
@@ -203,10 +287,17 @@ class Run:
     missing: str | None = None
 
 
-def spawn(kind: str, backend: str, directory: Path, trials: int, replay: Path | None = None) -> Run:
+def spawn(
+    kind: str,
+    backend: str,
+    directory: Path,
+    trials: int,
+    replay: Path | None = None,
+    scenario: str = "guide",
+) -> Run:
     """Run ``kind`` in a fresh process under ``KERAS_BACKEND=backend``."""
     command = [sys.executable, __file__, "--child", kind, "--directory", str(directory)]
-    command += ["--trials", str(trials)]
+    command += ["--trials", str(trials), "--scenario", scenario]
     if replay is not None:
         command += ["--replay", str(replay)]
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -245,7 +336,9 @@ class Round:
         return None if bare is None or other is None else other / bare
 
 
-def rounds(backend: str, pairs: int, trials: int, scratch: Path) -> list[Round]:
+def rounds(
+    backend: str, pairs: int, trials: int, scratch: Path, scenario: str = "guide"
+) -> list[Round]:
     """``pairs`` rounds of the three runs on ``backend``, each printed as it ends."""
     done: list[Round] = []
     replay: Path | None = None
@@ -255,7 +348,8 @@ def rounds(backend: str, pairs: int, trials: int, scratch: Path) -> list[Round]:
         this = Round(KINDS[shift:] + KINDS[:shift])
         for kind in this.order:
             directory = scratch / f"round{index}-{kind}"
-            run = spawn(kind, backend, directory, trials, replay if kind == "bare" else None)
+            bare_replay = replay if kind == "bare" else None
+            run = spawn(kind, backend, directory, trials, bare_replay, scenario)
             if kind == "spacealg" and run.seconds is not None:
                 replay = directory
                 if first_values is None:
@@ -329,7 +423,7 @@ def _disk_per_trial(runs: Sequence[Run]) -> tuple[float, float, float] | None:
     runs = [run for run in runs if run.seconds is not None and run.trials]
     if not runs:
         return None
-    units = [value["units"] for run in runs for value in run.values]
+    units = [value["units"] for run in runs for value in run.values if "units" in value]
     return (
         statistics.median(run.bytes / run.trials for run in runs),
         statistics.median(run.checkpoint_bytes / run.trials for run in runs),
@@ -337,7 +431,7 @@ def _disk_per_trial(runs: Sequence[Run]) -> tuple[float, float, float] | None:
     )
 
 
-def report(backend: str, done: list[Round]) -> None:
+def report(backend: str, done: list[Round], scenario: str = "guide") -> None:
     """The medians, the bare spread, disk per trial and the targets under a backend's rows."""
     print("-" * sum(_WIDTHS))
     medians = {kind: _median([r.runs[kind].seconds for r in done]) for kind in KINDS}
@@ -375,9 +469,10 @@ def report(backend: str, done: list[Round]) -> None:
             print(f"disk per trial, {LABELS[kind]}: not installed")
             continue
         total, checkpoints, units = disk
+        mean_units = "" if math.isnan(units) else f"; mean units {units:.1f}"
         print(
             f"disk per trial, {LABELS[kind]}: {_size(total)} ({_size(checkpoints)} of weight "
-            f"checkpoints, {_size(total - checkpoints)} else; mean units {units:.1f})"
+            f"checkpoints, {_size(total - checkpoints)} else{mean_units})"
         )
     ours = ratios["spacealg"]
     verdict = "ok" if ours is not None and ours <= TARGET_RATIO else "MISSED"
@@ -388,9 +483,37 @@ def report(backend: str, done: list[Round]) -> None:
     else:
         verdict = "ok" if mine[0] < theirs[0] else "MISSED"
         print(f"target: less disk per trial than KerasTuner: {verdict}")
+    if scenario == "guide":
+        print(
+            f"context: issue 5 measured KerasTuner at {KERASTUNER_MEASURED[backend]} the bare "
+            f"loop on {backend} (2-core CPU, keras-tuner 1.4.8, keras 3.15.1, TF 2.21, JAX 0.10.2)"
+        )
+    print()
+
+
+def constructions(backend: str, count: int, scratch: Path) -> None:
+    """``count`` fresh processes per library timing the tuner's construction, interleaved."""
+    seconds: dict[str, list[float]] = {kind: [] for kind in CONSTRUCTIONS}
+    for index in range(count):
+        for kind in CONSTRUCTIONS:
+            run = spawn(kind, backend, scratch / f"construct{index}-{kind}", 3)
+            if run.seconds is None:
+                print(f"tuner construction, {kind.split('-')[1]}: not installed")
+                return
+            seconds[kind].append(run.seconds)
+    ours = statistics.median(seconds["construct-spacealg"])
+    theirs = statistics.median(seconds["construct-kerastuner"])
+    for kind, label in (("construct-spacealg", "spacealg"), ("construct-kerastuner", "KerasTuner")):
+        each = " ".join(f"{value:.4f}" for value in seconds[kind])
+        print(
+            f"tuner construction, {label}: median {statistics.median(seconds[kind]):.4f} s ({each})"
+        )
+    ratio = theirs / ours
+    verdict = "ok" if ratio >= CONSTRUCTION_TARGET else "MISSED"
     print(
-        f"context: issue 5 measured KerasTuner at {KERASTUNER_MEASURED[backend]} the bare loop "
-        f"on {backend} (2-core CPU, keras-tuner 1.4.8, keras 3.15.1, TF 2.21, JAX 0.10.2)\n"
+        f"target: construction >= {CONSTRUCTION_TARGET:g}x faster than KerasTuner's: "
+        f"{ratio:.0f}x {verdict} (issue 6 measured KerasTuner at "
+        f"{KERASTUNER_CONSTRUCTION[backend]} on {backend})\n"
     )
 
 
@@ -429,18 +552,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--backend", choices=("tensorflow", "jax", "both"), default="both")
     parser.add_argument("--pairs", type=int, default=5, help="rounds of fresh processes")
     parser.add_argument("--trials", type=int, default=20, help="trials per search (<= 24)")
-    parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", choices=SCENARIOS, default="guide")
+    parser.add_argument(
+        "--constructions", type=int, default=5, help="construction-only processes (xception)"
+    )
+    parser.add_argument("--child", choices=(*KINDS, *CONSTRUCTIONS), help=argparse.SUPPRESS)
     parser.add_argument("--directory", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--replay", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
-        child(args.child, args.directory, args.trials, args.replay)
+        child(args.child, args.directory, args.trials, args.replay, args.scenario)
         return
 
     backends = ("tensorflow", "jax") if args.backend == "both" else (args.backend,)
+    trials = 3 if args.scenario == "xception" else args.trials
+    searched = "the HyperXception scenario's search" if args.scenario == "xception" else "a search"
     print(f"Python {sys.version.split()[0]}; {_versions()}; {os.cpu_count()} CPUs")
     print(
-        f"seconds of a whole search of {args.trials} trials of 1 epoch, in a fresh process after "
+        f"seconds of {searched} of {trials} trials of 1 epoch, in a fresh process after "
         f"its imports, tuner construction included; {args.pairs} pairs per backend\n"
     )
     for backend in backends:
@@ -448,12 +577,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not _backend_installed(backend):
             print(f"{backend} not installed\n")
             continue
-        header = ("pair", "order", "bare s", "spacealg s", "KerasTuner s")
-        print(_line((*header, "spacealg/bare", "KerasTuner/bare")))
-        print("-" * sum(_WIDTHS))
         with tempfile.TemporaryDirectory(prefix="keras_overhead_") as scratch:
-            done = rounds(backend, args.pairs, args.trials, Path(scratch))
-        report(backend, done)
+            if args.scenario == "xception":
+                constructions(backend, args.constructions, Path(scratch))
+            header = ("pair", "order", "bare s", "spacealg s", "KerasTuner s")
+            print(_line((*header, "spacealg/bare", "KerasTuner/bare")))
+            print("-" * sum(_WIDTHS))
+            done = rounds(backend, args.pairs, trials, Path(scratch), args.scenario)
+        report(backend, done, args.scenario)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 ``import spacealg_keras as keras_tuner`` runs KerasTuner's "Tailor the search
 space" guide unchanged: ``HyperParameters`` and ``Objective`` are spacealg's own
 classes, and the tuners take KerasTuner's arguments. The Keras backend is chosen
-by ``KERAS_BACKEND``, as for Keras itself.
+by ``KERAS_BACKEND``, as for Keras itself. ``keras_tuner.applications`` holds
+the prebuilt hypermodels (``HyperXception``, ``HyperResNet``, ...), whose spaces
+are values you can read without building a model.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from spacealg import HyperParameters as HyperParameters
 from spacealg import Objective as Objective
 
+from . import applications as applications
 from ._hypermodel import HyperModel as HyperModel
 from ._model_based import Hyperband as Hyperband
 from ._runner import KerasBackend as KerasBackend
@@ -32,4 +35,5 @@ __all__ = [
     "RandomSearch",
     "Tuner",
     "__version__",
+    "applications",
 ]
