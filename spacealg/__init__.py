@@ -28,9 +28,11 @@ from ._operators import fix as fix
 from ._operators import merge as merge
 from ._operators import override as override
 from ._operators import select as select
+from ._bayes import BayesianOptimizationOracle as BayesianOptimizationOracle
 from ._oracles import GridSearchOracle as GridSearchOracle
 from ._oracles import Oracle as Oracle
 from ._oracles import RandomSearchOracle as RandomSearchOracle
+from ._proposals import Observation as Observation
 from ._resolve import Provenance as Provenance
 from ._resolve import TrialSpace as TrialSpace
 from ._resolve import explain as explain
@@ -49,6 +51,7 @@ from ._serialization import from_json as from_json
 from ._serialization import to_dict as to_dict
 from ._serialization import to_json as to_json
 from ._space import Space as Space
+from ._tpe import TPEOracle as TPEOracle
 from ._study import SkipTrial as SkipTrial
 from ._study import Study as Study
 from ._summary import summary as summary
@@ -61,6 +64,7 @@ from .errors import SpaceError as SpaceError
 __version__ = "0.1.0"
 
 __all__ = [
+    "BayesianOptimizationOracle",
     "Boolean",
     "Choice",
     "Condition",
@@ -71,6 +75,7 @@ __all__ = [
     "Hyperparameter",
     "Int",
     "Objective",
+    "Observation",
     "Oracle",
     "Provenance",
     "RandomSearchOracle",
@@ -80,6 +85,7 @@ __all__ = [
     "Space",
     "SpaceError",
     "Study",
+    "TPEOracle",
     "TailoringWarning",
     "TrialRecord",
     "TrialSpace",

@@ -230,6 +230,17 @@ class TrialStore:
         rows = self._connection.execute("SELECT tuned FROM trials ORDER BY trial_id").fetchall()
         return [Values(json.loads(row[0])) for row in rows]
 
+    def outcomes(self) -> list[tuple[TrialState, float | None]]:
+        """Each trial's state and score, in trial order.
+
+        Called by a ``propose`` given to :meth:`claim`, it reads inside the claim's
+        transaction, so it sees the same trials as the tuned values ``propose`` got.
+        """
+        rows = self._connection.execute(
+            "SELECT state, score FROM trials ORDER BY trial_id"
+        ).fetchall()
+        return [(TrialState(state), score) for state, score in rows]
+
     def _stale(self, row: tuple[Any, ...], owner: Owner, heartbeat_timeout: float) -> bool:
         host, pid, token, heartbeat = row
         if token is None:

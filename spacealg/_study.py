@@ -22,7 +22,8 @@ import attrs
 from ._heartbeat import Heartbeat
 from ._metrics import average, merge_outcome, record_step
 from ._objective import Objective
-from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng
+from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng, uses_history
+from ._proposals import Observation
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
 from ._serialization import to_dict
@@ -224,11 +225,21 @@ class Study:
         )
         return seed
 
-    def _propose(self, seed: int) -> Any:
+    def _propose(self, seed: int, store: TrialStore) -> Any:
         tuned = self.trial_space.tuned
+        oracle: Any = self.oracle
+        learns = uses_history(oracle)
+        sign = 1.0 if self.objective.direction == "min" else -1.0
 
         def propose(tried: list[Values]) -> tuple[Values, Values] | None:
-            values = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
+            if learns:  # scores oriented so that lower is better, for any direction
+                history = tuple(
+                    Observation(values, state, None if score is None else sign * score)
+                    for values, (state, score) in zip(tried, store.outcomes(), strict=True)
+                )
+                values = oracle.propose(tuned, tried, seed=seed, index=len(tried), history=history)
+            else:
+                values = oracle.propose(tuned, tried, seed=seed, index=len(tried))
             return None if values is None else (values, self.trial_space.complete(values))
 
         return propose
@@ -245,7 +256,7 @@ class Study:
         progress: _Progress | None,
     ) -> SearchResult:
         owner = Owner.current()
-        propose = self._propose(seed)
+        propose = self._propose(seed, store)
         started = time.monotonic()
         streak = 0
         last_error = ""

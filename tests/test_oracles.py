@@ -281,9 +281,10 @@ def test_as_oracle_takes_names_and_values():
 
 def test_as_oracle_rejects_unknown_names_listing_the_known_ones():
     with pytest.raises(InvalidArgumentError) as raised:
-        as_oracle("bayesian", "minimize()")
+        as_oracle("annealing", "minimize()")
     assert str(raised.value) == (
-        "minimize(): oracle='bayesian' is not valid; allowed: 'random' or 'grid'"
+        "minimize(): oracle='annealing' is not valid; allowed: "
+        "'random' or 'grid' or 'tpe' or 'bayesian'"
     )
 
 
