@@ -21,7 +21,9 @@ trials), the process is fitted to the completed trials' standardised scores
 acquisition (expected improvement, or the lower confidence bound
 ``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
 configurations and on perturbations of the best trials; the best few are
-refined by L-BFGS-B over their continuous entries. The best-scoring candidate
+refined by a local search over their numeric entries (batches of Gaussian
+steps of shrinking width, scored together). A finite space with at most
+``num_candidates`` configurations has every untried one scored instead. The best-scoring candidate
 not tried yet is proposed, so a configuration is never proposed twice
 (KerasTuner's #227 and #608); when every candidate was tried, random search's
 proposal is.
@@ -38,6 +40,7 @@ import numpy as np
 
 from ._encoding import BoolArray, Encoding
 from ._gp import GaussianProcess, IntArray, fit
+from ._sampling import cardinality, grid
 from ._proposals import Observation, exhausted, in_space, random_untried, trial_rng, tried_set
 from ._space import Space
 from ._unit import FloatArray
@@ -145,7 +148,7 @@ class BayesianOptimizationOracle:
         acquisition: ``"ei"`` (expected improvement) or ``"ucb"`` (confidence bound).
         beta: the confidence bound's width (``"ucb"`` only; default 2.6).
         num_candidates: random configurations scored per proposal.
-        num_refined: the best candidates refined by L-BFGS-B.
+        num_refined: the best candidates refined by local search.
         restarts: starts of the hyperparameter fit.
         max_collisions: random draws of the fallback, as in :class:`RandomSearchOracle`.
 
@@ -172,8 +175,8 @@ class BayesianOptimizationOracle:
     acquisition: Acquisition = attrs.field(default="ei", kw_only=True)
     beta: float | None = attrs.field(default=None, kw_only=True)
     num_candidates: int = attrs.field(default=1024, kw_only=True)
-    num_refined: int = attrs.field(default=4, kw_only=True)
-    restarts: int = attrs.field(default=3, kw_only=True)
+    num_refined: int = attrs.field(default=8, kw_only=True)
+    restarts: int = attrs.field(default=2, kw_only=True)
     max_collisions: int = attrs.field(default=20, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
@@ -254,9 +257,13 @@ class BayesianOptimizationOracle:
             rng=rng,
         )
         merit = self._merit(process, features, float(y.min()))
+        size = cardinality(space)
+        if size is not None and size <= self.num_candidates:  # score every untried point
+            left = [values for values in grid(space) if values not in everything]
+            return left[int(np.argmax(merit(*encoding.encode(left))))]
         candidates, candidate_active = self._candidates(encoding, units, active, y, rng)
         values = merit(candidates, candidate_active)
-        refined = self._refine(encoding, merit, candidates, candidate_active, values)
+        refined = self._refine(encoding, merit, candidates, candidate_active, values, rng)
         candidates = np.vstack([candidates, refined[0]])
         candidate_active = np.vstack([candidate_active, refined[1]])
         values = np.concatenate([values, refined[2]])
@@ -306,40 +313,31 @@ class BayesianOptimizationOracle:
         units: FloatArray,
         active: BoolArray,
         values: FloatArray,
+        rng: np.random.Generator,
     ) -> tuple[FloatArray, BoolArray, FloatArray]:
-        """The best candidates, their continuous entries moved by L-BFGS-B."""
-        from scipy.optimize import minimize  # noqa: PLC0415 - scipy is optional
+        """The best candidates after a local search over their numeric entries.
 
-        continuous = np.array(
-            [size == 0 for size in encoding.sizes.tolist()], dtype=np.bool_
-        ) & encoding.free
-        rows: list[FloatArray] = []
-        for row in np.argsort(-values, kind="stable")[: self.num_refined].tolist():
-            free = np.flatnonzero(continuous & active[row])
-            if not len(free):
-                continue
-            start = units[row].copy()
-            on = active[row : row + 1]
-
-            def negative(z: FloatArray, start: FloatArray = start, free: Any = free,
-                         on: BoolArray = on) -> float:  # fmt: skip
-                point = start.copy()
-                point[free] = z
-                return -float(merit(point[None, :], on)[0])
-
-            result = minimize(
-                negative,
-                start[free],
-                method="L-BFGS-B",
-                bounds=[(0.0, 1.0)] * len(free),
-                options={"maxiter": 30},
-            )
-            point = start.copy()
-            point[free] = np.clip(result.x, 0.0, 1.0)
-            rows.append(point)
-        if not rows:
-            empty = np.zeros((0, encoding.width))
-            return empty, np.zeros((0, encoding.width), dtype=np.bool_), np.zeros(0)
-        refined = encoding.snap(np.array(rows))
-        refined_active = encoding.activity(refined)
-        return refined, refined_active, merit(refined, refined_active)
+        Each round tries 16 Gaussian steps around every candidate (the step
+        shrinking from 0.1 to 0.001 of the range), scored together, and keeps
+        the improvements; the candidates' categorical values stay as they are.
+        """
+        top = np.argsort(-values, kind="stable")[: self.num_refined]
+        numeric = encoding.free & ~encoding.categorical
+        if not len(top) or not numeric.any():
+            return units[:0], active[:0], values[:0]
+        best, best_active, best_value = units[top], active[top], values[top]
+        tries = 16
+        for width in np.geomspace(0.1, 0.001, 12).tolist():
+            moved = np.repeat(best, tries, axis=0)
+            step = rng.normal(0.0, width, (len(moved), int(numeric.sum())))
+            moved[:, numeric] = np.clip(moved[:, numeric] + step, 0.0, 1.0)
+            moved = encoding.snap(moved)
+            moved_active = encoding.activity(moved)  # a numeric parent may switch a child
+            scored = merit(moved, moved_active).reshape(len(best), tries)
+            pick = scored.argmax(axis=1)
+            better = scored[np.arange(len(best)), pick] > best_value
+            chosen = np.arange(len(best)) * tries + pick
+            best = np.where(better[:, None], moved[chosen], best)
+            best_active = np.where(better[:, None], moved_active[chosen], best_active)
+            best_value = np.where(better, scored[np.arange(len(best)), pick], best_value)
+        return best, best_active, best_value

@@ -31,13 +31,18 @@ def _matern(r: FloatArray) -> FloatArray:
 
 
 def _inverse(lower: FloatArray) -> FloatArray:
-    """The inverse of ``L @ L.T`` from its Cholesky factor ``L`` (LAPACK's potri)."""
-    from scipy.linalg import lapack  # noqa: PLC0415 - scipy is optional
+    """The inverse of ``L @ L.T`` from its Cholesky factor ``L``.
 
-    upper, info = lapack.dpotri(lower, lower=1)
-    if info:
-        raise np.linalg.LinAlgError("potri failed")
-    return np.tril(upper) + np.tril(upper, -1).T  # type: ignore[no-any-return]
+    Forward substitution row by row and einsum products: at these sizes a LAPACK
+    call on a busy machine waits on its thread pool far longer than this takes.
+    """
+    n = lower.shape[0]
+    inverse_lower = np.zeros((n, n))
+    for i in range(n):
+        row = -np.einsum("j,jk->k", lower[i, :i], inverse_lower[:i])
+        row[i] += 1.0
+        inverse_lower[i] = row / lower[i, i]
+    return np.einsum("ki,kj->ij", inverse_lower, inverse_lower)  # type: ignore[no-any-return]
 
 
 def _per_entry(columns: IntArray, entries: int, squared: FloatArray) -> FloatArray:
@@ -94,7 +99,7 @@ def _objective(
     alpha = cho_solve(factor, y)
     log_det = 2.0 * np.log(np.diag(factor[0])).sum()
     nll = 0.5 * float(np.dot(y, alpha)) + 0.5 * log_det + 0.5 * n * math.log(2 * math.pi)
-    inverse = _inverse(factor[0])
+    inverse = _inverse(np.tril(factor[0]))
     w = inverse - np.outer(alpha, alpha)
     gradient = np.empty_like(theta)
     common = signal * (-5.0 / 6.0) * (1.0 + _SQRT5 * r) * decay  # d k / d lam_e = common * S_e
@@ -154,5 +159,5 @@ def fit(
     kernel = signal * _matern(r) + noise * np.eye(len(y))
     factor = cho_factor(kernel, lower=True)
     return GaussianProcess(
-        features, columns, lam, signal, noise, _inverse(factor[0]), cho_solve(factor, y)
+        features, columns, lam, signal, noise, _inverse(np.tril(factor[0])), cho_solve(factor, y)
     )

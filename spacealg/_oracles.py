@@ -100,10 +100,16 @@ class RandomSearchOracle:
         return {"max_collisions": self.max_collisions}
 
     def propose(
-        self, space: Space, tried: Collection[Values], *, seed: int, index: int
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
     ) -> Values | None:
-        """A random configuration not in ``tried``, or None when none is left."""
-        tried_set = set(tried)
+        """A random configuration not in ``tried`` (nor in ``history``), or None when none is left."""
+        tried_set = set(tried).union(observation.values for observation in history)
         if exhausted(space, tried_set):
             return None
         return random_untried(space, tried_set, trial_rng(seed, index), self.max_collisions)
@@ -126,10 +132,16 @@ class GridSearchOracle:
         return {}
 
     def propose(
-        self, space: Space, tried: Collection[Values], *, seed: int, index: int
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
     ) -> Values | None:
-        """The first configuration in grid order not in ``tried``, or None."""
-        tried_set = set(tried)
+        """The first configuration in grid order not in ``tried`` (nor in ``history``), or None."""
+        tried_set = set(tried).union(observation.values for observation in history)
         return next((values for values in grid(space) if values not in tried_set), None)
 
 

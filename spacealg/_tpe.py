@@ -8,10 +8,11 @@ a product over the entries active in the configuration scored:
 
 * a numeric entry (``Int``, ``Float``) has a Gaussian kernel on its unit
   position, truncated to [0, 1], centred on the trial's position; its bandwidth
-  follows Scott's rule, ``std * n ** (-1 / (d + 4))`` (``std`` of the group's
-  positions of that entry, ``n`` how many trials of the group have it active,
-  ``d`` the number of numeric entries), kept between ``1 / min(100, 1 + N)``
-  (``N`` completed trials; half a cell for a grid) and 1;
+  follows Scott's rule, ``max(std, 0.1) * n ** (-1 / (d + 4))`` (``std`` of the
+  group's positions of that entry, at least a tenth of the range, so that one or
+  two close trials still get a usable kernel; ``n`` how many trials of the group
+  have it active, ``d`` the number of numeric entries), kept between
+  ``1 / min(100, 1 + N)`` (``N`` completed trials; half a cell for a grid) and 1;
 * a categorical entry (``Boolean``, ``Choice``) has smoothed counts: the
   trial's value gets weight ``1 + s``, every value ``s``, with
   ``s = prior_weight / n``;
@@ -50,6 +51,8 @@ from ._values import Values
 from .errors import InvalidArgumentError
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+_LEAST_SPREAD = 0.1
+"""The least spread Scott's rule uses: one or two close trials still get a usable kernel."""
 
 
 def _count(minimum: int) -> Any:
@@ -92,6 +95,13 @@ def _truncated_normal(mu: FloatArray, sigma: FloatArray, rng: np.random.Generato
     return np.clip(out, 0.0, 1.0)
 
 
+def _scott(present: FloatArray, dims: int) -> float:
+    """Scott's rule, ``std * n ** (-1 / (d + 4))``, the spread taken as at least 0.1."""
+    if not len(present):
+        return 1.0
+    return max(float(present.std()), _LEAST_SPREAD) * len(present) ** (-1.0 / (dims + 4))
+
+
 def _logsumexp(x: FloatArray) -> FloatArray:
     top = x.max(axis=1)
     return top + np.log(np.exp(x - top[:, None]).sum(axis=1))  # type: ignore[no-any-return]
@@ -123,7 +133,7 @@ class _Parzen:
             least = floor
             if encoding.sizes[column]:
                 least = max(least, 0.5 / int(encoding.sizes[column]))
-            spread = float(present.std()) * len(present) ** (-1.0 / (dims + 4)) if len(present) else 1.0
+            spread = _scott(present, dims)
             sigma[column] = min(max(spread, least), 1.0)
         centres = np.where(active, units, 0.5)
         low = _normal_cdf((-centres / sigma).ravel()).reshape(centres.shape)
