@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import backend as backend
 from . import errors as errors
+from ._bayes import BayesianOptimizationOracle as BayesianOptimizationOracle
 from ._capture import HyperParameters as HyperParameters
 from ._capture import declare as declare
 from ._conditions import Condition as Condition
@@ -28,7 +29,6 @@ from ._operators import fix as fix
 from ._operators import merge as merge
 from ._operators import override as override
 from ._operators import select as select
-from ._bayes import BayesianOptimizationOracle as BayesianOptimizationOracle
 from ._oracles import GridSearchOracle as GridSearchOracle
 from ._oracles import Oracle as Oracle
 from ._oracles import RandomSearchOracle as RandomSearchOracle
@@ -51,10 +51,10 @@ from ._serialization import from_json as from_json
 from ._serialization import to_dict as to_dict
 from ._serialization import to_json as to_json
 from ._space import Space as Space
-from ._tpe import TPEOracle as TPEOracle
 from ._study import SkipTrial as SkipTrial
 from ._study import Study as Study
 from ._summary import summary as summary
+from ._tpe import TPEOracle as TPEOracle
 from ._trials import SearchResult as SearchResult
 from ._trials import TrialRecord as TrialRecord
 from ._trials import TrialState as TrialState

@@ -40,8 +40,8 @@ import numpy as np
 
 from ._encoding import BoolArray, Encoding
 from ._gp import GaussianProcess, IntArray, fit
-from ._sampling import cardinality, grid
 from ._proposals import Observation, exhausted, in_space, random_untried, trial_rng, tried_set
+from ._sampling import cardinality, grid
 from ._space import Space
 from ._unit import FloatArray
 from ._values import Values
@@ -59,8 +59,8 @@ def require_scipy(operation: str) -> None:
         MissingDependencyError: scipy is not installed.
     """
     try:
-        import scipy.linalg  # noqa: F401, PLC0415 - scipy is optional
-        import scipy.optimize  # noqa: F401, PLC0415
+        import scipy.linalg  # noqa: PLC0415 - scipy is optional
+        import scipy.optimize  # noqa: PLC0415
         import scipy.special  # noqa: F401, PLC0415
     except ImportError as error:
         raise MissingDependencyError(operation, "scipy", "bayes") from error
@@ -122,10 +122,14 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
     z = (best - mean) / std
     log_phi = -0.5 * z**2 - 0.5 * math.log(2 * math.pi)
     near = np.maximum(z, -1.0)  # EI / std = z * Phi(z) + phi(z), direct where z > -1
-    direct = np.log(np.maximum(near * ndtr(near) + np.exp(-0.5 * near**2) / math.sqrt(2 * math.pi), 1e-300))
+    direct = np.log(
+        np.maximum(near * ndtr(near) + np.exp(-0.5 * near**2) / math.sqrt(2 * math.pi), 1e-300)
+    )
     # in the far tail: phi(z) * (1 + z * Phi(z) / phi(z)), with Phi / phi through erfcx
     far = np.minimum(z, -1.0)
-    tail = log_phi + np.log1p(np.maximum(far * math.sqrt(math.pi / 2) * erfcx(-far * _HALF_SQRT), -1.0 + 1e-16))
+    tail = log_phi + np.log1p(
+        np.maximum(far * math.sqrt(math.pi / 2) * erfcx(-far * _HALF_SQRT), -1.0 + 1e-16)
+    )
     return np.log(std) + np.where(z > -1.0, direct, tail)  # type: ignore[no-any-return]
 
 
@@ -193,7 +197,7 @@ class BayesianOptimizationOracle:
         _check(op, "acquisition", self.acquisition, self.acquisition in ("ei", "ucb"),
                "'ei' or 'ucb'")  # fmt: skip
         if self.beta is not None and self.acquisition != "ucb":
-            _check(op, "beta", self.beta, False, "None unless acquisition='ucb'")
+            raise InvalidArgumentError(op, "", "beta", self.beta, "None unless acquisition='ucb'")
         _check(op, "beta", self.beta, self.beta is None or (_is_number(self.beta)
                and self.beta >= 0), "None or a float >= 0")  # fmt: skip
         for argument, least in (
@@ -279,7 +283,7 @@ class BayesianOptimizationOracle:
         def merit(units: FloatArray, active: BoolArray) -> FloatArray:
             mean, std = process.predict(features(units, active))
             if self.acquisition == "ucb":
-                return -(mean - beta * std)  # type: ignore[no-any-return]
+                return -(mean - beta * std)
             return _log_ei(mean, std, best)
 
         return merit

@@ -27,7 +27,7 @@ _SQRT5 = math.sqrt(5.0)
 
 
 def _matern(r: FloatArray) -> FloatArray:
-    return (1.0 + _SQRT5 * r + 5.0 / 3.0 * r**2) * np.exp(-_SQRT5 * r)  # type: ignore[no-any-return]
+    return (1.0 + _SQRT5 * r + 5.0 / 3.0 * r**2) * np.exp(-_SQRT5 * r)
 
 
 def _inverse(lower: FloatArray) -> FloatArray:
@@ -78,9 +78,7 @@ class GaussianProcess:
         return mean, np.sqrt(variance)
 
 
-def _objective(
-    theta: FloatArray, squared: FloatArray, y: FloatArray
-) -> tuple[float, FloatArray]:
+def _objective(theta: FloatArray, squared: FloatArray, y: FloatArray) -> tuple[float, FloatArray]:
     """The negative log posterior of the hyperparameters and its gradient."""
     from scipy.linalg import cho_factor, cho_solve  # noqa: PLC0415 - scipy is optional
 

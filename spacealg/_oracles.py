@@ -19,8 +19,7 @@ from typing import Any, ClassVar, Protocol
 import attrs
 
 from ._bayes import BayesianOptimizationOracle
-from ._proposals import Observation, exhausted, random_untried
-from ._proposals import trial_rng as trial_rng
+from ._proposals import Observation, exhausted, random_untried, trial_rng
 from ._sampling import grid
 from ._space import Space
 from ._tpe import TPEOracle
@@ -108,7 +107,7 @@ class RandomSearchOracle:
         index: int,
         history: Sequence[Observation] = (),
     ) -> Values | None:
-        """A random configuration not in ``tried`` (nor in ``history``), or None when none is left."""
+        """A random configuration not in ``tried`` nor ``history``, or None when none is left."""
         tried_set = set(tried).union(observation.values for observation in history)
         if exhausted(space, tried_set):
             return None

@@ -22,8 +22,8 @@ import attrs
 from ._heartbeat import Heartbeat
 from ._metrics import average, merge_outcome, record_step
 from ._objective import Objective
-from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng, uses_history
-from ._proposals import Observation
+from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, uses_history
+from ._proposals import Observation, trial_rng
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
 from ._serialization import to_dict

@@ -99,7 +99,8 @@ def _scott(present: FloatArray, dims: int) -> float:
     """Scott's rule, ``std * n ** (-1 / (d + 4))``, the spread taken as at least 0.1."""
     if not len(present):
         return 1.0
-    return max(float(present.std()), _LEAST_SPREAD) * len(present) ** (-1.0 / (dims + 4))
+    spread = max(float(present.std()), _LEAST_SPREAD)
+    return spread * math.pow(len(present), -1.0 / (dims + 4))
 
 
 def _logsumexp(x: FloatArray) -> FloatArray:
@@ -121,7 +122,13 @@ class _Parzen:
 
     @classmethod
     def fit(
-        cls, encoding: Encoding, units: FloatArray, active: BoolArray, *, completed: int, prior: float
+        cls,
+        encoding: Encoding,
+        units: FloatArray,
+        active: BoolArray,
+        *,
+        completed: int,
+        prior: float,
     ) -> _Parzen:
         count = units.shape[0]
         numeric = encoding.free & ~encoding.categorical
@@ -290,8 +297,6 @@ class TPEOracle:
                 return values
         return random_untried(space, everything, rng, self.max_collisions)
 
-    def _parzen(
-        self, encoding: Encoding, group: list[Observation], completed: int
-    ) -> _Parzen:
+    def _parzen(self, encoding: Encoding, group: list[Observation], completed: int) -> _Parzen:
         units, active = encoding.encode([observation.values for observation in group])
         return _Parzen.fit(encoding, units, active, completed=completed, prior=self.prior_weight)

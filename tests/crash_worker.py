@@ -87,9 +87,7 @@ def main(argv: list[str]) -> None:
         deadline = time.monotonic() + 30.0
         while not go.exists() and time.monotonic() < deadline:
             time.sleep(0.001)
-    study(directory, project, int(seed), log, float(sleep), oracle).run(
-        int(max_trials), verbose=0
-    )
+    study(directory, project, int(seed), log, float(sleep), oracle).run(int(max_trials), verbose=0)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Crash safety of the trial store, with real processes (issue 4, "Must be shown by tests").
 
 The searches run ``tests/crash_worker.py`` in subprocesses: a search (random,
-TPE or Bayesian optimization) of a continuous space whose objective logs each trial's start, sleeps a little and
-scores the values. The tests kill it with SIGKILL at random moments and through
-the store's test-only hook ``SPACEALG_STORE_CRASH_AT`` (SIGKILL between a write's
-statements and its COMMIT), run two workers on one store at once, and open
+TPE or Bayesian optimization) of a continuous space whose objective logs each
+trial's start, sleeps a little and scores the values. The tests kill it with
+SIGKILL at random moments and through the store's test-only hook
+``SPACEALG_STORE_CRASH_AT`` (SIGKILL between a write's statements and its
+COMMIT), run two workers on one store at once, and open
 corrupt stores.
 """
 

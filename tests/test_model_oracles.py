@@ -41,9 +41,7 @@ from spacealg.errors import InvalidArgumentError, MissingDependencyError
 from spacealg.testing import spaces, values
 
 MAX_POINTS = 24
-properties = settings(
-    deadline=None, max_examples=15, suppress_health_check=[HealthCheck.too_slow]
-)
+properties = settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 seeds = st.integers(0, 2**63 - 1)
 
 # Small settings keep the property tests fast; the defaults are exercised below.
@@ -255,7 +253,9 @@ def test_the_bayesian_features_ignore_inactive_values():
 
 # --- quality --------------------------------------------------------------------------------------
 
-QUADRATIC = Space([Float("x", min_value=-5.0, max_value=5.0), Float("y", min_value=-5.0, max_value=5.0)])
+QUADRATIC = Space(
+    [Float("x", min_value=-5.0, max_value=5.0), Float("y", min_value=-5.0, max_value=5.0)]
+)
 
 
 def _quadratic(configuration: Values) -> float:
