@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import backend as backend
 from . import errors as errors
+from ._bayes import BayesianOptimizationOracle as BayesianOptimizationOracle
 from ._capture import HyperParameters as HyperParameters
 from ._capture import declare as declare
 from ._conditions import Condition as Condition
@@ -32,6 +33,7 @@ from ._operators import select as select
 from ._oracles import GridSearchOracle as GridSearchOracle
 from ._oracles import Oracle as Oracle
 from ._oracles import RandomSearchOracle as RandomSearchOracle
+from ._proposals import Observation as Observation
 from ._resolve import Provenance as Provenance
 from ._resolve import TrialSpace as TrialSpace
 from ._resolve import explain as explain
@@ -53,6 +55,7 @@ from ._skip import SkipTrial as SkipTrial
 from ._space import Space as Space
 from ._study import Study as Study
 from ._summary import summary as summary
+from ._tpe import TPEOracle as TPEOracle
 from ._trials import Proposal as Proposal
 from ._trials import SearchResult as SearchResult
 from ._trials import TrialRecord as TrialRecord
@@ -63,6 +66,7 @@ from .errors import SpaceError as SpaceError
 __version__ = "0.1.0"
 
 __all__ = [
+    "BayesianOptimizationOracle",
     "Boolean",
     "Choice",
     "Condition",
@@ -74,6 +78,7 @@ __all__ = [
     "Hyperparameter",
     "Int",
     "Objective",
+    "Observation",
     "Oracle",
     "Proposal",
     "Provenance",
@@ -84,6 +89,7 @@ __all__ = [
     "Space",
     "SpaceError",
     "Study",
+    "TPEOracle",
     "TailoringWarning",
     "TrialRecord",
     "TrialSpace",

@@ -4,19 +4,26 @@ An oracle sees the trial space, the values already tried (by any process, in
 any state) and randomness derived only from ``(seed, trial index)``, and
 returns the next values or ``None`` when the space is exhausted. So a search
 resumed after a crash proposes exactly what an uninterrupted one would.
+
+An oracle that learns from scores sets ``uses_history = True``: the search loop
+then also passes ``history=``, one :class:`Observation` per trial in trial
+order (its tuned values, its state, its score oriented so that lower is
+better). Oracles without the flag are called as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, ClassVar, Protocol
 
 import attrs
-import numpy as np
 
+from ._bayes import BayesianOptimizationOracle
 from ._hyperband import HyperbandOracle
-from ._sampling import cardinality, contains, grid, sample
+from ._proposals import Observation, exhausted, random_untried, trial_rng
+from ._sampling import grid
 from ._space import Space
+from ._tpe import TPEOracle
 from ._trials import Proposal
 from ._values import Values
 from .errors import ArgumentTypeError, InvalidArgumentError
@@ -34,27 +41,31 @@ class Oracle(Protocol):
     def propose(
         self, space: Space, tried: Collection[Values], *, seed: int, index: int
     ) -> Values | Proposal | None:
-        """The next values to try (with trial metadata), or None when the space is exhausted."""
+        """The next values to try, or None when the space is exhausted."""
+        ...  # pragma: no cover - a protocol
+
+
+class HistoryOracle(Oracle, Protocol):
+    """An oracle that learns from the trials' scores (``uses_history = True``)."""
+
+    uses_history: ClassVar[bool]
+
+    def propose(
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
+    ) -> Values | Proposal | None:
+        """The next values to try given the history, or None when the space is exhausted."""
         ...  # pragma: no cover - a protocol
 
 
 def uses_history(oracle: Oracle) -> bool:
     """Whether the search loop passes ``history=`` to ``oracle``."""
     return getattr(oracle, "uses_history", False) is True
-
-
-def trial_rng(seed: int, index: int) -> np.random.Generator:
-    """The random stream of trial ``index`` under ``seed``: the same pair, the same stream."""
-    return np.random.default_rng([seed, index])
-
-
-def _tried_in(space: Space, tried: set[Values]) -> int:
-    """How many tried configurations belong to ``space``.
-
-    A resumed search may run over a changed space: what was tried in the old one
-    does not exhaust the new one.
-    """
-    return sum(1 for values in tried if contains(space, values))
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -90,20 +101,19 @@ class RandomSearchOracle:
         return {"max_collisions": self.max_collisions}
 
     def propose(
-        self, space: Space, tried: Collection[Values], *, seed: int, index: int
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
     ) -> Values | None:
-        """A random configuration not in ``tried``, or None when none is left."""
-        tried_set = set(tried)
-        size = cardinality(space)
-        if size is not None and len(tried_set) >= size and _tried_in(space, tried_set) >= size:
+        """A random configuration not in ``tried`` nor ``history``, or None when none is left."""
+        tried_set = set(tried).union(observation.values for observation in history)
+        if exhausted(space, tried_set):
             return None
-        rng = trial_rng(seed, index)
-        for _ in range(self.max_collisions):
-            values = sample(space, rng)
-            if values not in tried_set or size is None:
-                return values
-        left = [values for values in grid(space) if values not in tried_set]
-        return left[int(rng.integers(len(left)))] if left else None
+        return random_untried(space, tried_set, trial_rng(seed, index), self.max_collisions)
 
 
 @attrs.frozen
@@ -123,22 +133,37 @@ class GridSearchOracle:
         return {}
 
     def propose(
-        self, space: Space, tried: Collection[Values], *, seed: int, index: int
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
     ) -> Values | None:
-        """The first configuration in grid order not in ``tried``, or None."""
-        tried_set = set(tried)
+        """The first configuration in grid order not in ``tried`` (nor in ``history``), or None."""
+        tried_set = set(tried).union(observation.values for observation in history)
         return next((values for values in grid(space) if values not in tried_set), None)
 
 
-ORACLES: dict[str, type[RandomSearchOracle] | type[GridSearchOracle] | type[HyperbandOracle]] = {
+ORACLES: dict[
+    str,
+    type[RandomSearchOracle]
+    | type[GridSearchOracle]
+    | type[TPEOracle]
+    | type[BayesianOptimizationOracle]
+    | type[HyperbandOracle],
+] = {
     "random": RandomSearchOracle,
     "grid": GridSearchOracle,
+    "tpe": TPEOracle,
+    "bayesian": BayesianOptimizationOracle,
     "hyperband": HyperbandOracle,
 }
 
 
 def as_oracle(oracle: str | Oracle, operation: str) -> Oracle:
-    """An oracle from its name (``"random"``, ``"grid"``) or the oracle value itself."""
+    """An oracle from its name (a key of ``ORACLES``) or the oracle value itself."""
     if isinstance(oracle, str):
         if oracle not in ORACLES:
             raise InvalidArgumentError(

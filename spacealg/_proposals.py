@@ -29,6 +29,7 @@ class Observation:
         state: RUNNING, COMPLETED, FAILED or INVALID.
         score: the objective's score oriented so that lower is better (a maximised
             objective's score negated); None unless the trial completed.
+        meta: the trial's metadata from its proposal (Hyperband's budget), else empty.
 
     Example:
         >>> Observation(Values({"x": 1}), TrialState.COMPLETED, -0.9).completed
@@ -77,15 +78,19 @@ def random_untried(
     """A random configuration not in ``tried``, or None when the space is exhausted.
 
     After ``max_collisions`` draws that were all tried already, a finite space
-    picks at random among the configurations left.
+    picks at random among the configurations left, and a space with continuous
+    entries counts as exhausted: only one whose continuous entries are all
+    inactive or span a handful of floats (``min_value == max_value``) does that.
     """
     size = cardinality(space)
     if exhausted(space, tried):
         return None
     for _ in range(max_collisions):
         values = sample(space, rng)
-        if values not in tried or size is None:
+        if values not in tried:
             return values
+    if size is None:
+        return None
     left = [values for values in grid(space) if values not in tried]
     return left[int(rng.integers(len(left)))] if left else None
 

@@ -24,8 +24,8 @@ from ._heartbeat import Heartbeat
 from ._kinds import Hyperparameter
 from ._metrics import average, merge_outcome, record_step
 from ._objective import Objective
-from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, trial_rng, uses_history
-from ._proposals import Observation
+from ._oracles import GridSearchOracle, Oracle, RandomSearchOracle, uses_history
+from ._proposals import Observation, trial_rng
 from ._resolve import TrialSpace
 from ._sampling import cardinality, grid
 from ._serialization import entry_from_dict, entry_to_dict, to_dict

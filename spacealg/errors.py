@@ -15,6 +15,7 @@ Every class also inherits the builtin it resembles, so a generic
     ├── ContinuousSpaceError (ValueError)     a grid asked of a space with continuous entries
     ├── SerializationError (ValueError)       saved data that cannot be read back
     ├── StoreError (RuntimeError)             a trial store that cannot be opened or used
+    ├── MissingDependencyError (ImportError)  an optional dependency is not installed
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
     └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
 
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidSpaceError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NoCompletedTrialError",
     "SerializationError",
     "SpaceError",
@@ -271,6 +273,28 @@ class StoreError(SpaceError, RuntimeError):
 
     def __str__(self) -> str:
         return f"{self.operation}: {self.path}: {self.problem}"
+
+
+class MissingDependencyError(SpaceError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    Attributes:
+        operation: the call that needs it.
+        package: the missing distribution, such as ``"scipy"``.
+        extra: the spacealg extra that installs it, such as ``"bayes"``.
+    """
+
+    def __init__(self, operation: str, package: str, extra: str) -> None:
+        super().__init__(operation, package, extra)
+        self.operation = operation
+        self.package = package
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: needs {self.package}, which is not installed; "
+            f"install it with: pip install 'spacealg[{self.extra}]'"
+        )
 
 
 class TooManyFailedTrialsError(SpaceError, RuntimeError):

@@ -1,8 +1,9 @@
 """A search run as a separate process by ``tests/test_crash.py`` (it prints nothing).
 
-    python tests/crash_worker.py DIRECTORY PROJECT SEED MAX_TRIALS SLEEP LOG [READY GO]
+    python tests/crash_worker.py DIRECTORY PROJECT SEED MAX_TRIALS SLEEP LOG ORACLE [READY GO]
 
-Runs a random search of ``SPACE`` on the store at ``DIRECTORY/PROJECT/trials.db``.
+Runs a search of ``SPACE`` with the oracle named ``ORACLE`` (``random``, ``tpe``,
+``bayesian``, with its default settings) on the store at ``DIRECTORY/PROJECT/trials.db``.
 The objective appends one line ``"<trial_id> <values as JSON>"`` to ``LOG`` each
 time a trial starts (one ``write`` to a file opened for appending, so lines of
 processes killed at any moment or running side by side never interleave), then
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from spacealg import Choice, Float, Int, Objective, Space, Study, Values, resolve
+from spacealg._oracles import as_oracle
 from spacealg.backend import Trial
 
 SPACE = Space(
@@ -61,12 +63,15 @@ class LoggingBackend:
         return score(trial.values)
 
 
-def study(directory: str, project: str, seed: int, log: str, sleep: float) -> Study:
+def study(
+    directory: str, project: str, seed: int, log: str, sleep: float, oracle: str = "random"
+) -> Study:
     """The study every worker (and the uninterrupted reference) runs."""
     return Study(
         trial_space=resolve(SPACE),
         backend=LoggingBackend(log, sleep),
         objective=Objective("score", "min"),
+        oracle=as_oracle(oracle, "crash_worker"),
         directory=Path(directory),
         project_name=project,
         seed=seed,
@@ -75,14 +80,14 @@ def study(directory: str, project: str, seed: int, log: str, sleep: float) -> St
 
 def main(argv: list[str]) -> None:
     """Run the search the arguments describe."""
-    directory, project, seed, max_trials, sleep, log = argv[:6]
-    if len(argv) == 8:
-        ready, go = Path(argv[6]), Path(argv[7])
+    directory, project, seed, max_trials, sleep, log, oracle = argv[:7]
+    if len(argv) == 9:
+        ready, go = Path(argv[7]), Path(argv[8])
         ready.touch()
         deadline = time.monotonic() + 30.0
         while not go.exists() and time.monotonic() < deadline:
             time.sleep(0.001)
-    study(directory, project, int(seed), log, float(sleep)).run(int(max_trials), verbose=0)
+    study(directory, project, int(seed), log, float(sleep), oracle).run(int(max_trials), verbose=0)
 
 
 if __name__ == "__main__":

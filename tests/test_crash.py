@@ -1,10 +1,11 @@
 """Crash safety of the trial store, with real processes (issue 4, "Must be shown by tests").
 
-The searches run ``tests/crash_worker.py`` in subprocesses: a random search of a
-continuous space whose objective logs each trial's start, sleeps a little and
-scores the values. The tests kill it with SIGKILL at random moments and through
-the store's test-only hook ``SPACEALG_STORE_CRASH_AT`` (SIGKILL between a write's
-statements and its COMMIT), run two workers on one store at once, and open
+The searches run ``tests/crash_worker.py`` in subprocesses: a search (random,
+TPE or Bayesian optimization) of a continuous space whose objective logs each
+trial's start, sleeps a little and scores the values. The tests kill it with
+SIGKILL at random moments and through the store's test-only hook
+``SPACEALG_STORE_CRASH_AT`` (SIGKILL between a write's statements and its
+COMMIT), run two workers on one store at once, and open
 corrupt stores.
 """
 
@@ -50,11 +51,15 @@ def _spawn(
     sleep: float = SLEEP,
     crash_at: int | None = None,
     barrier: tuple[Path, Path] | None = None,
+    oracle: str = "random",
 ) -> subprocess.Popen[bytes]:
     env = {key: value for key, value in os.environ.items() if key != CRASH_AT}
+    # One BLAS thread per worker: on a small shared machine a BLAS thread pool per
+    # process (the Bayesian oracle's Gaussian process) slows every worker down.
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     if crash_at is not None:
         env[CRASH_AT] = str(crash_at)
-    args = [str(directory), project, str(SEED), str(MAX_TRIALS), str(sleep), str(log)]
+    args = [str(directory), project, str(SEED), str(MAX_TRIALS), str(sleep), str(log), oracle]
     args += [str(path) for path in barrier or ()]
     return subprocess.Popen(
         [sys.executable, str(WORKER), *args],
@@ -184,10 +189,13 @@ def _check_hooked(
         assert _running(after) == [second]
 
 
-def test_a_search_killed_many_times_resumes_to_the_uninterrupted_result(tmp_path: Path) -> None:
+@pytest.mark.parametrize("oracle", ["random", "tpe", "bayesian"])
+def test_a_search_killed_many_times_resumes_to_the_uninterrupted_result(
+    tmp_path: Path, oracle: str
+) -> None:
     rng = random.Random(SEED)
     reference_log = tmp_path / "reference.log"
-    reference = _spawn(tmp_path / "reference", "search", reference_log)
+    reference = _spawn(tmp_path / "reference", "search", reference_log, oracle=oracle)
 
     directory, project = tmp_path / "killed", "search"
     store = directory / project / "trials.db"
@@ -201,7 +209,7 @@ def test_a_search_killed_many_times_resumes_to_the_uninterrupted_result(tmp_path
     snapshot: dict[int, Row] = {}
     for crash_at in plan:
         before, stale, lines = snapshot, _running(snapshot), len(_starts(log))
-        process = _spawn(directory, project, log, crash_at=crash_at)
+        process = _spawn(directory, project, log, crash_at=crash_at, oracle=oracle)
         if crash_at is None:
             kills += _kill(process, log, lines, rng)
         returncode, output = _finish(process)
@@ -217,7 +225,7 @@ def test_a_search_killed_many_times_resumes_to_the_uninterrupted_result(tmp_path
     assert 0 < len(_completed(snapshot)) < MAX_TRIALS, "the kills landed mid-search"
 
     before, stale, lines = snapshot, _running(snapshot), len(_starts(log))
-    returncode, output = _finish(_spawn(directory, project, log))
+    returncode, output = _finish(_spawn(directory, project, log, oracle=oracle))
     assert (returncode, output) == (0, "")
     snapshot = _snapshot(store)
     _check_segment(before, snapshot, _starts(log)[lines:], stale=stale)

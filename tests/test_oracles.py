@@ -20,7 +20,8 @@ from spacealg import (
     Space,
     Values,
 )
-from spacealg._oracles import as_oracle, trial_rng
+from spacealg._oracles import as_oracle
+from spacealg._proposals import trial_rng
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 from spacealg.testing import spaces
 
@@ -283,7 +284,8 @@ def test_as_oracle_rejects_unknown_names_listing_the_known_ones():
     with pytest.raises(InvalidArgumentError) as raised:
         as_oracle("annealing", "minimize()")
     assert str(raised.value) == (
-        "minimize(): oracle='annealing' is not valid; allowed: one of 'random', 'grid', 'hyperband'"
+        "minimize(): oracle='annealing' is not valid; allowed: one of 'random', 'grid', "
+        "'tpe', 'bayesian', 'hyperband'"
     )
 
 

@@ -233,7 +233,8 @@ def test_unknown_oracle_name(tmp_path):
     with pytest.raises(InvalidArgumentError) as raised:
         _search(tmp_path, oracle="annealing")
     assert str(raised.value) == (
-        "minimize(): oracle='annealing' is not valid; allowed: one of 'random', 'grid', 'hyperband'"
+        "minimize(): oracle='annealing' is not valid; allowed: one of 'random', 'grid', "
+        "'tpe', 'bayesian', 'hyperband'"
     )
     assert not (tmp_path / "p").exists()
 
