@@ -231,9 +231,10 @@ def test_the_function_receives_values(tmp_path):
 
 def test_unknown_oracle_name(tmp_path):
     with pytest.raises(InvalidArgumentError) as raised:
-        _search(tmp_path, oracle="bayesian")
+        _search(tmp_path, oracle="annealing")
     assert str(raised.value) == (
-        "minimize(): oracle='bayesian' is not valid; allowed: 'random' or 'grid'"
+        "minimize(): oracle='annealing' is not valid; allowed: "
+        "'random' or 'grid' or 'tpe' or 'bayesian'"
     )
     assert not (tmp_path / "p").exists()
 
