@@ -5,7 +5,8 @@ points drawn from its space with ``spacealg.testing``; each build must declare
 exactly its ``.space``. A model is fitted one step on 8 small images when it
 has under 5 million parameters (ResNets and EfficientNets above B0 are built,
 not fitted); on JAX the defaults are built and fitted one step, also above that
-size. The guide's HyperXception scenario runs on both backends; local weight
+size (one step runs eagerly on TensorFlow, compiled on JAX). The guide's
+HyperXception scenario runs on both backends, in graph mode; local weight
 files are loaded on TensorFlow only (Keras loads them alike on every backend,
 and a JAX build of EfficientNet-B0 alone takes tens of seconds).
 """
@@ -230,6 +231,9 @@ def fit_one_step(hypermodel, model):
     else:
         assert model.loss == "categorical_crossentropy"
         y = keras.utils.to_categorical(np.arange(8) % hypermodel.classes, hypermodel.classes)
+    # One step on TensorFlow runs eagerly: tracing a graph for a single step costs ten
+    # times the step (the guide's scenario below trains in graph mode, as tuners do).
+    model.run_eagerly = not JAX
     history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     assert len(history.history["loss"]) == 1
     assert math.isfinite(history.history["loss"][0])
