@@ -15,6 +15,8 @@ from spacealg import Objective as Objective
 
 from . import applications as applications
 from ._hypermodel import HyperModel as HyperModel
+from ._model_based import TPE as TPE
+from ._model_based import BayesianOptimization as BayesianOptimization
 from ._model_based import Hyperband as Hyperband
 from ._runner import KerasBackend as KerasBackend
 from ._runner import KerasTrial as KerasTrial
@@ -25,6 +27,8 @@ from ._tuner import Tuner as Tuner
 __version__ = "0.1.0"
 
 __all__ = [
+    "TPE",
+    "BayesianOptimization",
     "GridSearch",
     "HyperModel",
     "HyperParameters",

@@ -77,3 +77,44 @@ def test_hyperband_takes_no_oracle_and_keeps_kerastuners_argument_order(tmp_path
     assert tuner.oracle.settings()["max_epochs"] == 27
     assert tuner.oracle.settings()["hyperband_iterations"] == 2
     assert tuner.max_trials is None
+
+
+@pytest.mark.parametrize(
+    ("tuner", "arguments"),
+    [
+        (keras_tuner.BayesianOptimization, {"num_initial_points": 2}),
+        (keras_tuner.TPE, {"n_startup_trials": 2}),
+    ],
+)
+def test_the_learning_tuners_search_and_never_repeat_a_configuration(
+    tmp_path, small_data, tuner, arguments
+):
+    search = tuner(
+        dense,
+        objective="val_loss",
+        max_trials=4,
+        seed=1,
+        directory=tmp_path,
+        project_name=tuner.__name__,
+        **arguments,
+    )
+    x, y = small_data
+    search.search(x, y, epochs=1, validation_split=0.25, verbose=0)
+    trials = search.trials
+    assert len(trials) == 4
+    assert all(t.state is sa.TrialState.COMPLETED for t in trials)
+    assert len({t.values for t in trials}) == 4
+    assert search.oracle.name == {"BayesianOptimization": "bayesian", "TPE": "tpe"}[tuner.__name__]
+
+
+def test_bayesian_optimization_refuses_beta_without_ucb(tmp_path):
+    with pytest.raises(sa.errors.InvalidArgumentError, match=r"beta=2\.6"):
+        keras_tuner.BayesianOptimization(dense, beta=2.6, directory=tmp_path)
+    tuner = keras_tuner.BayesianOptimization(dense, beta=2.6, acquisition="ucb", directory=tmp_path)
+    assert tuner.oracle.settings()["beta"] == 2.6
+
+
+def test_the_learning_tuners_take_no_oracle(tmp_path):
+    for tuner in (keras_tuner.BayesianOptimization, keras_tuner.TPE, keras_tuner.Hyperband):
+        with pytest.raises(TypeError, match="takes no oracle"):
+            tuner(dense, oracle="random", directory=tmp_path)
