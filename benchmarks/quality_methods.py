@@ -36,6 +36,8 @@ class Run:
     """Seconds of each proposal."""
     loop_s: float
     """Seconds of the whole search minus the objective's own time."""
+    warning: str = ""
+    """Something that makes the run's numbers mean less than they seem, or empty."""
 
 
 Runner = Callable[[Problem, int, int, Path], Run]
@@ -67,11 +69,14 @@ class TimedOracle:
         self.inner = inner
         self.name = inner.name
         self.seconds: list[float] = []
+        self.histories = 0
+        """How many proposals received a non-empty ``history=`` (trials with scores)."""
 
     def settings(self) -> dict[str, Any]:
         return dict(self.inner.settings())
 
     def propose(self, *args: Any, **kwargs: Any) -> Any:
+        self.histories += bool(kwargs.get("history"))
         start = time.perf_counter()
         try:
             return self.inner.propose(*args, **kwargs)
@@ -146,7 +151,10 @@ def spacealg_runner(oracle_name: str) -> Runner:
         loop = time.perf_counter() - start - clock.seconds
         if len(result.trials) != len(clock.scores):
             raise RuntimeError(f"{len(result.trials)} trials recorded, {len(clock.scores)} run")
-        return Run(tuple(clock.scores), tuple(oracle.seconds), loop)
+        warning = ""
+        if getattr(oracle.inner, "uses_history", False) and not oracle.histories:
+            warning = "the search loop passed no scores (history=) to the oracle"
+        return Run(tuple(clock.scores), tuple(oracle.seconds), loop, warning)
 
     return run
 

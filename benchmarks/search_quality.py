@@ -164,6 +164,11 @@ def print_tables(
         print(m.label.ljust(label_width) + "".join(_cell(width, c) for c in cells))
     for label, reason in missing.items():
         print(f"n/a: {label}: {reason}")
+    warned = {
+        (label, run.warning) for (_, label), runs in results.items() for run in runs if run.warning
+    }
+    for label, warning in sorted(warned):
+        print(f"WARNING: {label}: {warning}")
 
 
 def _median(results: Results, problem: Problem, label: str, trials: int) -> float:
