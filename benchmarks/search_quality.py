@@ -61,32 +61,52 @@ def _init_worker() -> None:
 
 
 def run_all(
-    problems: Sequence[Problem], methods: Sequence[Method], seeds: int, trials: int, jobs: int
-) -> Results:
-    """Every (problem, method, seed) search, seed by seed so the methods share the load alike."""
+    problems: Sequence[Problem],
+    methods: Sequence[Method],
+    seeds: int,
+    trials: int,
+    jobs: int,
+    minutes: float | None,
+) -> tuple[Results, int]:
+    """Every (problem, method, seed) search, seed by seed so the methods share the load alike.
+
+    After ``minutes`` no new search starts; the results keep the seeds whose
+    searches all finished. Returns them and how many seeds that is.
+    """
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"  # read by the workers' numpy and torch when they start
     os.environ.setdefault("KERAS_BACKEND", "jax")  # KerasTuner needs a Keras backend; jax is light
     tasks = [(p, m, s) for s in range(seeds) for p in problems for m in methods]
     runs: dict[tuple[str, str, int], Run] = {}
     context = multiprocessing.get_context("spawn")  # no fork of a process that ran torch
+    started = time.perf_counter()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker) as pool:
         futures = {
             pool.submit(run_one, m.label, p, s, trials): (p.name, m.label, s) for p, m, s in tasks
         }
-        started = time.perf_counter()
         for done, future in enumerate(as_completed(futures), 1):
+            if future.cancelled():
+                continue
             runs[futures[future]] = future.result()
+            elapsed = time.perf_counter() - started
             if done % max(1, len(tasks) // 20) == 0 or done == len(tasks):
-                elapsed = time.perf_counter() - started
                 print(
                     f"  {done}/{len(tasks)} searches, {elapsed:.0f} s", file=sys.stderr, flush=True
                 )
-    return {
-        (p.name, m.label): [runs[p.name, m.label, s] for s in range(seeds)]
+            if minutes is not None and elapsed > 60 * minutes:
+                for pending in futures:
+                    pending.cancel()  # the running ones finish; the rest never start
+    complete = 0
+    while complete < seeds and all(
+        (p.name, m.label, complete) in runs for p in problems for m in methods
+    ):
+        complete += 1
+    results = {
+        (p.name, m.label): [runs[p.name, m.label, s] for s in range(complete)]
         for p in problems
         for m in methods
     }
+    return results, complete
 
 
 # --- statistics ---
@@ -302,6 +322,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, default=50, help="trials per search")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="start no search after this many minutes; report the seeds completed",
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated parts of problem names or method labels"
     )
     parser.add_argument("--plot", type=Path, default=PLOT, help="where to write the PNG")
@@ -322,14 +348,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         "proposal: spacealg oracle.propose(); KerasTuner oracle.populate_space(); "
         "Optuna study.ask() + suggest_*()"
     )
-    results = run_all(problems, runnable, args.seeds, args.trials, args.jobs)
+    results, seeds = run_all(problems, runnable, args.seeds, args.trials, args.jobs, args.minutes)
+    if seeds < args.seeds:
+        print(f"\n--minutes {args.minutes:g} reached: {seeds} of {args.seeds} seeds completed")
+    if seeds == 0:
+        return
     print_tables(problems, methods, missing, results, args.trials)
     print_targets(problems, {m.label for m in runnable}, results, args.trials)
     if not args.no_plot:
         if importlib.util.find_spec("matplotlib") is None:
             print("\nplot: not written (matplotlib not installed)")
         else:
-            write_plot(args.plot, problems, runnable, results, args.trials, args.seeds)
+            write_plot(args.plot, problems, runnable, results, args.trials, seeds)
             print(f"\nplot: {args.plot} ({args.plot.stat().st_size // 1024} KB)")
     elapsed = time.perf_counter() - started
     print(f"wall time: {elapsed / 60:.1f} min ({elapsed:.0f} s)")
