@@ -301,7 +301,7 @@ def write_plot(
 
 def _versions() -> str:
     found = []
-    for name in ("optuna", "keras-tuner", "keras", "scikit-learn", "torch", "numpy"):
+    for name in ("optuna", "keras-tuner", "keras", "scikit-learn", "torch", "greenlet", "numpy"):
         try:
             found.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
