@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from spacealg import Choice, Float, Int, Objective, Space, Study, Values, resolve
+from spacealg._hyperband import HyperbandOracle
 from spacealg._oracles import as_oracle
 from spacealg.backend import Trial
 
@@ -63,6 +64,13 @@ class LoggingBackend:
         return score(trial.values)
 
 
+ORACLES = {
+    # Small brackets, so that 40 trials go through several rounds of promotions.
+    "hyperband": HyperbandOracle(max_epochs=9, factor=3, hyperband_iterations=2),
+    "asha": HyperbandOracle(max_epochs=9, factor=3, asynchronous=True),
+}
+
+
 def study(
     directory: str, project: str, seed: int, log: str, sleep: float, oracle: str = "random"
 ) -> Study:
@@ -71,7 +79,7 @@ def study(
         trial_space=resolve(SPACE),
         backend=LoggingBackend(log, sleep),
         objective=Objective("score", "min"),
-        oracle=as_oracle(oracle, "crash_worker"),
+        oracle=ORACLES.get(oracle) or as_oracle(oracle, "crash_worker"),
         directory=Path(directory),
         project_name=project,
         seed=seed,

@@ -189,7 +189,7 @@ def _check_hooked(
         assert _running(after) == [second]
 
 
-@pytest.mark.parametrize("oracle", ["random", "tpe", "bayesian"])
+@pytest.mark.parametrize("oracle", ["random", "tpe", "bayesian", "hyperband", "asha"])
 def test_a_search_killed_many_times_resumes_to_the_uninterrupted_result(
     tmp_path: Path, oracle: str
 ) -> None:
