@@ -26,8 +26,7 @@ from ._tuner import Tuner as Tuner
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "TPE",
+__all__ = [  # noqa: RUF022 - plain sorted order, as the public API tests check
     "BayesianOptimization",
     "GridSearch",
     "HyperModel",
@@ -37,6 +36,7 @@ __all__ = [
     "KerasTrial",
     "Objective",
     "RandomSearch",
+    "TPE",
     "Tuner",
     "__version__",
     "applications",
