@@ -14,6 +14,8 @@ from ._conditions import Condition as Condition
 from ._discrete import Boolean as Boolean
 from ._discrete import Choice as Choice
 from ._discrete import Fixed as Fixed
+from ._executors import ProcessPool as ProcessPool
+from ._hyperband import HyperbandOracle as HyperbandOracle
 from ._keras_tuner import from_keras_tuner as from_keras_tuner
 from ._kinds import Hyperparameter as Hyperparameter
 from ._minimize import TailoringWarning as TailoringWarning
@@ -22,7 +24,6 @@ from ._minimize import maximize as maximize
 from ._minimize import minimize as minimize
 from ._numeric import Float as Float
 from ._numeric import Int as Int
-from ._hyperband import HyperbandOracle as HyperbandOracle
 from ._objective import Objective as Objective
 from ._operators import drop as drop
 from ._operators import fix as fix
@@ -75,6 +76,7 @@ __all__ = [
     "Int",
     "Objective",
     "Oracle",
+    "ProcessPool",
     "Proposal",
     "Provenance",
     "RandomSearchOracle",

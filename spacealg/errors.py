@@ -15,6 +15,8 @@ Every class also inherits the builtin it resembles, so a generic
     ├── ContinuousSpaceError (ValueError)     a grid asked of a space with continuous entries
     ├── SerializationError (ValueError)       saved data that cannot be read back
     ├── StoreError (RuntimeError)             a trial store that cannot be opened or used
+    ├── NotSerializableError (TypeError)      an objective that cannot travel to the workers
+    ├── MissingDependencyError (ImportError)  an optional extra that is not installed
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
     └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
 
@@ -37,7 +39,9 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidSpaceError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NoCompletedTrialError",
+    "NotSerializableError",
     "SerializationError",
     "SpaceError",
     "StoreError",
@@ -314,4 +318,57 @@ class NoCompletedTrialError(SpaceError, LookupError):
         return (
             f"{self.operation}: no trial completed ({ended}); "
             "allowed: a search with at least one COMPLETED trial"
+        )
+
+
+class NotSerializableError(SpaceError, TypeError):
+    """An objective (or backend) cannot be serialized to travel to an executor's workers.
+
+    Attributes:
+        operation: the search that was asked to run in parallel.
+        argument: the argument that cannot travel, such as ``"fn"``.
+        shown: the value given, as its ``repr`` (the value itself does not pickle).
+        problem: what the serializer said.
+    """
+
+    def __init__(self, operation: str, argument: str, shown: str, problem: str) -> None:
+        super().__init__(operation, argument, shown, problem)
+        self.operation = operation
+        self.argument = argument
+        self.shown = shown
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: {self.argument}={self.shown} cannot be sent to the workers "
+            f"({self.problem}); allowed: a value cloudpickle can serialize (install "
+            "spacealg[parallel] for lambdas and functions defined in __main__ or a notebook)"
+        )
+
+
+class MissingDependencyError(SpaceError, ImportError):
+    """An argument needs an optional dependency that is not installed.
+
+    Attributes:
+        operation: the call that needs it.
+        argument: the argument that needs it, such as ``"executor"``.
+        value: the value given.
+        package: the missing import, such as ``"distributed"``.
+        extra: the spacealg extra that installs it, such as ``"dask"``.
+    """
+
+    def __init__(
+        self, operation: str, argument: str, value: object, package: str, extra: str
+    ) -> None:
+        super().__init__(operation, argument, value, package, extra)
+        self.operation = operation
+        self.argument = argument
+        self.value = value
+        self.package = package
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: {self.argument}={self.value!r} needs {self.package!r}, "
+            f"which is not installed; install spacealg[{self.extra}]"
         )
