@@ -146,6 +146,7 @@ A_SPACE = "allowed: a Space, such as Space([Int(...), Boolean(...)])"
 
 # -- the table ------------------------------------------------------------------
 
+
 class _Locked:
     """An objective holding a lock: it cannot travel to worker processes."""
 

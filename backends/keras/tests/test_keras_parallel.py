@@ -7,6 +7,7 @@ to its own id before the trial imports Keras, which then simply finds no GPU.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import numpy as np
@@ -79,3 +80,25 @@ def test_bad_parallel_arguments_fail_at_construction(tmp_path):
         keras_tuner.RandomSearch(dense, directory=tmp_path, n_workers=0)
     with pytest.raises(sa.errors.ArgumentTypeError, match="executor=3"):
         keras_tuner.RandomSearch(dense, directory=tmp_path, executor=3)
+
+
+def test_a_dask_cluster_searches_a_tiny_dense_model(tmp_path, small_data):
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):  # fmt: skip
+        tuner = _search(tmp_path, small_data, "dask", executor=client)
+    trials = tuner.trials
+    assert [t.state for t in trials] == [sa.TrialState.COMPLETED] * 4
+    assert all(len(t.metrics["val_loss"]) == 2 for t in trials)
+    sequential = sa.minimize(
+        lambda values: 0.0, tuner.trial_space, max_trials=4, seed=7, directory=tmp_path,
+        project_name="sequential", verbose=0,
+    ).trials  # fmt: skip
+    assert {t.values for t in trials} == {t.values for t in sequential}
+    for trial in trials:
+        assert (tmp_path / "dask" / "trials" / str(trial.trial_id) / "best.weights.h5").exists()
