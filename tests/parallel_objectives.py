@@ -48,12 +48,14 @@ class Logged:
 
     With ``kill``, the first trial to start (of any process) creates that file,
     writes its values there and kills its own process with SIGKILL, mid-trial:
-    the search must run it again.
+    the search must run it again. With ``always`` too, that trial kills its
+    process every time it runs.
     """
 
     log: str
     sleep: float = 0.05
     kill: str | None = None
+    always: bool = False
 
     def __call__(self, values: sa.Values) -> float:
         text = json.dumps(dict(values), sort_keys=True)
@@ -63,7 +65,8 @@ class Logged:
             try:
                 marker = os.open(self.kill, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
-                pass
+                if self.always and Path(self.kill).read_text() == text:
+                    os.kill(os.getpid(), signal.SIGKILL)
             else:
                 os.write(marker, text.encode())
                 os.close(marker)

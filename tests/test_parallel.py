@@ -123,6 +123,19 @@ def test_a_worker_killed_mid_trial_reruns_its_trial_and_nothing_is_lost(tmp_path
     assert {t.values for t in result.trials} == {t.values for t in sequential.trials}
 
 
+def test_a_trial_that_always_kills_its_worker_fails_alone(tmp_path):
+    log, kill = tmp_path / "log", tmp_path / "killed"
+    objective = po.Logged(str(log), kill=str(kill), always=True)
+    result = _search(tmp_path, objective, max_trials=6, n_workers=2)
+    killed = kill.read_text()
+    (failed,) = [t for t in result.trials if t.state is TrialState.FAILED]
+    assert _key(failed) == killed
+    assert "the trial's worker was lost 3 times; the last time: BrokenProcessPool" in failed.error
+    assert [t.state for t in result.trials].count(TrialState.COMPLETED) == 5
+    assert _starts(log).count(killed) == 3
+    assert len({_key(t) for t in result.trials}) == 6
+
+
 def test_a_broken_users_pool_is_replaced_and_its_trials_rerun(tmp_path):
     import multiprocessing
 

@@ -34,7 +34,7 @@ def visible_devices() -> tuple[str, ...]:
     if smi is None:
         return ()
     try:
-        listed = subprocess.run(
+        listed = subprocess.run(  # noqa: S603 - nvidia-smi found on PATH, fixed arguments
             [smi, "--query-gpu=index", "--format=csv,noheader"],
             capture_output=True,
             text=True,
