@@ -103,7 +103,10 @@ def test_every_trial_completes_with_a_sequential_runs_configurations(tmp_path, r
     assert {t.values for t in result.trials} == {t.values for t in sequential.trials}
     assert [t.score for t in result.trials] == [po.score(t.values) for t in result.trials]
     assert sorted(_starts(log)) == sorted(_key(t) for t in result.trials)  # each ran once
-    assert len({line.split()[0] for line in log.read_text().splitlines()}) == 2  # two workers
+    processes = {line.split()[0] for line in log.read_text().splitlines()}
+    assert str(os.getpid()) not in processes
+    if where == "pool":  # (a Dask worker a kill test took down may still be restarting)
+        assert len(processes) == 2
 
 
 @pytest.mark.parametrize("where", ["pool", "dask"])
@@ -134,6 +137,13 @@ def test_a_trial_that_always_kills_its_worker_fails_alone(tmp_path):
     assert [t.state for t in result.trials].count(TrialState.COMPLETED) == 5
     assert _starts(log).count(killed) == 3
     assert len({_key(t) for t in result.trials}) == 6
+
+
+def test_a_scheduler_address_is_connected_to_and_closed(tmp_path, client):
+    address = client.scheduler.address
+    result = _search(tmp_path, po.score, executor=address, max_trials=4)
+    assert [t.state for t in result.trials] == [TrialState.COMPLETED] * 4
+    assert client.submit(sum, [1, 2]).result() == 3  # the cluster itself is left running
 
 
 def test_a_broken_users_pool_is_replaced_and_its_trials_rerun(tmp_path):
