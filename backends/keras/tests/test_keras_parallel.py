@@ -86,7 +86,7 @@ def test_a_dask_cluster_searches_a_tiny_dense_model(tmp_path, small_data):
     distributed = pytest.importorskip("distributed")
     with (
         distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0",
             silence_logs=logging.CRITICAL,
         ) as cluster,
         distributed.Client(cluster) as client,
