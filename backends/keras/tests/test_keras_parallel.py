@@ -102,3 +102,21 @@ def test_a_dask_cluster_searches_a_tiny_dense_model(tmp_path, small_data):
     assert {t.values for t in trials} == {t.values for t in sequential}
     for trial in trials:
         assert (tmp_path / "dask" / "trials" / str(trial.trial_id) / "best.weights.h5").exists()
+
+
+def test_asynchronous_hyperband_promotes_on_workers(tmp_path, small_data):
+    x, y = small_data
+    tuner = keras_tuner.Hyperband(
+        dense, objective="val_loss", max_epochs=3, factor=3, seed=7, asynchronous=True,
+        max_trials=5, directory=tmp_path, project_name="asha", n_workers=2, devices=[],
+    )  # fmt: skip
+    tuner.search(x, y, validation_data=(x, y), batch_size=16, verbose=0)
+    trials = tuner.trials
+    assert [t.state for t in trials] == [sa.TrialState.COMPLETED] * 5
+    promoted = [t for t in trials if "tuner/trial_id" in t.meta]
+    assert promoted
+    for trial in promoted:  # it starts from its parent's weights, in the shared directory
+        parent = tmp_path / "asha" / "trials" / str(trial.meta["tuner/trial_id"])
+        assert (parent / "best.weights.h5").exists()
+        epochs = trial.meta["tuner/epochs"] - trial.meta["tuner/initial_epoch"]
+        assert len(trial.metrics["val_loss"]) == epochs
