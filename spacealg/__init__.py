@@ -15,6 +15,7 @@ from ._conditions import Condition as Condition
 from ._discrete import Boolean as Boolean
 from ._discrete import Choice as Choice
 from ._discrete import Fixed as Fixed
+from ._executors import ProcessPool as ProcessPool
 from ._hyperband import HyperbandOracle as HyperbandOracle
 from ._keras_tuner import from_keras_tuner as from_keras_tuner
 from ._kinds import Hyperparameter as Hyperparameter
@@ -80,6 +81,7 @@ __all__ = [
     "Objective",
     "Observation",
     "Oracle",
+    "ProcessPool",
     "Proposal",
     "Provenance",
     "RandomSearchOracle",

@@ -15,32 +15,35 @@ HEARTBEAT_EVERY = 5.0
 
 
 class Heartbeat:
-    """Writes the running trial's heartbeat every ``HEARTBEAT_EVERY`` seconds while it runs.
+    """Writes each running trial's heartbeat every ``HEARTBEAT_EVERY`` seconds while it runs.
 
     One thread serves a whole run: starting a thread per trial costs about half a
     millisecond, more than the rest of the loop's work for a short trial. The thread
-    starts with the first trial and sleeps until the running trial's next beat is
+    starts with the first trial and sleeps until a running trial's next beat is
     due (``HEARTBEAT_EVERY`` after it began, then after its last beat), so a trial
-    shorter than that is never written to by it, as with a thread per trial.
+    shorter than that is never written to by it, as with a thread per trial. Several
+    trials may run at once (on an executor's workers): each has its own beats.
     """
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._running: tuple[int, Owner, float] | None = None
-        """(trial id, owner, when it began), replaced whole; None between trials."""
+        self._running: dict[int, tuple[Owner, float]] = {}
+        """trial id -> (owner, when it began or was last beaten); replaced whole, never
+        changed in place, so the thread reads a consistent snapshot without a lock."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def begin(self, trial_id: int, owner: Owner) -> None:
         """A trial starts: its first beat falls due ``HEARTBEAT_EVERY`` from now."""
-        self._running = (trial_id, owner, time.monotonic())
+        self._running = {**self._running, trial_id: (owner, time.monotonic())}
         if self._thread is None:
             self._thread = threading.Thread(target=self._beat, daemon=True)
             self._thread.start()
 
-    def end(self) -> None:
-        """The running trial has ended: no more beats for it."""
-        self._running = None
+    def end(self, trial_id: int) -> None:
+        """Trial ``trial_id`` has ended: no more beats for it."""
+        if trial_id in self._running:
+            self._running = {key: v for key, v in self._running.items() if key != trial_id}
 
     def close(self) -> None:
         """Stop the thread (it closes its own connection)."""
@@ -48,21 +51,23 @@ class Heartbeat:
 
     def _beat(self) -> None:
         store = None
-        beaten: tuple[int, Owner, float] | None = None  # the trial last beaten for ...
-        beaten_at = 0.0  # ... and when
+        beaten: dict[tuple[int, Owner, float], float] = {}  # (trial, owner, began) -> last beat
         try:
             while True:
                 running = self._running
                 wait = HEARTBEAT_EVERY
-                if running is not None:
-                    trial_id, owner, began = running
-                    since = beaten_at if running is beaten else began
-                    wait = since + HEARTBEAT_EVERY - time.monotonic()
-                    if wait <= 0:
+                now = time.monotonic()
+                current = {(trial_id, owner, began) for trial_id, (owner, began) in running.items()}
+                beaten = {key: at for key, at in beaten.items() if key in current}
+                for key in current:
+                    trial_id, owner, began = key
+                    due = beaten.get(key, began) + HEARTBEAT_EVERY - now
+                    if due <= 0:
                         store = store or TrialStore.open(self._path)
                         store.heartbeat(trial_id, owner)
-                        beaten, beaten_at = running, time.monotonic()
-                        wait = HEARTBEAT_EVERY
+                        beaten[key] = time.monotonic()
+                        due = HEARTBEAT_EVERY
+                    wait = min(wait, due)
                 # A trial that begins during this wait is due no sooner than it ends.
                 if self._stop.wait(wait):
                     return

@@ -6,9 +6,11 @@ import json
 import os
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Literal
+from concurrent.futures import Executor
+from typing import Any, Literal
 
 from ._capture import HyperParameters
+from ._executors import parallel, serialized
 from ._function_backend import FunctionBackend, takes_budget
 from ._objective import Direction, Objective
 from ._oracles import Oracle, as_oracle
@@ -94,6 +96,8 @@ def _search(
     objective: str | Objective | None,
     executions_per_trial: int,
     max_consecutive_failed_trials: int,
+    executor: Executor | str | Any,
+    n_workers: int | None,
 ) -> SearchResult:
     operation = "minimize()" if direction == "min" else "maximize()"
     if not callable(fn):
@@ -109,6 +113,8 @@ def _search(
             f"a function of (values, budget) for the {chosen.name!r} oracle, which gives "
             "each trial a budget (its number of epochs) as budget=",
         )
+    if parallel(executor, n_workers, operation):  # before any trial starts
+        serialized(fn, operation, "fn", fn)
     warn_about_tailoring(trial_space, stacklevel=3)
     study = Study(
         trial_space=trial_space,
@@ -121,7 +127,9 @@ def _search(
         executions_per_trial=executions_per_trial,
         max_consecutive_failed_trials=max_consecutive_failed_trials,
     )
-    return study.run(max_trials, overwrite=overwrite, verbose=verbose)
+    return study.run(
+        max_trials, overwrite=overwrite, verbose=verbose, executor=executor, n_workers=n_workers
+    )
 
 
 def minimize(
@@ -138,6 +146,8 @@ def minimize(
     objective: str | Objective | None = None,
     executions_per_trial: int = 1,
     max_consecutive_failed_trials: int = 3,
+    executor: Executor | str | Any = None,
+    n_workers: int | None = None,
 ) -> SearchResult:
     """Search for the values that minimise ``fn``, recording every trial in a store.
 
@@ -148,11 +158,20 @@ def minimize(
     budget=epochs)``. The store lives at
     ``<directory>/<project_name>/trials.db``; running again resumes the search.
 
+    ``n_workers=k`` runs ``k`` trials at once in a local pool of spawned
+    processes; ``executor=`` runs them on a ``concurrent.futures.Executor``, a
+    ``dask.distributed.Client`` or a Dask scheduler's address (see
+    :meth:`Study.run` and the "Going parallel" guide). ``fn`` then travels to the
+    workers with cloudpickle (``spacealg[parallel]``), checked before any trial.
+
     Raises:
         TooManyFailedTrialsError: ``max_consecutive_failed_trials`` trials failed in a row.
-        InvalidArgumentError: an Objective that maximises, an unknown oracle name, or
-            ``max_trials=None`` on a continuous space (with an oracle that does not end).
-        ArgumentTypeError: ``fn`` takes no ``budget`` under an oracle that gives one.
+        InvalidArgumentError: an Objective that maximises, an unknown oracle name,
+            ``max_trials=None`` on a continuous space (with an oracle that does not end),
+            or ``n_workers`` that is not a positive int or comes with ``executor``.
+        ArgumentTypeError: ``fn`` takes no ``budget`` under an oracle that gives one, or
+            ``executor`` is not an Executor, a Client or an address.
+        NotSerializableError: ``fn`` cannot be sent to the workers.
         StoreError: the store path holds a file that is not a spacealg store.
 
     Example:
@@ -178,6 +197,8 @@ def minimize(
         objective=objective,
         executions_per_trial=executions_per_trial,
         max_consecutive_failed_trials=max_consecutive_failed_trials,
+        executor=executor,
+        n_workers=n_workers,
     )
 
 
@@ -195,6 +216,8 @@ def maximize(
     objective: str | Objective | None = None,
     executions_per_trial: int = 1,
     max_consecutive_failed_trials: int = 3,
+    executor: Executor | str | Any = None,
+    n_workers: int | None = None,
 ) -> SearchResult:
     """Search for the values that maximise ``fn``; otherwise as :func:`minimize`."""
     return _search(
@@ -211,6 +234,8 @@ def maximize(
         objective=objective,
         executions_per_trial=executions_per_trial,
         max_consecutive_failed_trials=max_consecutive_failed_trials,
+        executor=executor,
+        n_workers=n_workers,
     )
 
 

@@ -15,7 +15,8 @@ Every class also inherits the builtin it resembles, so a generic
     ├── ContinuousSpaceError (ValueError)     a grid asked of a space with continuous entries
     ├── SerializationError (ValueError)       saved data that cannot be read back
     ├── StoreError (RuntimeError)             a trial store that cannot be opened or used
-    ├── MissingDependencyError (ImportError)  an optional dependency is not installed
+    ├── NotSerializableError (TypeError)      an objective that cannot travel to the workers
+    ├── MissingDependencyError (ImportError)  an optional dependency that is not installed
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
     └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
 
@@ -40,6 +41,7 @@ __all__ = [
     "InvalidValueError",
     "MissingDependencyError",
     "NoCompletedTrialError",
+    "NotSerializableError",
     "SerializationError",
     "SpaceError",
     "StoreError",
@@ -282,17 +284,24 @@ class MissingDependencyError(SpaceError, ImportError):
         operation: the call that needs it.
         package: the missing distribution, such as ``"scipy"``.
         extra: the spacealg extra that installs it, such as ``"bayes"``.
+        argument: the argument that asked for it, such as ``"executor"`` (or "").
+        value: that argument's value.
     """
 
-    def __init__(self, operation: str, package: str, extra: str) -> None:
-        super().__init__(operation, package, extra)
+    def __init__(
+        self, operation: str, package: str, extra: str, argument: str = "", value: object = None
+    ) -> None:
+        super().__init__(operation, package, extra, argument, value)
         self.operation = operation
         self.package = package
         self.extra = extra
+        self.argument = argument
+        self.value = value
 
     def __str__(self) -> str:
+        what = f"{self.argument}={self.value!r} needs" if self.argument else "needs"
         return (
-            f"{self.operation}: needs {self.package}, which is not installed; "
+            f"{self.operation}: {what} {self.package}, which is not installed; "
             f"install it with: pip install 'spacealg[{self.extra}]'"
         )
 
@@ -338,4 +347,29 @@ class NoCompletedTrialError(SpaceError, LookupError):
         return (
             f"{self.operation}: no trial completed ({ended}); "
             "allowed: a search with at least one COMPLETED trial"
+        )
+
+
+class NotSerializableError(SpaceError, TypeError):
+    """An objective (or backend) cannot be serialized to travel to an executor's workers.
+
+    Attributes:
+        operation: the search that was asked to run in parallel.
+        argument: the argument that cannot travel, such as ``"fn"``.
+        shown: the value given, as its ``repr`` (the value itself does not pickle).
+        problem: what the serializer said.
+    """
+
+    def __init__(self, operation: str, argument: str, shown: str, problem: str) -> None:
+        super().__init__(operation, argument, shown, problem)
+        self.operation = operation
+        self.argument = argument
+        self.shown = shown
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: {self.argument}={self.shown} cannot be sent to the workers "
+            f"({self.problem}); allowed: a value cloudpickle can serialize (install "
+            "spacealg[parallel] for lambdas and functions defined in __main__ or a notebook)"
         )

@@ -81,6 +81,7 @@ def test_docs_exist() -> None:
         "resolve.md",
         "searching.md",
         "backends.md",
+        "parallel.md",
     }
 
 

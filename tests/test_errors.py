@@ -9,11 +9,15 @@ Every error raised here is also checked to pickle intact, and every class in
 from __future__ import annotations
 
 import builtins
+import concurrent.futures
 import inspect
 import json
 import math
 import pickle
 import re
+import sys
+import threading
+import unittest.mock
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,8 @@ from spacealg.errors import (
     InvalidArgumentError,
     InvalidSpaceError,
     InvalidValueError,
+    MissingDependencyError,
+    NotSerializableError,
     SerializationError,
     SpaceError,
     UnknownNameError,
@@ -158,6 +164,30 @@ KINDS = "Int, Float, Choice, Boolean or Fixed values"
 A_SPACE = "allowed: a Space, such as Space([Int(...), Boolean(...)])"
 
 # -- the table ------------------------------------------------------------------
+
+
+class _Locked:
+    """An objective holding a lock: it cannot travel to worker processes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def __call__(self, values: Values) -> float:
+        return 0.0
+
+    def __repr__(self) -> str:
+        return "<an objective holding a lock>"
+
+
+def _parallel(fn: Any = lambda values: 0.0, **kwargs: Any) -> sa.SearchResult:
+    """A search asked to run in parallel; every row below fails before it starts."""
+    return sa.minimize(fn, Space([Boolean("b")]), max_trials=1, verbose=0, **kwargs)
+
+
+def _dask_address_without_dask() -> None:
+    with unittest.mock.patch.dict(sys.modules, {"distributed": None}):  # import fails
+        _parallel(executor="tcp://127.0.0.1:8786")
+
 
 ROWS = [
     # Int and Float: bounds
@@ -1356,6 +1386,42 @@ ROWS = [
         "(values, budget) for the 'hyperband' oracle, which gives each trial a budget (its "
         "number of epochs) as budget=",
         id="hyperband-objective-without-budget",
+    ),
+    pytest.param(
+        lambda: _parallel(executor=42),
+        ArgumentTypeError,
+        "minimize(): executor=42 is not valid; allowed: None, a concurrent.futures.Executor, "
+        "a dask.distributed.Client or a scheduler address such as 'tcp://127.0.0.1:8786'",
+        id="parallel-executor-not-an-executor",
+    ),
+    pytest.param(
+        lambda: _parallel(n_workers=True),
+        InvalidArgumentError,
+        "minimize(): n_workers=True is not valid; allowed: None or an int >= 1",
+        id="parallel-n-workers-bool",
+    ),
+    pytest.param(
+        lambda: _parallel(n_workers=2, executor=concurrent.futures.ThreadPoolExecutor(1)),
+        InvalidArgumentError,
+        "minimize(): n_workers=2 is not valid; allowed: None when executor= is given "
+        "(the executor's worker count is used)",
+        id="parallel-n-workers-with-executor",
+    ),
+    pytest.param(
+        lambda: _parallel(_Locked(), n_workers=2),
+        NotSerializableError,
+        "minimize(): fn=<an objective holding a lock> cannot be sent to the workers "
+        "(TypeError: cannot pickle '_thread.lock' object); allowed: a value cloudpickle can "
+        "serialize (install spacealg[parallel] for lambdas and functions defined in __main__ "
+        "or a notebook)",
+        id="parallel-objective-not-serializable",
+    ),
+    pytest.param(
+        _dask_address_without_dask,
+        MissingDependencyError,
+        "minimize(): executor='tcp://127.0.0.1:8786' needs distributed, which is not "
+        "installed; install it with: pip install 'spacealg[dask]'",
+        id="parallel-dask-not-installed",
     ),
 ]
 

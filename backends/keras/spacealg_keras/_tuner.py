@@ -9,18 +9,22 @@ finished trial.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import spacealg as sa
+from spacealg._executors import parallel as sa_parallel
 from spacealg._hyperband import CONTINUES, EPOCHS, INITIAL_EPOCH
 from spacealg._minimize import TailoringWarning, warn_about_tailoring
 from spacealg._oracles import as_oracle
 from spacealg._store import ARTIFACTS
 
 from ._compile import CompileOverrides
+from ._devices import visible_devices
 from ._hypermodel import HyperModel, as_hypermodel
 from ._runner import (
     CHECKPOINT,
@@ -79,6 +83,14 @@ class Tuner:
     KerasTuner arguments that have no meaning here (``max_retries_per_trial`` other
     than 0, ``max_model_size``, ``distribution_strategy``, ``logger``, ``tuner_id``)
     raise, naming the argument, rather than being ignored.
+
+    Trials run in parallel with ``n_workers=k`` (a :class:`spacealg.ProcessPool`
+    of ``k`` spawned processes, each on its own GPU from ``devices``, by default
+    the visible ones) or ``executor=`` (a ``concurrent.futures.Executor``, a
+    ``dask.distributed.Client`` or a scheduler address): workers honour
+    ``KERAS_BACKEND`` and write checkpoints to the project directory, which they
+    must share. The tuner, its hypermodel and ``fit``'s arguments travel to the
+    workers with cloudpickle.
     """
 
     def __init__(
@@ -100,6 +112,9 @@ class Tuner:
         overwrite: bool = False,
         directory: str | Path | None = None,
         project_name: str | None = None,
+        executor: Executor | str | Any = None,
+        n_workers: int | None = None,
+        devices: Sequence[str] | None = None,
         **kerastuner_only: Any,
     ) -> None:
         for name, value in kerastuner_only.items():
@@ -110,6 +125,12 @@ class Tuner:
                 raise sa.errors.InvalidArgumentError(
                     f"{type(self).__name__}()", "", name, value, f"{neutral!r} ({why})"
                 )
+        operation = f"{type(self).__name__}()"
+        sa_parallel(executor, n_workers, operation)  # bad input fails here, not in search()
+        self.executor = executor
+        """Where trials run (``executor=``); not sent to the workers."""
+        self.n_workers = n_workers
+        self.devices = visible_devices() if devices is None else tuple(map(str, devices))
         self.hypermodel = None if hypermodel is None else as_hypermodel(hypermodel)
         self.objective = _objective(objective)
         self.max_trials = max_trials
@@ -179,13 +200,34 @@ class Tuner:
         verbose = fit_log if log is None else int(log)
         study = self.study(*fit_args, **fit_kwargs)
         try:
-            with freezing_older_objects():
-                study.run(self.max_trials, overwrite=self._overwrite, verbose=verbose)
+            with freezing_older_objects(), self._workers() as (executor, n_workers):
+                study.run(
+                    self.max_trials,
+                    overwrite=self._overwrite,
+                    verbose=verbose,
+                    executor=executor,
+                    n_workers=n_workers,
+                )
         finally:
             self._overwrite = False  # a second search() continues the first
             self.trial_space = study.current_trial_space()
         if self.hypermodel is not None and declares_later:
             warn_about_tailoring(self.trial_space, stacklevel=2)
+
+    @contextlib.contextmanager
+    def _workers(self) -> Iterator[tuple[Any, int | None]]:
+        """``executor=`` and ``n_workers=`` for the search loop: a pool on the devices if any."""
+        if self.n_workers is None or self.n_workers == 1 or not self.devices:
+            yield self.executor, self.n_workers
+            return
+        with sa.ProcessPool(self.n_workers, devices=self.devices) as pool:
+            yield pool, None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The tuner as the workers receive it: without the executor (a pool, a client)."""
+        state = dict(self.__dict__)
+        state["executor"] = None
+        return state
 
     def _warn_about_dead_hyperparameters(self) -> None:
         if self.compile_overrides.optimizer is None:
