@@ -215,14 +215,8 @@ class HyperbandOracle:
         return not self.asynchronous
 
     def settings(self) -> dict[str, Any]:
-        """The settings, as JSON types."""
-        return {
-            "max_epochs": self.max_epochs,
-            "factor": self.factor,
-            "hyperband_iterations": self.hyperband_iterations,
-            "asynchronous": self.asynchronous,
-            "max_collisions": self.max_collisions,
-        }
+        """The oracle's arguments, as JSON types."""
+        return attrs.asdict(self)
 
     def schedule(self) -> tuple[Rung, ...]:
         """The synchronous schedule (see :func:`schedule`)."""

@@ -20,7 +20,7 @@ import attrs
 
 from ._bayes import BayesianOptimizationOracle
 from ._hyperband import HyperbandOracle
-from ._proposals import Observation, exhausted, random_untried, trial_rng
+from ._proposals import Observation, exhausted, random_untried, trial_rng, tried_set
 from ._sampling import grid
 from ._space import Space
 from ._tpe import TPEOracle
@@ -110,10 +110,10 @@ class RandomSearchOracle:
         history: Sequence[Observation] = (),
     ) -> Values | None:
         """A random configuration not in ``tried`` nor ``history``, or None when none is left."""
-        tried_set = set(tried).union(observation.values for observation in history)
-        if exhausted(space, tried_set):
+        everything = tried_set(tried, history)
+        if exhausted(space, everything):
             return None
-        return random_untried(space, tried_set, trial_rng(seed, index), self.max_collisions)
+        return random_untried(space, everything, trial_rng(seed, index), self.max_collisions)
 
 
 @attrs.frozen
@@ -142,8 +142,8 @@ class GridSearchOracle:
         history: Sequence[Observation] = (),
     ) -> Values | None:
         """The first configuration in grid order not in ``tried`` (nor in ``history``), or None."""
-        tried_set = set(tried).union(observation.values for observation in history)
-        return next((values for values in grid(space) if values not in tried_set), None)
+        everything = tried_set(tried, history)
+        return next((values for values in grid(space) if values not in everything), None)
 
 
 ORACLES: dict[
