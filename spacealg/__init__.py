@@ -6,63 +6,64 @@ print it as KerasTuner does, and save it losslessly.
 
 from __future__ import annotations
 
-from . import backend as backend
-from . import errors as errors
-from ._bayes import BayesianOptimizationOracle as BayesianOptimizationOracle
-from ._capture import HyperParameters as HyperParameters
-from ._capture import declare as declare
-from ._conditions import Condition as Condition
-from ._discrete import Boolean as Boolean
-from ._discrete import Choice as Choice
-from ._discrete import Fixed as Fixed
-from ._executors import ProcessPool as ProcessPool
-from ._hyperband import HyperbandOracle as HyperbandOracle
-from ._keras_tuner import from_keras_tuner as from_keras_tuner
-from ._kinds import Hyperparameter as Hyperparameter
-from ._minimize import TailoringWarning as TailoringWarning
-from ._minimize import load as load
-from ._minimize import maximize as maximize
-from ._minimize import minimize as minimize
-from ._numeric import Float as Float
-from ._numeric import Int as Int
-from ._objective import Objective as Objective
-from ._operators import drop as drop
-from ._operators import fix as fix
-from ._operators import merge as merge
-from ._operators import override as override
-from ._operators import select as select
-from ._oracles import GridSearchOracle as GridSearchOracle
-from ._oracles import Oracle as Oracle
-from ._oracles import RandomSearchOracle as RandomSearchOracle
-from ._proposals import Observation as Observation
-from ._resolve import Provenance as Provenance
-from ._resolve import TrialSpace as TrialSpace
-from ._resolve import explain as explain
-from ._resolve import resolve as resolve
-from ._restrict import restrict as restrict
-from ._sampling import cardinality as cardinality
-from ._sampling import contains as contains
-from ._sampling import defaults as defaults
-from ._sampling import grid as grid
-from ._sampling import sample as sample
-from ._sampling import sample_many as sample_many
-from ._sampling import validate as validate
-from ._scalars import Scalar as Scalar
-from ._serialization import from_dict as from_dict
-from ._serialization import from_json as from_json
-from ._serialization import to_dict as to_dict
-from ._serialization import to_json as to_json
-from ._skip import SkipTrial as SkipTrial
-from ._space import Space as Space
-from ._study import Study as Study
-from ._summary import summary as summary
-from ._tpe import TPEOracle as TPEOracle
-from ._trials import Proposal as Proposal
-from ._trials import SearchResult as SearchResult
-from ._trials import TrialRecord as TrialRecord
-from ._trials import TrialState as TrialState
-from ._values import Values as Values
-from .errors import SpaceError as SpaceError
+from spacealg import backend as backend
+from spacealg import errors as errors
+from spacealg import oracles as oracles
+from spacealg._algebra.capture import HyperParameters as HyperParameters
+from spacealg._algebra.capture import declare as declare
+from spacealg._algebra.operators import drop as drop
+from spacealg._algebra.operators import fix as fix
+from spacealg._algebra.operators import merge as merge
+from spacealg._algebra.operators import override as override
+from spacealg._algebra.operators import select as select
+from spacealg._algebra.resolve import Provenance as Provenance
+from spacealg._algebra.resolve import TrialSpace as TrialSpace
+from spacealg._algebra.resolve import explain as explain
+from spacealg._algebra.resolve import resolve as resolve
+from spacealg._algebra.restrict import restrict as restrict
+from spacealg._algebra.skip_trial import SkipTrial as SkipTrial
+from spacealg._files.keras_tuner_import import from_keras_tuner as from_keras_tuner
+from spacealg._files.serialization import from_dict as from_dict
+from spacealg._files.serialization import from_json as from_json
+from spacealg._files.serialization import to_dict as to_dict
+from spacealg._files.serialization import to_json as to_json
+from spacealg._files.summary import summary as summary
+from spacealg._running.executors import ProcessPool as ProcessPool
+from spacealg._running.load import load as load
+from spacealg._running.minimize import maximize as maximize
+from spacealg._running.minimize import minimize as minimize
+from spacealg._running.study import Study as Study
+from spacealg._running.tailoring_warnings import TailoringWarning as TailoringWarning
+from spacealg._search.bayesian import BayesianOptimizationOracle as BayesianOptimizationOracle
+from spacealg._search.grid_search import GridSearchOracle as GridSearchOracle
+from spacealg._search.hyperband import HyperbandOracle as HyperbandOracle
+from spacealg._search.objective import Objective as Objective
+from spacealg._search.oracle import Observation as Observation
+from spacealg._search.oracle import Oracle as Oracle
+from spacealg._search.random_search import RandomSearchOracle as RandomSearchOracle
+from spacealg._search.tpe import TPEOracle as TPEOracle
+from spacealg._search.trials import Proposal as Proposal
+from spacealg._search.trials import SearchResult as SearchResult
+from spacealg._search.trials import TrialRecord as TrialRecord
+from spacealg._search.trials import TrialState as TrialState
+from spacealg._space.conditions import Condition as Condition
+from spacealg._space.discrete import Boolean as Boolean
+from spacealg._space.discrete import Choice as Choice
+from spacealg._space.discrete import Fixed as Fixed
+from spacealg._space.kinds import Hyperparameter as Hyperparameter
+from spacealg._space.numeric import Float as Float
+from spacealg._space.numeric import Int as Int
+from spacealg._space.sampling import cardinality as cardinality
+from spacealg._space.sampling import contains as contains
+from spacealg._space.sampling import defaults as defaults
+from spacealg._space.sampling import grid as grid
+from spacealg._space.sampling import sample as sample
+from spacealg._space.sampling import sample_many as sample_many
+from spacealg._space.sampling import validate as validate
+from spacealg._space.scalars import Scalar as Scalar
+from spacealg._space.space import Space as Space
+from spacealg._space.values import Values as Values
+from spacealg.errors import SpaceError as SpaceError
 
 __version__ = "0.1.0"
 
@@ -115,6 +116,7 @@ __all__ = [
     "maximize",
     "merge",
     "minimize",
+    "oracles",
     "override",
     "resolve",
     "restrict",

@@ -1,131 +1,28 @@
-"""The backend protocol, for plugin authors.
+"""The backend contract, for plugin authors: everything a backend needs, by public name.
 
-A backend runs one trial: it receives the trial's values, may report
-per-step metrics, and returns its final metrics. The search loop does
-everything else (proposing, recording, resuming). Backends are found through
-the ``spacealg.backends`` entry-point group, read lazily, so the core never
-imports a framework::
+A backend runs one trial: it receives the trial's values, may report per-step
+metrics, and returns its final metrics. The search loop does everything else
+(proposing, recording, resuming). Backends are found through the
+``spacealg.backends`` entry-point group, read lazily, so the core never imports
+a framework::
 
     [project.entry-points."spacealg.backends"]
     keras = "spacealg_keras:KerasBackend"
 
-A trial's outcome is a float (recorded as the metric ``score``), a mapping of
-metric names to floats (recorded as one more step), or None when everything
-was reported through :meth:`Trial.report`.
-
-A backend whose hypermodel declares its hyperparameters as it runs (through a
-:class:`~spacealg.HyperParameters` handle) builds the handle from
-:attr:`Trial.space` and, after the trial, tells the search what the handle
-declared with :meth:`Trial.declared`: names only a trial reaches join the
-space (SEMANTICS section 2).
+A backend written outside spacealg imports from here (and from
+:mod:`spacealg.oracles` and :mod:`spacealg`) only; the contract suite every
+backend passes is :class:`spacealg.testing.BackendContract`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from importlib.metadata import entry_points
-from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from spacealg._running.backend_protocol import (
+    GROUP,
+    Backend,
+    Outcome,
+    Trial,
+    installed_backends,
+    load_backend,
+)
 
-import attrs
-
-from ._resolve import TrialSpace, resolve
-from ._space import Space
-from ._values import Values
-from .errors import InvalidArgumentError
-
-GROUP = "spacealg.backends"
-
-Outcome: TypeAlias = float | Mapping[str, float] | None
-"""What :meth:`Backend.run_trial` returns."""
-
-
-@attrs.frozen
-class Trial:
-    """One execution of one trial, as a backend sees it.
-
-    Attributes:
-        trial_id: the trial's number (0-based).
-        values: the values to run with (tuned values plus active pinned defaults).
-        execution: which execution of the trial this is (0-based; see
-            ``executions_per_trial``).
-        seed: a seed derived from the study's seed, the trial id and the execution:
-            the same when the trial reruns, different for each execution.
-        directory: where the trial may save artifacts; the backend creates it when
-            it saves something.
-        space: the trial space as this trial was claimed, with the entries that
-            joined during earlier trials (build a ``HyperParameters`` handle from it).
-        meta: the oracle's metadata for the trial, such as Hyperband's
-            ``tuner/epochs`` (the budget to train to), ``tuner/initial_epoch`` and
-            ``tuner/trial_id`` (the trial whose training a promoted one continues);
-            empty for most oracles.
-    """
-
-    trial_id: int
-    values: Values
-    execution: int
-    seed: int
-    directory: Path
-    reporter: Callable[[int, Mapping[str, float]], None] = attrs.field(repr=False)
-    space: TrialSpace = attrs.field(factory=lambda: resolve(Space()), repr=False, kw_only=True)
-    declarer: Callable[[Space], None] = attrs.field(
-        default=lambda space: None, repr=False, kw_only=True
-    )
-    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
-
-    def report(self, step: int, metrics: Mapping[str, float]) -> None:
-        """Record the metrics of one step (an epoch, say); steps count from 0.
-
-        A step reported again replaces the earlier report; steps skipped over are
-        NaN. A negative step or a metric that is not a number fails the trial.
-        """
-        self.reporter(step, metrics)
-
-    def declared(self, space: Space) -> None:
-        """Tell the search what the trial's hypermodel declared (a handle's ``.space``).
-
-        Entries of names the trial space's declared space lacks join it when the
-        trial ends: they are stored with the trial, this trial records their
-        defaults (the values its handle gave), and later trials tune them when new
-        entries are tuned (else they stay pinned at their defaults). Calling it
-        again adds to what was declared.
-        """
-        self.declarer(space)
-
-
-class Backend(Protocol):
-    """What a backend implements."""
-
-    def run_trial(self, trial: Trial) -> Outcome:
-        """Run one execution of a trial and return its outcome."""
-        ...  # pragma: no cover - a protocol
-
-
-def installed_backends() -> dict[str, str]:
-    """The names of the installed backends and where each comes from."""
-    return {point.name: point.value for point in entry_points(group=GROUP)}
-
-
-def load_backend(name: str) -> Any:
-    """The backend factory registered under ``name`` in the ``spacealg.backends`` group.
-
-    Raises:
-        InvalidArgumentError: no backend of that name is installed; the message
-            lists the installed ones and what to install.
-
-    Example:
-        >>> from spacealg.backend import load_backend
-        >>> load_backend("function").__name__
-        'FunctionBackend'
-    """
-    for point in entry_points(group=GROUP):
-        if point.name == name:
-            return point.load()
-    installed = ", ".join(repr(n) for n in sorted(installed_backends())) or "none"
-    raise InvalidArgumentError(
-        "load_backend()",
-        "",
-        "name",
-        name,
-        f"an installed backend ({installed}); install spacealg-{name} to add {name!r}",
-    )
+__all__ = ["GROUP", "Backend", "Outcome", "Trial", "installed_backends", "load_backend"]

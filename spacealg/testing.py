@@ -38,15 +38,15 @@ from typing import TypeAlias
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ._backend_contract import BackendContract
-from ._conditions import Condition
-from ._discrete import Boolean, Choice, Fixed
-from ._kinds import KINDS, Hyperparameter
-from ._numeric import Float, Int
-from ._scalars import Scalar, same
-from ._space import Space
-from ._unit import SAMPLINGS
-from ._values import Values
+from spacealg._space.conditions import Condition
+from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.kinds import KINDS, Hyperparameter
+from spacealg._space.numeric import Float, Int
+from spacealg._space.scalars import Scalar, same
+from spacealg._space.space import Space
+from spacealg._space.unit_interval import SAMPLINGS
+from spacealg._space.values import Values
+from spacealg._testing.backend_contract import BackendContract
 
 __all__ = ["BackendContract", "hyperparameters", "spaces", "values"]
 

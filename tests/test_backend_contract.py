@@ -13,8 +13,8 @@ import attrs
 import pytest
 
 import spacealg as sa
-from spacealg._backend_contract import BackendContract
-from spacealg._function_backend import FunctionBackend
+from spacealg._running.function_backend import FunctionBackend
+from spacealg._testing.backend_contract import BackendContract
 from spacealg.backend import Outcome, Trial
 
 SPACE = sa.Space(

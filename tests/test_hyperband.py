@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg import Choice, Fixed, Float, Int, Space, TrialState
-from spacealg._hyperband import (
+from spacealg._search.hyperband import (
     BRACKET,
     CONTINUES,
     EPOCHS,
@@ -233,7 +233,7 @@ def test_a_function_without_budget_is_refused_naming_the_oracle(tmp_path):
 
 
 def test_hyperband_by_name_uses_kerastuners_defaults():
-    oracle = sa._oracles.as_oracle("hyperband", "test")
+    oracle = sa.oracles.as_oracle("hyperband", "test")
     assert oracle.settings() == {
         "max_epochs": 100,
         "factor": 3,

@@ -18,8 +18,8 @@ import pytest
 
 import spacealg as sa
 from spacealg import Boolean, Choice, Int, Space, TrialState, Values
-from spacealg._store import TrialStore
-from spacealg._store_file import SCHEMA_VERSION
+from spacealg._store.database_file import SCHEMA_VERSION
+from spacealg._store.trial_store import TrialStore
 from spacealg.backend import Trial
 
 
@@ -56,7 +56,7 @@ def study(tmp_path, trial_space, oracle="random", *, project="joining", **kwargs
         trial_space,
         BuildBackend(kwargs.pop("build", build)),
         sa.Objective("score", "min"),
-        oracle=sa._oracles.as_oracle(oracle, "test"),
+        oracle=sa.oracles.as_oracle(oracle, "test"),
         directory=tmp_path,
         project_name=project,
         seed=kwargs.pop("seed", 0),

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import spacealg as sa
-from spacealg._scalars import is_number, same
+from spacealg._space.scalars import is_number, same
 from spacealg.errors import ActivityError, InvalidSpaceError, InvalidValueError
 from spacealg.testing import hyperparameters, spaces, values
 

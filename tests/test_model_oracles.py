@@ -35,8 +35,8 @@ from spacealg import (
     TrialState,
     Values,
 )
-from spacealg._encoding import Encoding
-from spacealg._oracles import as_oracle
+from spacealg._search.encoding import Encoding
+from spacealg._search.registry import as_oracle
 from spacealg.errors import InvalidArgumentError, MissingDependencyError
 from spacealg.testing import spaces, values
 
@@ -239,7 +239,7 @@ def test_the_model_learns_a_conditional_branch(oracle):
 
 def test_the_bayesian_features_ignore_inactive_values():
     encoding = Encoding.of(CONDITIONAL)
-    from spacealg._bayes import _Features
+    from spacealg._search.bayesian import _Features
 
     features = _Features.of(encoding)
     first = Values({"optimizer": "adam", "lr": 0.01, "deep": False, "batch": 32})

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg import Objective
-from spacealg._objective import infer_direction
+from spacealg._search.objective import infer_direction
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError, SpaceError
 
 NAN = math.nan

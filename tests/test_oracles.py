@@ -20,8 +20,8 @@ from spacealg import (
     Space,
     Values,
 )
-from spacealg._oracles import as_oracle
-from spacealg._proposals import trial_rng
+from spacealg._search.oracle_helpers import trial_rng
+from spacealg._search.registry import as_oracle
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 from spacealg.testing import spaces
 

@@ -26,8 +26,8 @@ import pytest
 
 import spacealg as sa
 from spacealg import Objective, Study, TrialState
-from spacealg._execution import TrialTask
-from spacealg._function_backend import FunctionBackend
+from spacealg._running.execution import TrialTask
+from spacealg._running.function_backend import FunctionBackend
 from spacealg.errors import (
     ArgumentTypeError,
     InvalidArgumentError,

@@ -17,7 +17,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import spacealg as sa
-from spacealg._scalars import same
+from spacealg._space.scalars import same
 from spacealg.testing import hyperparameters, spaces, values
 
 PLAIN = (bool, int, float, str)

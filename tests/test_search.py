@@ -39,8 +39,8 @@ from spacealg import (
     TrialState,
     Values,
 )
-from spacealg._function_backend import FunctionBackend
-from spacealg._store import TrialStore
+from spacealg._running.function_backend import FunctionBackend
+from spacealg._store.trial_store import TrialStore
 from spacealg.backend import Trial, load_backend
 from spacealg.errors import (
     ArgumentTypeError,

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import spacealg as sa
-from spacealg._executors import parallel as sa_parallel
-from spacealg._hyperband import CONTINUES, EPOCHS, INITIAL_EPOCH
-from spacealg._minimize import TailoringWarning, warn_about_tailoring
-from spacealg._oracles import as_oracle
-from spacealg._store import ARTIFACTS
+from spacealg._running.executors import parallel as sa_parallel
+from spacealg._running.tailoring_warnings import TailoringWarning, warn_about_tailoring
+from spacealg._search.hyperband import CONTINUES, EPOCHS, INITIAL_EPOCH
+from spacealg._search.registry import as_oracle
+from spacealg._store.trial_store import ARTIFACTS
 
 from ._compile import CompileOverrides
 from ._devices import visible_devices

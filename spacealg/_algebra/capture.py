@@ -1,0 +1,397 @@
+"""Define-by-run capture: the ``HyperParameters`` handle and ``declare``.
+
+A build function calls ``hp.Int(...)``, ``hp.Choice(...)`` and the rest, as
+KerasTuner users write them, and gets back the value for the current trial.
+The handle records every declaration into an immutable :class:`Space`
+(``hp.space``). It is the one mutable object in spacealg, and its state is its
+own: no global scope stacks, no registries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from spacealg._algebra.combine import combine
+from spacealg._algebra.skip_trial import SkipTrial
+from spacealg._space.conditions import Condition
+from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.numeric import Float, Int
+from spacealg._space.scalars import Scalar, as_python
+from spacealg._space.space import Space
+from spacealg._space.unit_interval import Sampling
+from spacealg.errors import InactiveError, InvalidSpaceError, UnknownNameError
+
+_MAX_EXPLORATIONS = 1000
+
+
+def _needs(conditions: Iterable[Condition]) -> str:
+    return " and ".join(f"{c.parent!r} is one of {list(c.values)!r}" for c in conditions)
+
+
+class HyperParameters:
+    """The define-by-run handle a build function receives, compatible with KerasTuner's.
+
+    Each declaration returns the current trial's value: the value given for it,
+    else its default. A declaration inside an inactive conditional scope
+    returns ``None``. Declaring a name again with the same declaration returns
+    the same value; with a different one it is an error naming both.
+
+    Args:
+        values: the current trial's values (names absent here take their defaults).
+        tailoring: entries that replace the build function's declarations of the
+            same name (the one sanctioned way to change a declaration).
+        declared: the hypermodel's declared space, when running a trial: declaring a
+            name differently from its entry there (say, a range computed from another
+            value) is an error naming both declarations, not a silent first-wins.
+        allow_new_entries: False makes declaring a name that is neither in
+            ``declared`` nor in ``tailoring`` an error (KerasTuner's argument).
+
+    Example:
+        >>> hp = HyperParameters()
+        >>> hp.Int("units", min_value=32, max_value=128, step=32, default=64)
+        64
+        >>> with hp.conditional_scope("units", [128]):
+        ...     print(hp.Boolean("wide"))
+        None
+        >>> summary(hp.space).splitlines()[1]
+        'Default search space size: 2'
+    """
+
+    def __init__(
+        self,
+        values: Mapping[str, Scalar] | None = None,
+        *,
+        tailoring: Space | None = None,
+        declared: Space | None = None,
+        allow_new_entries: bool = True,
+    ) -> None:
+        self._allow_new = allow_new_entries
+        self._given: dict[str, Scalar] = {k: as_python(v) for k, v in (values or {}).items()}
+        self._tailoring = tailoring if tailoring is not None else Space()
+        self._reference = declared if declared is not None else Space()
+        self._declared: dict[str, Hyperparameter] = {}
+        self._values: dict[str, Scalar] = {}
+        self._scopes: list[Condition] = []
+        self._prefixes: list[str] = []
+        self._scopes_seen: dict[Condition, bool] = {}
+
+    # -- declarations -----------------------------------------------------
+
+    def Int(  # noqa: N802 - KerasTuner's method names
+        self,
+        name: str,
+        min_value: int,
+        max_value: int,
+        step: int | None = None,
+        sampling: Sampling = "linear",
+        default: int | None = None,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare an :class:`~spacealg.Int`; returns its value (None when inactive)."""
+        return self._make(
+            Int,
+            name,
+            parent_name,
+            parent_values,
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            sampling=sampling,
+            default=default,
+        )
+
+    def Float(  # noqa: N802
+        self,
+        name: str,
+        min_value: float,
+        max_value: float,
+        step: float | None = None,
+        sampling: Sampling = "linear",
+        default: float | None = None,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare a :class:`~spacealg.Float`; returns its value (None when inactive)."""
+        return self._make(
+            Float,
+            name,
+            parent_name,
+            parent_values,
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            sampling=sampling,
+            default=default,
+        )
+
+    def Choice(  # noqa: N802
+        self,
+        name: str,
+        values: Iterable[Scalar],
+        ordered: bool | None = None,
+        default: Scalar | None = None,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare a :class:`~spacealg.Choice`; returns its value (None when inactive)."""
+        return self._make(
+            Choice,
+            name,
+            parent_name,
+            parent_values,
+            values=values,
+            ordered=ordered,
+            default=default,
+        )
+
+    def Boolean(  # noqa: N802
+        self,
+        name: str,
+        default: bool = False,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare a :class:`~spacealg.Boolean`; returns its value (None when inactive)."""
+        return self._make(Boolean, name, parent_name, parent_values, default=default)
+
+    def Fixed(  # noqa: N802
+        self,
+        name: str,
+        value: Scalar,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare a :class:`~spacealg.Fixed`; returns its value (None when inactive)."""
+        return self._make(Fixed, name, parent_name, parent_values, value=value)
+
+    # -- scopes -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def conditional_scope(self, parent_name: str, parent_values: Any) -> Iterator[None]:
+        """Declarations inside are active only when ``parent_name`` has one of ``parent_values``.
+
+        Raises:
+            UnknownNameError: the parent has not been declared.
+        """
+        parent = self._full(parent_name)
+        if parent not in self._declared:
+            raise UnknownNameError(
+                "HyperParameters.conditional_scope()", parent, tuple(self._declared)
+            )
+        condition = Condition(parent, parent_values)
+        self._scopes_seen[condition] = self._scopes_seen.get(condition, False) or condition.holds(
+            self._values
+        )
+        self._scopes.append(condition)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    @contextlib.contextmanager
+    def name_scope(self, name: str) -> Iterator[None]:
+        """Declarations inside are named ``name/<their name>``."""
+        self._prefixes.append(name)
+        try:
+            yield
+        finally:
+            self._prefixes.pop()
+
+    # -- reading values -------------------------------------------------------
+
+    @classmethod
+    def holding(cls, space: Space, values: Mapping[str, Scalar]) -> HyperParameters:
+        """A handle that has declared every entry of ``space`` with ``values``.
+
+        Its ``values`` are the active entries' values (a name absent from
+        ``values`` takes its default), as KerasTuner's best hyperparameters hold
+        them before any build.
+
+        Example:
+            >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
+            >>> HyperParameters.holding(space, {"units": 96}).values["units"]
+            96
+        """
+        handle = cls(values)
+        for hp in space.dependency_order():
+            handle._declare(hp)
+        return handle
+
+    @property
+    def values(self) -> Mapping[str, Scalar]:
+        """The current values of the active hyperparameters (a read-only view)."""
+        return MappingProxyType(self._values)
+
+    @property
+    def space(self) -> Space:
+        """Everything declared so far, as an immutable :class:`~spacealg.Space`."""
+        return Space(self._declared.values())
+
+    def get(self, name: str) -> Scalar:
+        """The current value of ``name``.
+
+        Raises:
+            InactiveError: ``name`` is declared but inactive in this trial.
+            UnknownNameError: ``name`` was never declared (suggests close names).
+        """
+        return self._lookup(name, "HyperParameters.get()")
+
+    def __getitem__(self, name: str) -> Scalar:
+        return self._lookup(name, "HyperParameters[]")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._declared
+
+    def __repr__(self) -> str:
+        return f"HyperParameters(values={dict(self._values)!r})"
+
+    def _lookup(self, name: str, operation: str) -> Scalar:
+        if name in self._values:
+            return self._values[name]
+        if name in self._declared:
+            raise InactiveError(operation, name, _needs(self._declared[name].conditions))
+        known = tuple(self._declared) or tuple(self._given)
+        raise UnknownNameError(operation, name, known)
+
+    # -- internals ------------------------------------------------------------
+
+    def _full(self, name: str) -> str:
+        return "/".join([*self._prefixes, name])
+
+    def _conditions(
+        self, kind: str, parent_name: str | None, parent_values: Any
+    ) -> tuple[Condition, ...]:
+        conditions = list(self._scopes)
+        if parent_name is not None:
+            parent = self._full(parent_name)
+            if parent not in self._declared:
+                raise UnknownNameError(f"HyperParameters.{kind}()", parent, tuple(self._declared))
+            conditions.append(Condition(parent, parent_values))
+        return tuple(conditions)
+
+    def _make(
+        self,
+        kind: type[Hyperparameter],
+        name: str,
+        parent_name: str | None,
+        parent_values: Any,
+        **arguments: Any,
+    ) -> Any:
+        conditions = self._conditions(kind.__name__, parent_name, parent_values)
+        return self._declare(kind(self._full(name), conditions=conditions, **arguments))
+
+    def _declare(self, declared: Hyperparameter) -> Scalar | None:
+        name = declared.name
+        operation = f"HyperParameters.{type(declared).__name__}()"
+        reference = self._reference.get(name)
+        if not self._allow_new and reference is None and name not in self._tailoring:
+            raise InvalidSpaceError(
+                operation,
+                name,
+                f"{name!r} is declared during a trial, but the tailoring does not list it",
+                "names listed in the tailoring (or allow_new_entries=True)",
+            )
+        if (
+            reference is not None
+            and name not in self._tailoring
+            and attrs.evolve(reference, conditions=()) != attrs.evolve(declared, conditions=())
+        ):
+            raise InvalidSpaceError(
+                operation,
+                name,
+                f"{name!r} is declared as {declared!r} in this trial, "
+                f"but as {reference!r} in the declared space",
+                "the same declaration in every trial (tailor it with override() or a "
+                "tailoring entry instead)",
+            )
+        if name in self._declared:
+            self._declared[name] = combine(self._declared[name], declared, operation)
+        else:
+            self._declared[name] = declared
+        entry = declared
+        if name in self._tailoring:
+            tailored = self._tailoring[name]
+            conditions = tailored.conditions or declared.conditions
+            entry = attrs.evolve(tailored, conditions=conditions)
+        if not declared.is_active(self._values):
+            # Inactive here; but the same name declared under another value of the same
+            # parent may be active, and then its value stays.
+            if not self._declared[name].is_active(self._values):
+                self._values.pop(name, None)
+            return None
+        value = self._given.get(name, entry.default)
+        self._values[name] = value
+        return value
+
+
+def _build_function(obj: object) -> Callable[[HyperParameters], object]:
+    build = getattr(obj, "build", None)
+    if callable(build):
+        return build  # type: ignore[no-any-return]
+    if callable(obj):
+        return obj
+    raise InvalidSpaceError(
+        "declare()",
+        type(obj).__name__,
+        f"{obj!r} has no space to declare",
+        "a Space, an object with a .space Space or a .build(hp) method, or a function of hp",
+    )
+
+
+def declare(obj: object) -> Space:
+    """The space a hypermodel declares.
+
+    ``obj.space`` when that attribute is a :class:`~spacealg.Space`; else the
+    space recorded by running ``obj.build(hp)``, or ``obj(hp)``, with default
+    values and then once more for each conditional branch not yet seen active,
+    its parent forced to the first value the scope lists, until every branch
+    has been seen. Declarations reachable only through plain ``if``s on
+    non-default values are found during trials instead. A run that raises
+    :class:`~spacealg.SkipTrial` (an invalid combination, even the defaults')
+    keeps what it declared before the raise.
+
+    Raises:
+        InvalidSpaceError: ``obj`` has no space to declare, or declares one name
+            twice with different declarations.
+
+    Example:
+        >>> def build(hp):
+        ...     model = hp.Choice("model", ["mlp", "cnn"])
+        ...     with hp.conditional_scope("model", "cnn"):
+        ...         if model == "cnn":
+        ...             hp.Int("filters", min_value=8, max_value=64, step=8)
+        >>> list(declare(build))
+        ['model', 'filters']
+    """
+    space = getattr(obj, "space", None)
+    if isinstance(obj, Space):
+        return obj
+    if isinstance(space, Space):
+        return space
+    build = _build_function(obj)
+    declared: dict[str, Hyperparameter] = {}
+    tried: set[Condition] = set()
+    queue: list[dict[str, Scalar]] = [{}]
+    while queue and len(tried) < _MAX_EXPLORATIONS:
+        forced = queue.pop(0)
+        handle = HyperParameters(forced)
+        with contextlib.suppress(SkipTrial):
+            build(handle)
+        for hp in handle._declared.values():  # noqa: SLF001 - the handle is this module's
+            declared[hp.name] = (
+                combine(declared[hp.name], hp, "declare()") if hp.name in declared else hp
+            )
+        for condition, seen_active in handle._scopes_seen.items():  # noqa: SLF001
+            if seen_active:
+                tried.add(condition)
+            elif condition not in tried:
+                tried.add(condition)
+                queue.append({**forced, condition.parent: condition.values[0]})
+    return Space(declared.values())

@@ -1,0 +1,306 @@
+"""The tailoring operators: fix, override, merge, select and drop (restrict has its own module).
+
+Each is a pure function: the space first (positional-only), then what it acts
+on, then keyword-only options. Each returns a new :class:`Space` in its
+input's order, or the input itself when nothing changes, and records what it
+did in the result's ``history``. Whenever a parent's domain narrows, its
+children's condition values outside the new domain are trimmed, and a child
+whose condition can no longer hold is removed (its history says why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from spacealg._space.conditions import Condition
+from spacealg._space.discrete import Fixed
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.numeric import Float
+from spacealg._space.scalars import Scalar, as_python, is_number
+from spacealg._space.space import OnConflict, Space
+from spacealg.errors import (
+    ActivityError,
+    InvalidArgumentError,
+    InvalidSpaceError,
+    InvalidValueError,
+    UnknownNameError,
+)
+
+
+def _entry(space: Space, name: str, operation: str) -> Hyperparameter:
+    if name not in space:
+        raise UnknownNameError(operation, name, space.names)
+    return space[name]
+
+
+def trimmed(
+    space: Space,
+    entries: Iterable[Hyperparameter],
+    notes: Mapping[str, str],
+    narrowed: Iterable[str],
+) -> Space:
+    """A space of ``entries`` with ``notes`` added to history and children trimmed."""
+    history = {name: tuple(events) for name, events in space.history.items()}
+    for name, note in notes.items():
+        history[name] = (*history.get(name, ()), note)
+    kept = _trim(list(entries), set(narrowed), history)
+    return Space(kept, history=history)
+
+
+def _trim(
+    entries: list[Hyperparameter], narrowed: set[str], history: dict[str, tuple[str, ...]]
+) -> list[Hyperparameter]:
+    """Trim condition values outside narrowed parents' domains; drop dead children."""
+    by_name = {hp.name: hp for hp in entries}
+    removed: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for position, hp in enumerate(entries):
+            if hp.name in removed:
+                continue
+            conditions = []
+            dead_reason = ""
+            for condition in hp.conditions:
+                parent = by_name.get(condition.parent)
+                if condition.parent in removed or parent is None:
+                    dead_reason = f"its parent {condition.parent!r} was removed"
+                    break
+                if condition.parent not in narrowed:
+                    conditions.append(condition)
+                    continue
+                kept = tuple(v for v in condition.values if parent.contains(v))
+                if not kept:
+                    dead_reason = (
+                        f"its condition {condition.parent!r} in {list(condition.values)!r} "
+                        f"can no longer hold ({condition.parent!r} is {parent.describe()})"
+                    )
+                    break
+                conditions.append(Condition(condition.parent, kept))
+            if dead_reason:
+                removed.add(hp.name)
+                history[hp.name] = (*history.get(hp.name, ()), f"removed: {dead_reason}")
+                changed = True
+            elif tuple(conditions) != hp.conditions:
+                entries[position] = attrs.evolve(hp, conditions=tuple(conditions))
+                by_name[hp.name] = entries[position]
+                history[hp.name] = (
+                    *history.get(hp.name, ()),
+                    "condition trimmed to "
+                    + "; ".join(f"{c.parent!r} in {list(c.values)!r}" for c in conditions),
+                )
+    return [hp for hp in entries if hp.name not in removed]
+
+
+def _as_domain_type(hp: Hyperparameter, value: Scalar) -> Scalar:
+    """A number given for a Float domain, as a float (``0`` fixes a Float at ``0.0``)."""
+    if isinstance(hp, Float) and is_number(value):
+        return float(value)
+    return value
+
+
+def _pinned(hp: Hyperparameter, value: Scalar) -> Fixed:
+    return Fixed(hp.name, value=_as_domain_type(hp, value), conditions=hp.conditions)
+
+
+def fix(space: Space, /, **values: Scalar) -> Space:
+    """Pin hyperparameters to values inside their domains; each becomes ``Fixed``.
+
+    Laws: fix is idempotent; every sample of the result holds the fixed values;
+    a value outside the domain raises.
+
+    Args:
+        space: the space to tailor.
+        **values: name=value pairs; every name must exist, every value lie in its domain.
+
+    Returns:
+        The tailored space (``space`` itself when every entry was already fixed there).
+
+    Raises:
+        UnknownNameError: a name that is not in the space.
+        InvalidValueError: a value outside its entry's domain.
+
+    Example:
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
+        >>> fix(space, units=64)["units"]
+        Fixed(name='units', value=64, conditions=())
+        >>> space["units"].kind  # the input is unchanged
+        'int'
+    """
+    changes: dict[str, Hyperparameter] = {}
+    for name, raw in values.items():
+        hp = _entry(space, name, "fix()")
+        value = as_python(raw)
+        if not hp.contains(value):
+            raise InvalidValueError("fix()", name, value, hp.describe())
+        pinned = _pinned(hp, value)
+        if pinned != hp:
+            changes[name] = pinned
+    if not changes:
+        return space
+    entries = [changes.get(hp.name, hp) for hp in space.hyperparameters]
+    notes = {name: f"fix(): fixed at {hp.default!r}" for name, hp in changes.items()}
+    result = trimmed(space, entries, notes, changes)
+    for name in values:
+        if name not in result:
+            raise ActivityError(
+                "fix()",
+                name,
+                "cannot be fixed: " + result.history[name][-1].removeprefix("removed: "),
+            )
+    return result
+
+
+def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
+    """Replace declarations by name, whatever their kind, keeping their positions.
+
+    A replacement without conditions keeps the declared ones. Adding a name is
+    :func:`merge`'s job, so an unknown name raises.
+
+    Laws: overriding one name twice, the last wins.
+
+    Raises:
+        UnknownNameError: a replacement whose name is not in the space.
+
+    Example:
+        >>> space = Space([Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])])
+        >>> override(space, Float("learning_rate", min_value=1e-4, max_value=1e-2,
+        ...     sampling="log"))["learning_rate"].kind
+        'float'
+    """
+    changes: dict[str, Hyperparameter] = {}
+    for new in hyperparameters:
+        old = _entry(space, new.name, "override()")
+        if not new.conditions and old.conditions:
+            new = attrs.evolve(new, conditions=old.conditions)  # noqa: PLW2901
+        changes[new.name] = new
+    changes = {name: hp for name, hp in changes.items() if hp != space[name]}
+    if not changes:
+        return space
+    entries = [changes.get(hp.name, hp) for hp in space.hyperparameters]
+    notes = {
+        name: f"override(): now {type(hp).__name__}, {hp.describe()}"
+        for name, hp in changes.items()
+    }
+    return trimmed(space, entries, notes, changes)
+
+
+def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
+    """The union of spaces, names in first-seen order.
+
+    Identical declarations are no conflict; any other difference is one. With
+    ``on_conflict="left"`` the first declaration wins, with ``"right"`` the last;
+    a winner without conditions takes the loser's.
+
+    Laws: associative; the empty space is its identity; idempotent; commutative
+    on disjoint names; with ``"right"`` it agrees with :func:`override` on shared names.
+
+    Raises:
+        InvalidSpaceError: a conflict under ``on_conflict="error"``, or a result
+            that breaks a space invariant.
+        InvalidArgumentError: an unknown ``on_conflict``.
+
+    Example:
+        >>> a = Space([Int("units", min_value=32, max_value=128, step=32)])
+        >>> b = Space([Boolean("dropout")])
+        >>> list(merge(a, b))
+        ['units', 'dropout']
+    """
+    if on_conflict not in ("error", "left", "right"):
+        raise InvalidArgumentError(
+            "merge()", "", "on_conflict", on_conflict, "'error', 'left' or 'right'"
+        )
+    if not spaces:
+        return Space()
+    winners: dict[str, Hyperparameter] = {}
+    notes: dict[str, str] = {}
+    narrowed: set[str] = set()
+    history: dict[str, tuple[str, ...]] = {}
+    for space in spaces:
+        for name, events in space.history.items():
+            history.setdefault(name, events)
+        for hp in space.hyperparameters:
+            current = winners.get(hp.name)
+            if current is None:
+                winners[hp.name] = hp
+                continue
+            if current == hp:
+                continue
+            if on_conflict == "error":
+                raise InvalidSpaceError(
+                    "merge()",
+                    hp.name,
+                    f"{hp.name!r} is declared differently: {current!r} and {hp!r}",
+                    "identical declarations, or on_conflict='left' or 'right'",
+                )
+            winner, loser = (current, hp) if on_conflict == "left" else (hp, current)
+            if not winner.conditions and loser.conditions:
+                winner = attrs.evolve(winner, conditions=loser.conditions)
+            winners[hp.name] = winner
+            narrowed.add(hp.name)
+            notes[hp.name] = f"merge(): the {on_conflict} declaration won"
+    if len(spaces) == 1:
+        return spaces[0]
+    first = spaces[0]
+    if not notes and list(winners.values()) == list(first.hyperparameters):
+        return first
+    base = Space(history=history)
+    return trimmed(base, winners.values(), notes, narrowed)
+
+
+def _orphans(kept: list[Hyperparameter], gone: set[str], operation: str, hint: str) -> None:
+    for hp in kept:
+        for condition in hp.conditions:
+            if condition.parent in gone:
+                raise InvalidSpaceError(
+                    operation,
+                    hp.name,
+                    f"{hp.name!r} would lose its parent {condition.parent!r}",
+                    hint.format(parent=condition.parent, child=hp.name),
+                )
+
+
+def select(space: Space, /, *names: str) -> Space:
+    """Only the named entries, in space order.
+
+    Raises:
+        UnknownNameError: a name that is not in the space.
+        InvalidSpaceError: a kept entry whose parent would be left out.
+
+    Example:
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
+        >>> list(select(space, "dropout"))
+        ['dropout']
+    """
+    for name in names:
+        _entry(space, name, "select()")
+    kept = [hp for hp in space.hyperparameters if hp.name in names]
+    if len(kept) == len(space):
+        return space
+    _orphans(kept, set(space) - set(names), "select()", "select {parent!r} too, or drop {child!r}")
+    history = {name: events for name, events in space.history.items() if name in names}
+    return Space(kept, history=history)
+
+
+def drop(space: Space, /, *names: str) -> Space:
+    """Every entry but the named ones, in space order.
+
+    Raises:
+        UnknownNameError: a name that is not in the space.
+        InvalidSpaceError: a remaining entry whose parent would be dropped.
+
+    Example:
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
+        >>> list(drop(space, "dropout"))
+        ['units']
+    """
+    for name in names:
+        _entry(space, name, "drop()")
+    if not names:
+        return space
+    kept = [hp for hp in space.hyperparameters if hp.name not in names]
+    _orphans(kept, set(names), "drop()", "drop {child!r} too, or keep {parent!r}")
+    history = {name: events for name, events in space.history.items() if name not in names}
+    return Space(kept, history=history)

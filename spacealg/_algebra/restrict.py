@@ -1,0 +1,180 @@
+"""``restrict``: narrow one entry's domain, never widening it.
+
+Bounds intersect a numeric domain (on a step grid, the grid points inside the
+bounds); ``values`` intersect a listed one. One remaining value gives the same
+space as :func:`~spacealg.fix`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+import attrs
+
+from spacealg._algebra.operators import _entry, trimmed
+from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.numeric import Float, Int
+from spacealg._space.scalars import Scalar, as_python, index_of, is_number
+from spacealg._space.space import Space
+from spacealg.errors import InvalidArgumentError, InvalidValueError
+
+
+def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:
+    """``attrs.evolve`` for any kind: the constructor re-validates the result."""
+    evolved: Hyperparameter = attrs.evolve(cast("Any", hp), **changes)
+    return evolved
+
+
+def _between(grid: Sequence[Any], low: Any, high: Any) -> Sequence[Any]:
+    """The grid points in [low, high]; a slice of a ``range`` stays a range (no listing).
+
+    A float grid point within 1e-12 (relative) of a bound counts as inside: a grid
+    rebuilt from another minimum can differ from the original one in the last digit.
+    """
+    if isinstance(grid, range):
+        first = max(0, math.ceil((low - grid.start) / grid.step))
+        last = math.floor((high - grid.start) / grid.step)
+        return grid[first : last + 1]
+    slack = 1e-12 * max(abs(low), abs(high), 1e-300)
+    return [v for v in grid if low - slack <= v <= high + slack]
+
+
+def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
+    operation = "restrict()"
+    for argument, bound in (("min_value", low), ("max_value", high)):
+        if bound is not None and not (is_number(bound) and hp.min_value <= bound <= hp.max_value):
+            raise InvalidArgumentError(
+                operation,
+                hp.name,
+                argument,
+                bound,
+                f"{hp.min_value!r} <= {argument} <= {hp.max_value!r} (restrict never widens)",
+            )
+    lo = hp.min_value if low is None else low
+    hi = hp.max_value if high is None else high
+    if lo > hi:
+        raise InvalidArgumentError(operation, hp.name, "max_value", hi, f"max_value >= {lo!r}")
+    grid = hp.grid_values()
+    if grid is None:  # a continuous Float
+        if lo == hi:
+            return Fixed(hp.name, value=float(lo), conditions=hp.conditions)
+        default = hp.default if lo <= hp.default <= hi else float(lo)
+        return _evolved(hp, min_value=lo, max_value=hi, default=default)
+    inside = _between(grid, lo, hi)
+    if not inside:
+        raise InvalidArgumentError(
+            operation, hp.name, "min_value", lo, f"bounds that keep a value of {hp.describe()}"
+        )
+    if len(inside) == 1:
+        return Fixed(hp.name, value=inside[0], conditions=hp.conditions)
+    if len(inside) == len(grid):  # every grid point kept: the same domain, nothing changes
+        return hp
+    default = hp.default if lo <= hp.default <= hi else inside[0]
+    return _evolved(hp, min_value=inside[0], max_value=inside[-1], default=default)
+
+
+def _restrict_listed(
+    hp: Choice | Boolean | Fixed,
+    low: Scalar | None,
+    high: Scalar | None,
+    values: Iterable[Scalar] | None,
+) -> Hyperparameter:
+    operation = "restrict()"
+    domain = tuple(hp.grid_values())
+    if values is not None:
+        wanted = [as_python(v) for v in values]
+        for value in wanted:
+            if index_of(domain, value) < 0:
+                raise InvalidValueError(operation, hp.name, value, hp.describe())
+        inside = [v for v in domain if index_of(tuple(wanted), v) >= 0]
+    else:
+        inside = list(domain)
+    if low is not None or high is not None:
+        if not all(is_number(v) for v in domain):  # a numeric Choice or Fixed takes bounds
+            argument, bound = ("min_value", low) if low is not None else ("max_value", high)
+            raise InvalidArgumentError(
+                operation, hp.name, argument, bound, "values=[...] for a non-numeric entry"
+            )
+        smallest, largest = min(domain), max(domain)
+        for argument, bound in (("min_value", low), ("max_value", high)):
+            if bound is not None and not (is_number(bound) and smallest <= bound <= largest):  # type: ignore[operator]
+                raise InvalidArgumentError(
+                    operation,
+                    hp.name,
+                    argument,
+                    bound,
+                    f"{smallest!r} <= {argument} <= {largest!r} (restrict never widens)",
+                )
+        inside = [
+            v
+            for v in inside
+            if (low is None or v >= low) and (high is None or v <= high)  # type: ignore[operator]
+        ]
+    if not inside:
+        raise InvalidArgumentError(
+            operation, hp.name, "values", list(values or ()), f"a non-empty part of {hp.describe()}"
+        )
+    if len(inside) == 1:
+        return Fixed(hp.name, value=inside[0], conditions=hp.conditions)
+    if len(inside) == len(domain):
+        return hp
+    assert isinstance(hp, Choice)  # a Boolean or Fixed narrowed to two values is unchanged
+    default = hp.default if index_of(tuple(inside), hp.default) >= 0 else inside[0]
+    return attrs.evolve(hp, values=tuple(inside), default=default)
+
+
+def restrict(
+    space: Space,
+    name: str,
+    /,
+    *,
+    min_value: Scalar | None = None,
+    max_value: Scalar | None = None,
+    values: Iterable[Scalar] | None = None,
+) -> Space:
+    """Narrow one entry's domain by intersecting it with bounds or with values.
+
+    Bounds apply to ``Int``, ``Float`` and numeric ``Choice``; ``values`` to
+    ``Choice``, ``Boolean`` and ``Fixed`` (kept in the original order). On a step
+    grid the result is the grid points inside the bounds. The default is kept
+    when still inside, else the new minimum or first value. A single remaining
+    value gives the same space as :func:`fix`.
+
+    Laws: restrict only narrows (every sample of the result lies in the
+    original domain); restricting to ``b`` after ``a`` equals restricting to
+    ``b`` when ``b`` lies inside ``a``; restricting to one value equals ``fix``.
+
+    Raises:
+        UnknownNameError: no entry of that name.
+        InvalidArgumentError: a bound outside the current range (restrict never
+            widens), an empty result, nothing to restrict by, or an argument that
+            does not apply to the kind.
+        InvalidValueError: a listed value that is not in the domain.
+
+    Example:
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
+        >>> list(restrict(space, "units", min_value=33)["units"].grid_values())
+        [64, 96, 128]
+    """
+    hp = _entry(space, name, "restrict()")
+    low, high = as_python(min_value), as_python(max_value)
+    if low is None and high is None and values is None:
+        raise InvalidArgumentError(
+            "restrict()", name, "min_value", None, "min_value, max_value or values to narrow by"
+        )
+    if isinstance(hp, Int | Float):
+        if values is not None:
+            raise InvalidArgumentError(
+                "restrict()", name, "values", list(values), "min_value and max_value for a number"
+            )
+        narrowed = _restrict_numeric(hp, low, high)
+    else:
+        narrowed = _restrict_listed(hp, low, high, values)
+    if narrowed == hp:
+        return space
+    entries = [narrowed if entry.name == name else entry for entry in space.hyperparameters]
+    note = f"restrict(): narrowed to {narrowed.describe()}"
+    return trimmed(space, entries, {name: note}, {name})

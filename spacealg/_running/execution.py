@@ -1,0 +1,159 @@
+"""Running one trial's executions: the part of the search loop a worker process does.
+
+:func:`run_executions` runs a trial's executions on a backend and judges the
+outcome against the objective; it touches no store, so it runs the same in the
+search loop's process and on a worker of an executor. Everything it needs
+travels in a :class:`TrialTask` and everything it finds comes back in a
+:class:`TrialOutcome`: the per-step reports and the entries the trial declared
+are collected where the trial runs and shipped back with the result. Both
+values pickle; the backend travels separately, serialized once per search
+(:mod:`spacealg._running.executors`).
+"""
+
+from __future__ import annotations
+
+import pickle
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from spacealg._algebra.resolve import TrialSpace
+from spacealg._algebra.skip_trial import SkipTrial
+from spacealg._running.backend_protocol import Backend, Trial
+from spacealg._running.metrics import average, merge_outcome, record_step
+from spacealg._search.objective import Objective
+from spacealg._search.oracle_helpers import trial_rng
+from spacealg._search.trials import TrialRecord, TrialState
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.space import Space
+
+
+@attrs.frozen
+class TrialTask:
+    """What a worker needs to run one trial.
+
+    Attributes:
+        trial: the claimed trial (its id, values and metadata).
+        space: the trial space with the entries joined so far.
+        seed: the search's seed (each execution's seed derives from it and the trial id).
+        executions: how many executions to run (``executions_per_trial``).
+        directory: the trial's artifact folder, in the project's folder.
+    """
+
+    trial: TrialRecord
+    space: TrialSpace
+    seed: int
+    executions: int
+    directory: Path
+
+
+@attrs.frozen
+class TrialOutcome:
+    """How a trial ended, as the worker that ran it saw it.
+
+    Attributes:
+        state: COMPLETED, FAILED or INVALID.
+        score: the objective's best value, or None.
+        best_step: the step of that value, or None.
+        metrics: each metric's per-step values, averaged over the executions.
+        error: why the trial failed or was skipped, or None.
+        declared: the entries the trial declared that its space lacked, in order.
+    """
+
+    state: TrialState
+    score: float | None
+    best_step: int | None
+    metrics: Mapping[str, list[float]]
+    error: str | None
+    declared: tuple[Hyperparameter, ...] = ()
+
+
+def run_executions(backend: Backend, objective: Objective, task: TrialTask) -> TrialOutcome:
+    """Run ``task``'s executions on ``backend``; every failure of the user's code is recorded.
+
+    Example:
+        >>> from spacealg._running.function_backend import FunctionBackend
+        >>> space = resolve(Space([Int("x", min_value=0, max_value=3)]))
+        >>> record = TrialRecord(trial_id=0, values=Values({"x": 2}),
+        ...                      state=TrialState.RUNNING)
+        >>> task = TrialTask(record, space, seed=0, executions=1, directory=Path("."))
+        >>> outcome = run_executions(FunctionBackend(lambda v: v["x"] ** 2),
+        ...                          Objective("score", "min"), task)
+        >>> outcome.state, outcome.score
+        (<TrialState.COMPLETED: 'COMPLETED'>, 4.0)
+    """
+    trial = task.trial
+    declared: dict[str, Hyperparameter] = {}
+
+    def declare(found: Space) -> None:
+        for hp in found.hyperparameters:
+            if hp.name not in task.space.declared and hp.name not in declared:
+                declared[hp.name] = hp
+
+    seeds = trial_rng(task.seed, trial.trial_id).integers(2**31 - 1, size=task.executions)
+    runs: list[dict[str, list[float]]] = []
+    try:
+        for execution in range(task.executions):
+            steps: dict[str, list[float]] = {}
+
+            def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
+                record_step(steps, step, metrics)
+
+            outcome = backend.run_trial(
+                Trial(
+                    trial.trial_id,
+                    trial.values,
+                    execution,
+                    int(seeds[execution]),
+                    task.directory,
+                    report,
+                    space=task.space,
+                    declarer=declare,
+                    meta=trial.meta,
+                )
+            )
+            merge_outcome(steps, outcome)
+            runs.append(steps)
+    except SkipTrial as skip:
+        text = f"skipped: {skip}" if str(skip) else "skipped"
+        return TrialOutcome(TrialState.INVALID, None, None, {}, text, tuple(declared.values()))
+    except Exception:  # any failure of the user's code is recorded
+        error = traceback.format_exc()
+        return TrialOutcome(TrialState.FAILED, None, None, {}, error, tuple(declared.values()))
+    return _judged(objective, average(runs), tuple(declared.values()))
+
+
+def _judged(
+    objective: Objective,
+    metrics: dict[str, list[float]],
+    declared: tuple[Hyperparameter, ...],
+) -> TrialOutcome:
+    series = metrics.get(objective.name)
+    if series is None:
+        known = ", ".join(repr(name) for name in metrics) or "none"
+        error = (
+            f"the objective {objective.name!r} is not among the trial's metrics "
+            f"({known}); pass objective= naming one of them"
+        )
+        return TrialOutcome(TrialState.FAILED, None, None, metrics, error, declared)
+    best = objective.best_of(series)
+    if best is None:
+        return TrialOutcome(TrialState.INVALID, None, None, metrics, None, declared)
+    return TrialOutcome(TrialState.COMPLETED, best[1], best[0], metrics, None, declared)
+
+
+def run_remote(payload: bytes, task: TrialTask) -> TrialOutcome:
+    """A worker's entry point: unpickle the (backend, objective) ``payload`` and run ``task``.
+
+    A payload that cannot be read on the worker (a module missing there, say)
+    fails the trial with the traceback rather than the worker.
+    """
+    try:
+        backend, objective = pickle.loads(payload)  # noqa: S301 - the search's own payload
+    except Exception:  # the worker lacks something the objective needs
+        error = "the worker cannot load the objective:\n" + traceback.format_exc()
+        return TrialOutcome(TrialState.FAILED, None, None, {}, error)
+    return run_executions(backend, objective, task)

@@ -1,0 +1,258 @@
+"""Where trials run: ``executor=`` and ``n_workers=`` turned into workers the search loop uses.
+
+* nothing given, or ``n_workers=1``: trials run in the search loop's own process;
+* ``n_workers=k``: a local :class:`ProcessPool` of ``k`` processes (``spawn``);
+* ``executor=`` a :class:`concurrent.futures.Executor` (a process or thread pool,
+  a Dask ``ClientExecutor``), a ``dask.distributed.Client``, or a Dask scheduler
+  address such as ``"tcp://10.0.0.5:8786"`` (a client is connected and closed).
+
+The backend and the objective travel to the workers serialized once per search,
+with cloudpickle when it is installed (functions of ``__main__``, notebooks and
+lambdas travel by value), else with :mod:`pickle` (module-level functions only).
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import pickle
+import re
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+from spacealg._running.execution import TrialOutcome, TrialTask, run_remote
+from spacealg.errors import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    MissingDependencyError,
+    NotSerializableError,
+)
+
+DEVICES = "CUDA_VISIBLE_DEVICES"
+"""The variable each worker of a :class:`ProcessPool` with ``devices=`` sets to its device."""
+
+_ADDRESS = re.compile(r"^([a-z0-9+]+://)?[^\s/:]+(:\d+)?$")
+_EXECUTOR_WORDS = (
+    "None, a concurrent.futures.Executor, a dask.distributed.Client "
+    "or a scheduler address such as 'tcp://127.0.0.1:8786'"
+)
+
+
+def _take_device(devices: tuple[str, ...], counter: Any) -> None:
+    """A pool worker's initializer: take the next device before anything imports a framework."""
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    os.environ[DEVICES] = devices[index % len(devices)]
+
+
+class ProcessPool(ProcessPoolExecutor):
+    """A process pool for trials: ``spawn``ed workers, each optionally on its own device.
+
+    Workers are started with the ``spawn`` method, since forking a process that
+    has imported TensorFlow or JAX can deadlock. With ``devices``, each worker
+    sets ``CUDA_VISIBLE_DEVICES`` to one of them (in turn) before it runs a
+    trial, so a framework imported by the trial sees that device alone.
+
+    Args:
+        n_workers: how many worker processes (and trials at once).
+        devices: device ids to hand out, one per worker in turn (empty: none set).
+
+    Example:
+        >>> pool = ProcessPool(2, devices=["0", "1"])
+        >>> pool.n_workers, pool.devices
+        (2, ('0', '1'))
+        >>> pool.shutdown()
+    """
+
+    def __init__(self, n_workers: int, *, devices: Sequence[str] = ()) -> None:
+        _check_workers("ProcessPool()", n_workers)
+        self.n_workers = n_workers
+        self.devices = tuple(str(device) for device in devices)
+        context = multiprocessing.get_context("spawn")
+        if self.devices:
+            counter = context.Value("i", 0)
+            super().__init__(
+                n_workers,
+                mp_context=context,
+                initializer=_take_device,
+                initargs=(self.devices, counter),
+            )
+        else:
+            super().__init__(n_workers, mp_context=context)
+
+    def renewed(self) -> ProcessPool:
+        """A new pool like this one (after a dead worker broke this one)."""
+        return ProcessPool(self.n_workers, devices=self.devices)
+
+
+def _check_workers(operation: str, n_workers: object) -> None:
+    if not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1:
+        raise InvalidArgumentError(operation, "", "n_workers", n_workers, "None or an int >= 1")
+
+
+def _is_client(executor: object) -> bool:
+    kind = type(executor)
+    return kind.__module__.startswith("distributed") and kind.__name__ == "Client"
+
+
+def _distributed(operation: str, argument: str, value: object) -> Any:
+    try:
+        return importlib.import_module("distributed")
+    except ImportError as error:
+        raise MissingDependencyError(operation, "distributed", "dask", argument, value) from error
+
+
+class Workers:
+    """An executor as the search loop uses it: submit, capacity, renew when broken, close.
+
+    Attributes:
+        executor: the executor trials are submitted to now.
+    """
+
+    def __init__(
+        self,
+        executor: Executor,
+        *,
+        owned: bool,
+        client: Any = None,
+        close_client: bool = False,
+    ) -> None:
+        self.executor = executor
+        self._owned = owned
+        self._client = client
+        self._close_client = close_client
+        self._capacity = (0, -1.0)  # (workers, when counted): a Dask cluster may grow
+
+    def submit(self, payload: bytes, task: TrialTask) -> Future[TrialOutcome]:
+        """Run ``task`` on a worker (a rerun is a new task, never merged with the first)."""
+        return self.executor.submit(run_remote, payload, task)
+
+    def capacity(self) -> int:
+        """How many trials to keep pending: the executor's worker count."""
+        if self._client is None:
+            workers = getattr(self.executor, "_max_workers", None)
+            return workers if isinstance(workers, int) and workers > 0 else os.cpu_count() or 1
+        count, when = self._capacity
+        if time.monotonic() - when > 1.0:  # asking the scheduler costs a round trip
+            count = max(1, sum(self._client.nthreads().values()))
+            self._capacity = (count, time.monotonic())
+        return count
+
+    def broken(self, error: BaseException) -> bool:
+        """Whether ``error`` says the process pool itself is broken (a worker died)."""
+        return type(error).__name__ == "BrokenProcessPool" and isinstance(
+            self.executor, ProcessPoolExecutor
+        )
+
+    def renew(self) -> None:
+        """Replace a process pool a dead worker broke with a fresh one like it."""
+        old = self.executor
+        old.shutdown(wait=False, cancel_futures=True)
+        if isinstance(old, ProcessPool):
+            self.executor = old.renewed()
+        else:  # a plain ProcessPoolExecutor of the user's: the same settings
+            settings: Any = old  # CPython's pool keeps its settings in private attributes
+            self.executor = ProcessPoolExecutor(
+                settings._max_workers,  # noqa: SLF001
+                mp_context=settings._mp_context,  # noqa: SLF001
+                initializer=settings._initializer,  # noqa: SLF001
+                initargs=settings._initargs,  # noqa: SLF001
+            )
+        self._owned = True
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Shut down what the search started (a pool, a client); leave the user's running."""
+        if self._owned and isinstance(self.executor, ProcessPoolExecutor):
+            self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+        elif self._owned:  # a Dask ClientExecutor's shutdown takes no cancel_futures
+            self.executor.shutdown(wait=not cancel)
+        if self._close_client:
+            self._client.close()
+
+
+def parallel(executor: object, n_workers: object, operation: str) -> bool:
+    """Whether ``executor=`` and ``n_workers=`` ask for workers; checks them, starts nothing.
+
+    Raises:
+        InvalidArgumentError: ``n_workers`` is not a positive int, or is given with ``executor``.
+        ArgumentTypeError: ``executor`` is not an Executor, a Client or an address.
+        MissingDependencyError: a Dask address without ``dask.distributed`` installed.
+
+    Example:
+        >>> parallel(None, None, "minimize()"), parallel(None, 1, "minimize()")
+        (False, False)
+        >>> parallel(None, 2, "minimize()")
+        True
+    """
+    if n_workers is not None:
+        _check_workers(operation, n_workers)
+        if executor is not None:
+            raise InvalidArgumentError(
+                operation,
+                "",
+                "n_workers",
+                n_workers,
+                "None when executor= is given (the executor's worker count is used)",
+            )
+        return n_workers != 1
+    if executor is None or isinstance(executor, Executor) or _is_client(executor):
+        return executor is not None
+    if isinstance(executor, str) and _ADDRESS.match(executor):
+        _distributed(operation, "executor", executor)
+        return True
+    raise ArgumentTypeError(operation, "", "executor", executor, _EXECUTOR_WORDS)
+
+
+def workers(executor: object, n_workers: object, operation: str) -> Workers | None:
+    """The workers ``executor=`` and ``n_workers=`` ask for, or None for in-process trials.
+
+    Raises:
+        InvalidArgumentError: as :func:`parallel`, or the scheduler at an address
+            cannot be reached.
+        ArgumentTypeError: as :func:`parallel`.
+        MissingDependencyError: as :func:`parallel`.
+    """
+    if not parallel(executor, n_workers, operation):
+        return None
+    if isinstance(n_workers, int):
+        return Workers(ProcessPool(n_workers), owned=True)
+    if isinstance(executor, Executor):
+        client = getattr(executor, "_client", None)  # a Dask ClientExecutor counts its workers
+        return Workers(executor, owned=False, client=client if _is_client(client) else None)
+    if _is_client(executor):
+        given: Any = executor
+        return Workers(given.get_executor(pure=False), owned=True, client=given)
+    distributed = _distributed(operation, "executor", executor)
+    try:
+        client = distributed.Client(executor, set_as_default=False)  # Dask's connect timeout
+    except (OSError, TimeoutError) as error:
+        raise InvalidArgumentError(
+            operation, "", "executor", executor, f"a reachable Dask scheduler ({error})"
+        ) from error
+    return Workers(client.get_executor(pure=False), owned=True, client=client, close_client=True)
+
+
+def dumps(value: object) -> bytes:
+    """``value`` serialized with cloudpickle when installed, else with :mod:`pickle`."""
+    try:
+        cloudpickle: Any = importlib.import_module("cloudpickle")
+    except ImportError:
+        return pickle.dumps(value)
+    return cloudpickle.dumps(value)  # type: ignore[no-any-return]
+
+
+def serialized(value: object, operation: str, argument: str, shown: object) -> bytes:
+    """``value`` serialized for the workers, checked once before any trial starts.
+
+    Raises:
+        NotSerializableError: it cannot be serialized (``shown`` is what the user passed).
+    """
+    try:
+        return dumps(value)
+    except Exception as error:  # pickling raises many kinds (TypeError, PicklingError, ...)
+        problem = f"{type(error).__name__}: {error}"
+        raise NotSerializableError(operation, argument, repr(shown), problem) from error

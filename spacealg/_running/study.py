@@ -1,0 +1,267 @@
+"""The search loop: a trial space, an oracle, a backend and a store.
+
+``Study.run`` claims trials from the store (a stale RUNNING one first, else a
+new proposal), runs each on the backend, and records how it ended. The store is
+the only state: a search killed at any point resumes from it, reruns the
+trials it left RUNNING, and proposes exactly what an uninterrupted one would.
+With ``executor=`` or ``n_workers=`` the trials run on workers, several at
+once, while this process alone proposes, claims and records
+(:mod:`spacealg._running.parallel`).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from spacealg._algebra.resolve import TrialSpace
+from spacealg._running.backend_protocol import Backend
+from spacealg._running.coordinator import Coordinator, printer
+from spacealg._running.executors import serialized, workers
+from spacealg._running.joined_entries import space_change, space_json, with_defaults, with_joined
+from spacealg._running.parallel import run_on
+from spacealg._search.grid_search import GridSearchOracle
+from spacealg._search.objective import Objective
+from spacealg._search.oracle import Observation, Oracle, uses_history
+from spacealg._search.random_search import RandomSearchOracle
+from spacealg._search.trials import Proposal, SearchResult
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.sampling import cardinality, grid
+from spacealg._space.values import Values
+from spacealg._store.trial_store import StudyRecord, TrialStore
+from spacealg.errors import InvalidArgumentError
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidArgumentError("Study()", "", attribute.name, value, "a positive int")
+
+
+def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    # The store keeps the seed in an SQLite INTEGER; numpy wants it non-negative.
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63
+    ):
+        raise InvalidArgumentError(
+            "Study()", "", "seed", value, "None or an int with 0 <= seed < 2**63"
+        )
+
+
+@attrs.frozen
+class Study:
+    """A search: what to tune, how to propose, what to optimise, where to record.
+
+    Attributes:
+        trial_space: the resolved trial space (see :func:`spacealg.resolve`).
+        backend: runs one trial (see :mod:`spacealg.backend`).
+        objective: the metric to optimise.
+        oracle: proposes values (random search unless given).
+        directory: where the project's folder lives.
+        project_name: the project's folder; the store is ``trials.db`` in it.
+        seed: the search's seed; None draws one (or reuses the stored one).
+        executions_per_trial: how many times each trial runs; metrics are averaged.
+        max_consecutive_failed_trials: failures in a row (this run) that stop the search.
+        heartbeat_timeout: seconds after which a silent trial of another host is stale.
+    """
+
+    trial_space: TrialSpace
+    backend: Backend
+    objective: Objective
+    oracle: Oracle = attrs.field(factory=RandomSearchOracle)
+    directory: Path = attrs.field(default=Path("."), converter=Path)
+    project_name: str = "untitled_project"
+    seed: int | None = attrs.field(default=None, validator=_seed)
+    executions_per_trial: int = attrs.field(default=1, validator=_positive)
+    max_consecutive_failed_trials: int = attrs.field(default=3, validator=_positive)
+    heartbeat_timeout: float = 60.0
+
+    @property
+    def store_path(self) -> Path:
+        """``<directory>/<project_name>/trials.db``."""
+        return TrialStore.location(self.directory, self.project_name)
+
+    def current_trial_space(self) -> TrialSpace:
+        """The trial space plus the entries that joined during the stored trials.
+
+        Example:
+            >>> from spacealg.backend import load_backend
+            >>> study = Study(resolve(Space([Boolean("dropout")])),
+            ...               load_backend("function")(lambda values: 0.0),
+            ...               Objective("score", "min"), project_name="no_search_here")
+            >>> study.current_trial_space() == study.trial_space  # no store yet
+            True
+        """
+        if not self.store_path.exists():
+            return self.trial_space
+        store = TrialStore.open_readonly(self.store_path)
+        try:
+            return with_joined(self.trial_space, store)
+        finally:
+            store.close()
+
+    def run(
+        self,
+        max_trials: int | None,
+        *,
+        overwrite: bool = False,
+        verbose: int = 1,
+        out: TextIO | None = None,
+        executor: Executor | str | Any = None,
+        n_workers: int | None = None,
+    ) -> SearchResult:
+        """Run trials until the store holds ``max_trials`` or the space is exhausted.
+
+        ``max_trials`` counts every trial in the store, as in KerasTuner: resuming
+        with the same value runs nothing new, a larger one runs the difference.
+
+        Trials run in this process unless ``n_workers=k`` (a local pool of ``k``
+        spawned processes) or ``executor=`` (a ``concurrent.futures.Executor``, a
+        ``dask.distributed.Client`` or a scheduler address) is given; then as many
+        trials as the executor has workers run at once, and this process alone
+        proposes, claims and records them (see the "Going parallel" guide).
+
+        Raises:
+            InvalidArgumentError: ``max_trials`` is None on a continuous space;
+                ``n_workers`` is not a positive int or comes with ``executor``.
+            ArgumentTypeError: ``executor`` is not an Executor, a Client or an address.
+            NotSerializableError: the backend cannot be sent to the executor's workers.
+            MissingDependencyError: a Dask address without ``spacealg[dask]`` installed.
+            TooManyFailedTrialsError: ``max_consecutive_failed_trials`` failed in a row.
+            StoreError: the store path holds something that is not a spacealg store.
+        """
+        operation = "Study.run()"
+        if max_trials is not None and (
+            not isinstance(max_trials, int) or isinstance(max_trials, bool) or max_trials < 1
+        ):
+            raise InvalidArgumentError(
+                operation, "", "max_trials", max_trials, "a positive int, or None"
+            )
+        if isinstance(self.oracle, GridSearchOracle):
+            grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
+        finite = getattr(self.oracle, "finite", False) is True  # Hyperband's schedule ends
+        if max_trials is None and not finite and cardinality(self.trial_space.tuned) is None:
+            raise InvalidArgumentError(
+                operation, "", "max_trials", None, "an int for a space with continuous entries"
+            )
+        pool = workers(executor, n_workers, operation)
+        interrupted = True  # an error or a Ctrl-C cancels what is still queued
+        try:
+            payload = b""
+            if pool is not None:  # serialized once: a failure shows before any trial starts
+                backend = self.backend
+                payload = serialized((backend, self.objective), operation, "backend", backend)
+            result = self._run(max_trials, overwrite, verbose, out, pool, payload)
+            interrupted = False
+            return result
+        finally:
+            if pool is not None:
+                pool.close(cancel=interrupted)
+
+    def _run(
+        self,
+        max_trials: int | None,
+        overwrite: bool,
+        verbose: int,
+        out: TextIO | None,
+        pool: Any,
+        payload: bytes,
+    ) -> SearchResult:
+        say, progress = printer(verbose, out, max_trials)
+        store = TrialStore.open(self.store_path, overwrite=overwrite)
+        try:
+            seed = self._begin(store, say)
+            coordinator = Coordinator(
+                store,
+                self.trial_space,
+                lambda space: self._propose(seed, space, store),
+                self.objective,
+                seed=seed,
+                executions=self.executions_per_trial,
+                max_trials=max_trials,
+                max_failures=self.max_consecutive_failed_trials,
+                heartbeat_timeout=self.heartbeat_timeout,
+                say=say,
+                verbose=verbose,
+                progress=progress,
+                # Workers elsewhere may run in another folder: the project's, absolute.
+                directory=self.store_path.parent.resolve() if pool else self.store_path.parent,
+            )
+            try:
+                if pool is None:
+                    coordinator.run_here(self.backend)
+                else:
+                    run_on(pool, payload, coordinator)
+                return coordinator.result()
+            finally:
+                coordinator.close()
+        finally:
+            store.close()
+
+    def _begin(self, store: TrialStore, say: Any) -> int:
+        stored = store.study()
+        seed = self.seed
+        if seed is None:
+            seed = stored.seed if stored is not None else secrets.randbelow(2**63)
+        elif stored is not None and stored.seed != seed:
+            say(f"Using seed {seed}; the stored study was started with seed {stored.seed}.")
+        space = space_json(self.trial_space)
+        joined = {entry["name"] for _, entry in store.joined()}
+        if stored is not None and (change := space_change(stored.trial_space, space, joined)):
+            say(change)
+        store.record_study(
+            StudyRecord(
+                trial_space=space,
+                objective=json.dumps(attrs.asdict(self.objective)),
+                oracle=json.dumps({"name": self.oracle.name, **self.oracle.settings()}),
+                seed=seed,
+            )
+        )
+        return seed
+
+    def _propose(self, seed: int, space: TrialSpace, store: TrialStore) -> Any:
+        """The claim's proposal function; pending trials are RUNNING in ``tried`` and history."""
+        tuned = space.tuned
+        joined = [hp for hp in tuned.dependency_order() if hp.name in space.joined]
+        learns = uses_history(self.oracle)
+
+        def propose(tried: list[Values]) -> tuple[Values, Values, Mapping[str, int]] | None:
+            if joined:  # trials run before an entry joined ran it at its default
+                tried = [with_defaults(values, joined) for values in tried]
+            if learns:
+                history = self._history(store, joined)
+                learner: Any = self.oracle
+                proposal = learner.propose(
+                    tuned, tried, seed=seed, index=len(tried), history=history
+                )
+            else:
+                proposal = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
+            if proposal is None:
+                return None
+            if isinstance(proposal, Proposal):
+                return proposal.values, space.complete(proposal.values), proposal.meta
+            return proposal, space.complete(proposal), {}
+
+        return propose
+
+    def _history(self, store: TrialStore, joined: list[Hyperparameter]) -> list[Observation]:
+        """Every trial as a learning oracle sees it: scores oriented so lower is better.
+
+        Trials still running (here, on other workers, or in other processes) are
+        RUNNING with no score: an oracle that models scores treats them as pending.
+        """
+        sign = 1.0 if self.objective.direction == "min" else -1.0
+        return [
+            Observation(
+                with_defaults(values, joined) if joined else values,
+                state,
+                None if score is None else sign * score,
+                meta=meta,
+            )
+            for values, state, score, meta in store.history()
+        ]

@@ -1,0 +1,354 @@
+"""``BayesianOptimizationOracle``: a Gaussian process over the active, tuned entries.
+
+Features. Each tuned (non-``Fixed``) entry maps a configuration to feature
+columns that share the entry's lengthscale:
+
+* an entry without conditions that is numeric (``Int``, ``Float``): its unit position;
+* a numeric entry with conditions: ``(cos u, sin u)`` of its unit position ``u``
+  when active, ``(0, 0)`` when inactive (the arc embedding of Swersky et al.,
+  2013): two active values lie ``2 sin(|u - v| / 2)``, about ``|u - v|``, apart,
+  and an inactive entry lies at distance 1 from every active value;
+* a ``Boolean`` or ``Choice``: one-hot columns scaled by ``1/sqrt(2)`` (two values
+  lie 1 apart), all zero when inactive.
+
+So the kernel never sees a value an inactive entry does not have (KerasTuner
+fits its model on them, its issues #331 and #207), and ``Fixed`` entries add
+no dimension (KerasTuner crashes on a space of only fixed entries, #237).
+
+Proposals. After ``num_initial_points`` random proposals (counting completed
+trials), the process is fitted to the completed trials' standardised scores
+(failed, invalid and running trials are left out of the fit), then the
+acquisition (expected improvement, or the lower confidence bound
+``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
+configurations and on perturbations of the best trials; the best few are
+refined by a local search over their numeric entries (batches of Gaussian
+steps of shrinking width, scored together). A finite space with at most
+``num_candidates`` configurations has every untried one scored instead. The best-scoring candidate
+not tried yet is proposed, so a configuration is never proposed twice
+(KerasTuner's #227 and #608); when every candidate was tried, random search's
+proposal is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from typing import Any, ClassVar, Literal
+
+import attrs
+import numpy as np
+
+from spacealg._search.encoding import BoolArray, Encoding
+from spacealg._search.gaussian_process import GaussianProcess, IntArray, fit
+from spacealg._search.oracle import Observation
+from spacealg._search.oracle_helpers import (
+    exhausted,
+    in_space,
+    random_untried,
+    trial_rng,
+    tried_set,
+)
+from spacealg._space.sampling import cardinality, grid
+from spacealg._space.space import Space
+from spacealg._space.unit_interval import FloatArray
+from spacealg._space.values import Values
+from spacealg.errors import InvalidArgumentError, MissingDependencyError
+
+Acquisition = Literal["ei", "ucb"]
+_HALF_SQRT = 1.0 / math.sqrt(2.0)
+_OPERATION = "BayesianOptimizationOracle.propose()"
+
+
+def require_scipy(operation: str) -> None:
+    """Import scipy, or raise naming the extra that installs it.
+
+    Raises:
+        MissingDependencyError: scipy is not installed.
+    """
+    try:
+        import scipy.linalg  # noqa: PLC0415 - scipy is optional
+        import scipy.optimize  # noqa: PLC0415
+        import scipy.special  # noqa: F401, PLC0415
+    except ImportError as error:
+        raise MissingDependencyError(operation, "scipy", "bayes") from error
+
+
+def _check(operation: str, argument: str, value: object, ok: bool, allowed: str) -> None:
+    if not ok:
+        raise InvalidArgumentError(operation, "", argument, value, allowed)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@attrs.frozen
+class _Features:
+    """The feature map of an encoding: columns per tuned entry, and the entry of each."""
+
+    encoding: Encoding
+    columns: IntArray = attrs.field(eq=False)
+    entries: tuple[int, ...]  # the encoding column of each tuned entry
+
+    @classmethod
+    def of(cls, encoding: Encoding) -> _Features:
+        columns: list[int] = []
+        entries = tuple(np.flatnonzero(encoding.free).tolist())
+        for number, column in enumerate(entries):
+            hp = encoding.entries[column]
+            if encoding.categorical[column]:
+                width = int(encoding.sizes[column])
+            else:
+                width = 2 if hp.conditions else 1
+            columns += [number] * width
+        return cls(encoding, np.array(columns, dtype=np.int64), entries)
+
+    def __call__(self, units: FloatArray, active: BoolArray) -> FloatArray:
+        rows = units.shape[0]
+        parts: list[FloatArray] = []
+        for column in self.entries:
+            on = active[:, column]
+            u = np.where(on, units[:, column], 0.5)
+            if self.encoding.categorical[column]:
+                size = int(self.encoding.sizes[column])
+                cells = np.minimum(np.floor(u * size), size - 1).astype(np.int64)
+                onehot = np.zeros((rows, size))
+                onehot[np.arange(rows), cells] = _HALF_SQRT
+                parts.append(onehot * on[:, None])
+            elif self.encoding.entries[column].conditions:
+                parts.append(np.stack([np.cos(u), np.sin(u)], axis=1) * on[:, None])
+            else:
+                parts.append(u[:, None])
+        return np.hstack(parts) if parts else np.zeros((rows, 0))
+
+
+def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
+    """The log of the expected improvement below ``best``, stable far in the tails."""
+    from scipy.special import erfcx, ndtr  # noqa: PLC0415 - scipy is optional
+
+    z = (best - mean) / std
+    log_phi = -0.5 * z**2 - 0.5 * math.log(2 * math.pi)
+    near = np.maximum(z, -1.0)  # EI / std = z * Phi(z) + phi(z), direct where z > -1
+    direct = np.log(
+        np.maximum(near * ndtr(near) + np.exp(-0.5 * near**2) / math.sqrt(2 * math.pi), 1e-300)
+    )
+    # in the far tail: phi(z) * (1 + z * Phi(z) / phi(z)), with Phi / phi through erfcx
+    far = np.minimum(z, -1.0)
+    tail = log_phi + np.log1p(
+        np.maximum(far * math.sqrt(math.pi / 2) * erfcx(-far * _HALF_SQRT), -1.0 + 1e-16)
+    )
+    return np.log(std) + np.where(z > -1.0, direct, tail)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class BayesianOptimizationOracle:
+    """Bayesian optimization with a Gaussian process, for conditional spaces.
+
+    KerasTuner's ``BayesianOptimizationOracle`` arguments, without its defects:
+    it never proposes a configuration twice, never fits on inactive entries,
+    and a space of only ``Fixed`` entries is exhausted after one trial. See the
+    module's notes for the features, the kernel and the acquisition.
+
+    Needs scipy: ``pip install 'spacealg[bayes]'``.
+
+    Args:
+        num_initial_points: random proposals (counting completed trials) before the
+            model is used; ``None`` is KerasTuner's rule, 3 per tuned entry.
+        alpha: the least noise variance of the standardised scores (KerasTuner's
+            ``alpha``, added to the kernel's diagonal).
+        acquisition: ``"ei"`` (expected improvement) or ``"ucb"`` (confidence bound).
+        beta: the confidence bound's width (``"ucb"`` only; default 2.6).
+        num_candidates: random configurations scored per proposal.
+        num_refined: the best candidates refined by local search.
+        restarts: starts of the hyperparameter fit.
+        max_collisions: random draws of the fallback, as in :class:`RandomSearchOracle`.
+
+    Raises:
+        InvalidArgumentError: an argument outside its range, or ``beta`` without
+            ``acquisition="ucb"``.
+
+    Example:
+        >>> space = Space([Float("x", min_value=-1.0, max_value=1.0)])
+        >>> oracle = BayesianOptimizationOracle(num_initial_points=2)
+        >>> history = []
+        >>> for index in range(6):
+        ...     values = oracle.propose(space, [h.values for h in history], seed=0,
+        ...                             index=index, history=history)
+        ...     history.append(Observation(values, TrialState.COMPLETED, values["x"] ** 2))
+        >>> min(h.score for h in history) < 0.01
+        True
+    """
+
+    name: ClassVar[str] = "bayesian"
+    uses_history: ClassVar[bool] = True
+    num_initial_points: int | None = attrs.field(default=3, kw_only=True)
+    alpha: float = attrs.field(default=1e-4, kw_only=True)
+    acquisition: Acquisition = attrs.field(default="ei", kw_only=True)
+    beta: float | None = attrs.field(default=None, kw_only=True)
+    num_candidates: int = attrs.field(default=1024, kw_only=True)
+    num_refined: int = attrs.field(default=8, kw_only=True)
+    restarts: int = attrs.field(default=2, kw_only=True)
+    max_collisions: int = attrs.field(default=20, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        op = "BayesianOptimizationOracle()"
+
+        def count(value: object, least: int) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+        initial = self.num_initial_points
+        _check(op, "num_initial_points", initial, initial is None or count(initial, 0),
+               "None or an int >= 0")  # fmt: skip
+        _check(op, "alpha", self.alpha, _is_number(self.alpha) and 0 < self.alpha <= 1,
+               "a float 0 < alpha <= 1")  # fmt: skip
+        _check(op, "acquisition", self.acquisition, self.acquisition in ("ei", "ucb"),
+               "'ei' or 'ucb'")  # fmt: skip
+        if self.beta is not None and self.acquisition != "ucb":
+            raise InvalidArgumentError(op, "", "beta", self.beta, "None unless acquisition='ucb'")
+        _check(op, "beta", self.beta, self.beta is None or (_is_number(self.beta)
+               and self.beta >= 0), "None or a float >= 0")  # fmt: skip
+        for argument, least in (
+            ("num_candidates", 1),
+            ("num_refined", 0),
+            ("restarts", 1),
+            ("max_collisions", 1),
+        ):
+            value = getattr(self, argument)
+            _check(op, argument, value, count(value, least), f"an int >= {least}")
+
+    def settings(self) -> dict[str, Any]:
+        """The oracle's arguments, as JSON types."""
+        return attrs.asdict(self)
+
+    def propose(
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
+    ) -> Values | None:
+        """The configuration with the best acquisition not tried yet, or None when none is left.
+
+        Args:
+            space: the trial space.
+            tried: configurations already tried (any state).
+            seed: the search's seed.
+            index: the trial's index.
+            history: the trials so far, with their states and oriented scores.
+
+        Raises:
+            MissingDependencyError: scipy is not installed (once the model is needed).
+        """
+        everything = tried_set(tried, history)
+        if exhausted(space, everything):
+            return None
+        rng = trial_rng(seed, index)
+        encoding = Encoding.of(space)
+        features = _Features.of(encoding)
+        completed = [o for o in in_space(space, history) if o.completed]
+        initial = self.num_initial_points
+        if initial is None:
+            initial = 3 * len(features.entries)
+        if len(completed) < max(1, initial) or not features.entries:
+            return random_untried(space, everything, rng, self.max_collisions)
+        require_scipy(_OPERATION)
+        units, active = encoding.encode([o.values for o in completed])
+        scores = np.array([o.score for o in completed], dtype=np.float64)
+        spread = float(scores.std())
+        y = (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+        process = fit(
+            features(units, active),
+            features.columns,
+            len(features.entries),
+            y,
+            min_noise=self.alpha,
+            restarts=self.restarts,
+            rng=rng,
+        )
+        merit = self._merit(process, features, float(y.min()))
+        size = cardinality(space)
+        if size is not None and size <= self.num_candidates:  # score every untried point
+            left = [values for values in grid(space) if values not in everything]
+            return left[int(np.argmax(merit(*encoding.encode(left))))]
+        candidates, candidate_active = self._candidates(encoding, units, active, y, rng)
+        values = merit(candidates, candidate_active)
+        refined = self._refine(encoding, merit, candidates, candidate_active, values, rng)
+        candidates = np.vstack([candidates, refined[0]])
+        candidate_active = np.vstack([candidate_active, refined[1]])
+        values = np.concatenate([values, refined[2]])
+        for row in np.argsort(-values, kind="stable").tolist():
+            proposal = encoding.decode(candidates[row], candidate_active[row])
+            if proposal not in everything:
+                return proposal
+        return random_untried(space, everything, rng, self.max_collisions)
+
+    def _merit(self, process: GaussianProcess, features: _Features, best: float) -> Any:
+        beta = 2.6 if self.beta is None else self.beta
+
+        def merit(units: FloatArray, active: BoolArray) -> FloatArray:
+            mean, std = process.predict(features(units, active))
+            if self.acquisition == "ucb":
+                return -(mean - beta * std)
+            return _log_ei(mean, std, best)
+
+        return merit
+
+    def _candidates(
+        self,
+        encoding: Encoding,
+        units: FloatArray,
+        active: BoolArray,
+        y: FloatArray,
+        rng: np.random.Generator,
+    ) -> tuple[FloatArray, BoolArray]:
+        """Random configurations and perturbations of the best trials."""
+        random_units, _ = encoding.random(self.num_candidates, rng)
+        best = np.argsort(y, kind="stable")[:5]
+        local = np.repeat(units[best], 64, axis=0)
+        local = np.where(np.isnan(local), rng.random(local.shape), local)
+        numeric = encoding.free & ~encoding.categorical
+        width = rng.choice([0.02, 0.1, 0.3], size=(len(local), 1))
+        local[:, numeric] += rng.normal(0.0, 1.0, (len(local), int(numeric.sum()))) * width
+        flip = rng.random(local.shape) < 1.0 / max(1, encoding.width)
+        flip &= encoding.categorical[None, :]
+        local = np.where(flip, rng.random(local.shape), local)
+        combined = encoding.snap(np.vstack([random_units, local]))
+        return combined, encoding.activity(combined)
+
+    def _refine(
+        self,
+        encoding: Encoding,
+        merit: Any,
+        units: FloatArray,
+        active: BoolArray,
+        values: FloatArray,
+        rng: np.random.Generator,
+    ) -> tuple[FloatArray, BoolArray, FloatArray]:
+        """The best candidates after a local search over their numeric entries.
+
+        Each round tries 16 Gaussian steps around every candidate (the step
+        shrinking from 0.1 to 0.001 of the range), scored together, and keeps
+        the improvements; the candidates' categorical values stay as they are.
+        """
+        top = np.argsort(-values, kind="stable")[: self.num_refined]
+        numeric = encoding.free & ~encoding.categorical
+        if not len(top) or not numeric.any():
+            return units[:0], active[:0], values[:0]
+        best, best_active, best_value = units[top], active[top], values[top]
+        tries = 16
+        for width in np.geomspace(0.1, 0.001, 12).tolist():
+            moved = np.repeat(best, tries, axis=0)
+            step = rng.normal(0.0, width, (len(moved), int(numeric.sum())))
+            moved[:, numeric] = np.clip(moved[:, numeric] + step, 0.0, 1.0)
+            moved = encoding.snap(moved)
+            moved_active = encoding.activity(moved)  # a numeric parent may switch a child
+            scored = merit(moved, moved_active).reshape(len(best), tries)
+            pick = scored.argmax(axis=1)
+            better = scored[np.arange(len(best)), pick] > best_value
+            chosen = np.arange(len(best)) * tries + pick
+            best = np.where(better[:, None], moved[chosen], best)
+            best_active = np.where(better[:, None], moved_active[chosen], best_active)
+            best_value = np.where(better, scored[np.arange(len(best)), pick], best_value)
+        return best, best_active, best_value

@@ -1,0 +1,147 @@
+"""Configurations as arrays of unit positions, for the model-based oracles.
+
+Each entry of a space is one column, in :meth:`Space.dependency_order`: a
+configuration becomes a row of unit positions (``to_unit``) and a row of
+activity flags (inactive entries have no value; their position is NaN). Rows
+of random or model-drawn positions become configurations again through
+:meth:`Encoding.snap` (each position moved to the canonical position of the
+value it maps to), :meth:`Encoding.activity` (which entries the drawn parents
+activate) and :meth:`Encoding.decode`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.numeric import Float, Int
+from spacealg._space.scalars import Scalar
+from spacealg._space.space import Space
+from spacealg._space.unit_interval import FloatArray
+from spacealg._space.values import Values
+
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+
+def _snap_column(hp: Hyperparameter, u: FloatArray) -> FloatArray:
+    """The canonical unit position of the value each position of ``u`` maps to."""
+    u = np.clip(u, 0.0, 1.0)
+    if isinstance(hp, Float) and hp.grid_values() is None:
+        return u
+    if isinstance(hp, Int) and hp.step is None:  # log or reverse_log: floor, not cells
+        values = hp.from_unit_array(u)
+        positions = {value: hp.to_unit(value) for value in set(values)}
+        return np.array([positions[value] for value in values], dtype=np.float64)
+    size = hp.size or 1
+    return (np.minimum(np.floor(u * size), size - 1) + 0.5) / size
+
+
+def is_categorical(hp: Hyperparameter) -> bool:
+    """Whether the oracles model ``hp`` as categories: a ``Boolean`` or a ``Choice``."""
+    return isinstance(hp, Boolean | Choice)
+
+
+@attrs.frozen
+class Encoding:
+    """The columns of a space's configurations, in dependency order.
+
+    Attributes:
+        space: the space.
+        entries: its entries, parents before children.
+        free: for each column, whether it is tuned (not a ``Fixed`` entry).
+        categorical: for each column, whether it is a ``Boolean`` or ``Choice``.
+        sizes: for each column, its number of values (0 when continuous).
+
+    Example:
+        >>> space = Space([Boolean("deep"), Float("lr", min_value=0.0, max_value=1.0,
+        ...                conditions=Condition("deep", True))])
+        >>> encoding = Encoding.of(space)
+        >>> units, active = encoding.encode([Values({"deep": True, "lr": 0.3}),
+        ...                                  Values({"deep": False})])
+        >>> units.tolist(), active.tolist()
+        ([[0.75, 0.3], [0.25, nan]], [[True, True], [True, False]])
+        >>> encoding.decode(units[0], active[0])
+        Values({'deep': True, 'lr': 0.3})
+    """
+
+    space: Space
+    entries: tuple[Hyperparameter, ...]
+    free: BoolArray = attrs.field(eq=False)
+    categorical: BoolArray = attrs.field(eq=False)
+    sizes: npt.NDArray[np.int64] = attrs.field(eq=False)
+    _position: dict[str, int] = attrs.field(eq=False, repr=False)
+
+    @classmethod
+    def of(cls, space: Space) -> Encoding:
+        """The encoding of ``space``."""
+        entries = space.dependency_order()
+        return cls(
+            space,
+            entries,
+            np.array([not isinstance(hp, Fixed) for hp in entries], dtype=np.bool_),
+            np.array([is_categorical(hp) for hp in entries], dtype=np.bool_),
+            np.array([hp.size or 0 for hp in entries], dtype=np.int64),
+            {hp.name: column for column, hp in enumerate(entries)},
+        )
+
+    @property
+    def width(self) -> int:
+        """The number of columns."""
+        return len(self.entries)
+
+    def encode(self, configurations: Sequence[Values]) -> tuple[FloatArray, BoolArray]:
+        """Unit positions (NaN where inactive) and activity flags, one row per configuration."""
+        units = np.full((len(configurations), self.width), np.nan)
+        for row, values in enumerate(configurations):
+            for name, value in values.items():
+                column = self._position[name]
+                units[row, column] = self.entries[column].to_unit(value)
+        return units, ~np.isnan(units)
+
+    def snap(self, units: FloatArray) -> FloatArray:
+        """Each position moved to the canonical position of the value it maps to."""
+        snapped = np.empty_like(units)
+        for column, hp in enumerate(self.entries):
+            snapped[:, column] = _snap_column(hp, units[:, column])
+        return snapped
+
+    def activity(self, units: FloatArray) -> BoolArray:
+        """Which entries each row activates, its parents' values decided by ``units``."""
+        rows = units.shape[0]
+        active = np.ones((rows, self.width), dtype=np.bool_)
+        decoded: dict[int, list[Scalar]] = {}
+        for column, hp in enumerate(self.entries):
+            for condition in hp.conditions:
+                parent = self._position[condition.parent]
+                if parent not in decoded:
+                    decoded[parent] = self.entries[parent].from_unit_array(units[:, parent])
+                holds: dict[tuple[type, Scalar], bool] = {}
+                mask = np.empty(rows, dtype=np.bool_)
+                for row, value in enumerate(decoded[parent]):
+                    key = (type(value), value)
+                    if key not in holds:
+                        holds[key] = condition.holds({condition.parent: value})
+                    mask[row] = holds[key]
+                active[:, column] &= mask & active[:, parent]
+        return active
+
+    def decode(self, units: FloatArray, active: BoolArray) -> Values:
+        """The configuration of one row: each active entry's value at its position."""
+        chosen = {
+            hp.name: hp.from_unit(float(units[column]))
+            for column, hp in enumerate(self.entries)
+            if active[column]
+        }
+        ordered = {name: chosen[name] for name in self.space if name in chosen}
+        return Values._trusted(ordered)  # noqa: SLF001 - built here from valid scalars
+
+    def random(self, rows: int, rng: np.random.Generator) -> tuple[FloatArray, BoolArray]:
+        """``rows`` random configurations: snapped positions and their activity."""
+        units = self.snap(rng.random((rows, self.width)))
+        return units, self.activity(units)

@@ -1,0 +1,70 @@
+"""What oracles share: the tried set, per-trial randomness, exhaustion, random fallback.
+
+An oracle's proposal is a pure function of the trial space, the history, the
+search's seed and the trial index, so a resumed search proposes what an
+uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+import numpy as np
+
+from spacealg._search.oracle import Observation
+from spacealg._space.sampling import cardinality, contains, grid, sample
+from spacealg._space.space import Space
+from spacealg._space.values import Values
+
+
+def trial_rng(seed: int, index: int) -> np.random.Generator:
+    """The random stream of trial ``index`` under ``seed``: the same pair, the same stream."""
+    return np.random.default_rng([seed, index])
+
+
+def tried_set(tried: Iterable[Values], history: Sequence[Observation]) -> set[Values]:
+    """Every configuration tried: those in ``tried`` and those in ``history``."""
+    return set(tried).union(observation.values for observation in history)
+
+
+def tried_in(space: Space, tried: Collection[Values]) -> int:
+    """How many tried configurations belong to ``space``.
+
+    A resumed search may run over a changed space: what was tried in the old one
+    does not exhaust the new one.
+    """
+    return sum(1 for values in tried if contains(space, values))
+
+
+def exhausted(space: Space, tried: Collection[Values]) -> bool:
+    """Whether every configuration of a finite ``space`` is in ``tried``."""
+    size = cardinality(space)
+    return size is not None and len(tried) >= size and tried_in(space, tried) >= size
+
+
+def random_untried(
+    space: Space, tried: Collection[Values], rng: np.random.Generator, max_collisions: int
+) -> Values | None:
+    """A random configuration not in ``tried``, or None when the space is exhausted.
+
+    After ``max_collisions`` draws that were all tried already, a finite space
+    picks at random among the configurations left, and a space with continuous
+    entries counts as exhausted: only one whose continuous entries are all
+    inactive or span a handful of floats (``min_value == max_value``) does that.
+    """
+    size = cardinality(space)
+    if exhausted(space, tried):
+        return None
+    for _ in range(max_collisions):
+        values = sample(space, rng)
+        if values not in tried:
+            return values
+    if size is None:
+        return None
+    left = [values for values in grid(space) if values not in tried]
+    return left[int(rng.integers(len(left)))] if left else None
+
+
+def in_space(space: Space, history: Sequence[Observation]) -> list[Observation]:
+    """The observations whose values are configurations of ``space`` (a space may change)."""
+    return [observation for observation in history if contains(space, observation.values)]

@@ -1,0 +1,62 @@
+"""Random search: values drawn at random, never a configuration already tried."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any, ClassVar
+
+import attrs
+
+from spacealg._search.oracle import Observation
+from spacealg._search.oracle_helpers import exhausted, random_untried, trial_rng, tried_set
+from spacealg._space.space import Space
+from spacealg._space.values import Values
+from spacealg.errors import InvalidArgumentError
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidArgumentError(
+            f"{type(instance).__name__}()", "", attribute.name, value, "a positive int"
+        )
+
+
+@attrs.frozen
+class RandomSearchOracle:
+    """Values drawn at random, never a configuration already tried.
+
+    After ``max_collisions`` draws that were all tried already, a finite space
+    picks at random among the configurations left; it is exhausted when every
+    configuration has been tried.
+
+    Example:
+        >>> space = Space([Boolean("dropout")])
+        >>> oracle = RandomSearchOracle()
+        >>> first = oracle.propose(space, [], seed=0, index=0)
+        >>> second = oracle.propose(space, [first], seed=0, index=1)
+        >>> sorted([first["dropout"], second["dropout"]]), oracle.propose(
+        ...     space, [first, second], seed=0, index=2)
+        ([False, True], None)
+    """
+
+    name: ClassVar[str] = "random"
+    max_collisions: int = attrs.field(default=20, validator=_positive, kw_only=True)
+
+    def settings(self) -> dict[str, Any]:
+        """``{"max_collisions": ...}``."""
+        return {"max_collisions": self.max_collisions}
+
+    def propose(
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
+    ) -> Values | None:
+        """A random configuration not in ``tried`` nor ``history``, or None when none is left."""
+        everything = tried_set(tried, history)
+        if exhausted(space, everything):
+            return None
+        return random_untried(space, everything, trial_rng(seed, index), self.max_collisions)

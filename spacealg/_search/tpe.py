@@ -1,0 +1,302 @@
+"""``TPEOracle``: the tree-structured Parzen estimator, over the unit encoding.
+
+The completed trials are split by score: the best ``gamma`` share (at least
+one) is *below*, the rest and the failed or invalid trials are *above*. Each
+group becomes a density over configurations, a mixture with one component per
+trial plus a uniform prior component (weight ``prior_weight``), each component
+a product over the entries active in the configuration scored:
+
+* a numeric entry (``Int``, ``Float``) has a Gaussian kernel on its unit
+  position, truncated to [0, 1], centred on the trial's position; its bandwidth
+  follows Scott's rule, ``max(std, 0.1) * n ** (-1 / (d + 4))`` (``std`` of the
+  group's positions of that entry, at least a tenth of the range, so that one or
+  two close trials still get a usable kernel; ``n`` how many trials of the group
+  have it active, ``d`` the number of numeric entries), kept between
+  ``1 / min(100, 1 + N)`` (``N`` completed trials; half a cell for a grid) and 1;
+* a categorical entry (``Boolean``, ``Choice``) has smoothed counts: the
+  trial's value gets weight ``1 + s``, every value ``s``, with
+  ``s = prior_weight / n``;
+* a component whose trial left the entry inactive, and the prior, are uniform
+  in that entry, so only the trials where an entry is active shape its density.
+
+``n_ei_candidates`` configurations are drawn from the *below* density; the one
+with the largest ratio of *below* to *above* density (the expected improvement
+of Bergstra et al., 2011) that was not tried yet is proposed. Conditional
+entries are drawn like the others, then the drawn parents decide which are
+active, so every candidate is a configuration of the space.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+
+from spacealg._search.encoding import BoolArray, Encoding
+from spacealg._search.oracle import Observation
+from spacealg._search.oracle_helpers import (
+    exhausted,
+    in_space,
+    random_untried,
+    trial_rng,
+    tried_set,
+)
+from spacealg._search.trials import TrialState
+from spacealg._space.space import Space
+from spacealg._space.unit_interval import FloatArray
+from spacealg._space.values import Values
+from spacealg.errors import InvalidArgumentError
+
+_LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+_LEAST_SPREAD = 0.1
+"""The least spread Scott's rule uses: one or two close trials still get a usable kernel."""
+
+
+def _count(minimum: int) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            allowed = "a positive int" if minimum else "an int >= 0"
+            raise InvalidArgumentError(
+                f"{type(instance).__name__}()", "", attribute.name, value, allowed
+            )
+
+    return check
+
+
+def _open_unit(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
+        raise InvalidArgumentError(
+            f"{type(instance).__name__}()", "", attribute.name, value, "a float 0 < x < 1"
+        )
+
+
+def _positive_float(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < math.inf:
+        raise InvalidArgumentError(
+            f"{type(instance).__name__}()", "", attribute.name, value, "a finite float > 0"
+        )
+
+
+def _normal_cdf(x: FloatArray) -> FloatArray:
+    return np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()], dtype=np.float64)
+
+
+def _truncated_normal(mu: FloatArray, sigma: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """Draws of N(mu, sigma) truncated to [0, 1], by rejection."""
+    out = rng.normal(mu, sigma)
+    for _ in range(64):
+        outside = (out < 0.0) | (out > 1.0)
+        if not outside.any():
+            break
+        out[outside] = rng.normal(mu[outside], sigma[outside])
+    return np.clip(out, 0.0, 1.0)
+
+
+def _scott(present: FloatArray, dims: int) -> float:
+    """Scott's rule, ``std * n ** (-1 / (d + 4))``, the spread taken as at least 0.1."""
+    if not len(present):
+        return 1.0
+    spread = max(float(present.std()), _LEAST_SPREAD)
+    return spread * math.pow(len(present), -1.0 / (dims + 4))
+
+
+def _logsumexp(x: FloatArray) -> FloatArray:
+    top = x.max(axis=1)
+    return top + np.log(np.exp(x - top[:, None]).sum(axis=1))  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class _Parzen:
+    """A mixture of one product kernel per trial plus a uniform prior component."""
+
+    encoding: Encoding
+    centres: FloatArray = attrs.field(eq=False)  # (K, E) unit positions, NaN where inactive
+    active: BoolArray = attrs.field(eq=False)  # (K, E)
+    sigma: FloatArray = attrs.field(eq=False)  # (E,) bandwidths of numeric columns
+    log_norm: FloatArray = attrs.field(eq=False)  # (K, E) log of each truncated kernel's mass
+    log_weights: FloatArray = attrs.field(eq=False)  # (K + 1,) the prior last
+    smoothing: float
+
+    @classmethod
+    def fit(
+        cls,
+        encoding: Encoding,
+        units: FloatArray,
+        active: BoolArray,
+        *,
+        completed: int,
+        prior: float,
+    ) -> _Parzen:
+        count = units.shape[0]
+        numeric = encoding.free & ~encoding.categorical
+        dims = int(numeric.sum())
+        floor = 1.0 / min(100, 1 + completed)
+        sigma = np.ones(encoding.width)
+        for column in np.flatnonzero(numeric).tolist():
+            present = units[active[:, column], column]
+            least = floor
+            if encoding.sizes[column]:
+                least = max(least, 0.5 / int(encoding.sizes[column]))
+            spread = _scott(present, dims)
+            sigma[column] = min(max(spread, least), 1.0)
+        centres = np.where(active, units, 0.5)
+        low = _normal_cdf((-centres / sigma).ravel()).reshape(centres.shape)
+        high = _normal_cdf(((1.0 - centres) / sigma).ravel()).reshape(centres.shape)
+        log_norm = np.log(np.maximum(high - low, 1e-300))
+        weights = np.append(np.ones(count), prior)
+        return cls(
+            encoding,
+            np.where(active, units, np.nan),
+            active,
+            sigma,
+            log_norm,
+            np.log(weights / weights.sum()),
+            prior / max(count, 1),
+        )
+
+    def log_pdf(self, units: FloatArray, active: BoolArray) -> FloatArray:
+        """The log density of each row (over the entries active in it)."""
+        encoding = self.encoding
+        count = self.centres.shape[0]
+        log_kernel = np.zeros((units.shape[0], count + 1))
+        for column in np.flatnonzero(encoding.free).tolist():
+            on = active[:, column]
+            if not on.any():
+                continue
+            present = self.active[:, column]
+            if encoding.categorical[column]:
+                size = int(encoding.sizes[column])
+                cells = np.minimum(np.floor(units[:, column] * size), size - 1)
+                centre_cells = np.floor(np.nan_to_num(self.centres[:, column]) * size)
+                same = cells[:, None] == centre_cells[None, :]
+                s = self.smoothing
+                probability = np.where(same, 1.0 + s, s) / (1.0 + size * s)
+                probability = np.where(present[None, :], probability, 1.0 / size)
+                terms = np.log(np.hstack([probability, np.full((len(cells), 1), 1.0 / size)]))
+            else:
+                sigma = self.sigma[column]
+                z = (units[:, column, None] - self.centres[None, :, column]) / sigma
+                log_density = -0.5 * z**2 - _LOG_SQRT_2PI - math.log(sigma)
+                log_density -= self.log_norm[None, :, column]
+                log_density = np.where(present[None, :], log_density, 0.0)
+                terms = np.hstack([log_density, np.zeros((len(units), 1))])
+            log_kernel += np.where(on[:, None], terms, 0.0)
+        return _logsumexp(log_kernel + self.log_weights[None, :])
+
+    def sample(self, rows: int, rng: np.random.Generator) -> tuple[FloatArray, BoolArray]:
+        """``rows`` configurations drawn from the mixture: snapped positions and activity."""
+        encoding = self.encoding
+        count = self.centres.shape[0]
+        component = rng.choice(count + 1, size=rows, p=np.exp(self.log_weights))
+        units = rng.random((rows, encoding.width))
+        for column in np.flatnonzero(encoding.free).tolist():
+            from_trial = np.zeros(rows, dtype=np.bool_)
+            real = component < count
+            from_trial[real] = self.active[component[real], column]
+            if not from_trial.any():
+                continue
+            centres = self.centres[component[from_trial], column]
+            if encoding.categorical[column]:
+                size = int(encoding.sizes[column])
+                keep = rng.random(len(centres)) < 1.0 / (1.0 + size * self.smoothing)
+                drawn = units[from_trial, column]
+                units[from_trial, column] = np.where(keep, centres, drawn)
+            else:
+                sigma = np.full(len(centres), self.sigma[column])
+                units[from_trial, column] = _truncated_normal(centres, sigma, rng)
+        units = encoding.snap(units)
+        return units, encoding.activity(units)
+
+
+@attrs.frozen
+class TPEOracle:
+    """The tree-structured Parzen estimator (Bergstra et al., 2011), for conditional spaces.
+
+    The first ``n_startup_trials`` proposals (counting completed trials) are
+    random search's; then each proposal draws ``n_ei_candidates`` from the
+    density of the best ``gamma`` share of the trials and picks the one most
+    likely under it relative to the density of the others (see the module's
+    notes for the kernels). It never proposes a configuration already tried:
+    when every candidate was, it falls back to random search's proposal.
+
+    Args:
+        n_startup_trials: completed trials before the model is used (>= 0).
+        n_ei_candidates: candidates drawn per proposal (>= 1).
+        gamma: the share of completed trials that forms the good group (0 < gamma < 1).
+        prior_weight: the weight of the uniform prior component (> 0).
+        max_collisions: random draws before the fallback picks among the configurations
+            left (as in :class:`RandomSearchOracle`).
+
+    Raises:
+        InvalidArgumentError: an argument outside its range.
+
+    Example:
+        >>> space = Space([Float("x", min_value=-1.0, max_value=1.0)])
+        >>> oracle = TPEOracle(n_startup_trials=3)
+        >>> history = []
+        >>> for index in range(12):
+        ...     values = oracle.propose(space, [h.values for h in history], seed=0,
+        ...                             index=index, history=history)
+        ...     history.append(Observation(values, TrialState.COMPLETED, values["x"] ** 2))
+        >>> min(h.score for h in history) < 0.01
+        True
+    """
+
+    name: ClassVar[str] = "tpe"
+    uses_history: ClassVar[bool] = True
+    n_startup_trials: int = attrs.field(default=10, validator=_count(0), kw_only=True)
+    n_ei_candidates: int = attrs.field(default=24, validator=_count(1), kw_only=True)
+    gamma: float = attrs.field(default=0.1, validator=_open_unit, kw_only=True)
+    prior_weight: float = attrs.field(default=1.0, validator=_positive_float, kw_only=True)
+    max_collisions: int = attrs.field(default=20, validator=_count(1), kw_only=True)
+
+    def settings(self) -> dict[str, Any]:
+        """The oracle's arguments, as JSON types."""
+        return attrs.asdict(self)
+
+    def propose(
+        self,
+        space: Space,
+        tried: Collection[Values],
+        *,
+        seed: int,
+        index: int,
+        history: Sequence[Observation] = (),
+    ) -> Values | None:
+        """The configuration the model finds most promising, or None when none is left.
+
+        Args:
+            space: the trial space.
+            tried: configurations already tried (any state).
+            seed: the search's seed.
+            index: the trial's index.
+            history: the trials so far, with their states and oriented scores.
+        """
+        everything = tried_set(tried, history)
+        if exhausted(space, everything):
+            return None
+        rng = trial_rng(seed, index)
+        encoding = Encoding.of(space)
+        known = in_space(space, history)
+        completed = [observation for observation in known if observation.completed]
+        if len(completed) < max(1, self.n_startup_trials) or not encoding.free.any():
+            return random_untried(space, everything, rng, self.max_collisions)
+        ranked = sorted(completed, key=lambda observation: observation.score or 0.0)
+        split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
+        failed = [o for o in known if o.state in (TrialState.FAILED, TrialState.INVALID)]
+        below = self._parzen(encoding, ranked[:split], len(completed))
+        above = self._parzen(encoding, ranked[split:] + failed, len(completed))
+        units, active = below.sample(self.n_ei_candidates, rng)
+        merit = below.log_pdf(units, active) - above.log_pdf(units, active)
+        for row in np.argsort(-merit, kind="stable").tolist():
+            values = encoding.decode(units[row], active[row])
+            if values not in everything:
+                return values
+        return random_untried(space, everything, rng, self.max_collisions)
+
+    def _parzen(self, encoding: Encoding, group: list[Observation], completed: int) -> _Parzen:
+        units, active = encoding.encode([observation.values for observation in group])
+        return _Parzen.fit(encoding, units, active, completed=completed, prior=self.prior_weight)

@@ -1,0 +1,174 @@
+"""Trial records and search results: what a search leaves behind."""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from spacealg._search.objective import Objective
+from spacealg._space.values import Values
+from spacealg.errors import NoCompletedTrialError
+
+
+class TrialState(enum.StrEnum):
+    """Where a trial stands. ``INVALID`` marks a NaN score or a skipped combination."""
+
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    INVALID = "INVALID"
+
+
+def _meta(meta: Mapping[str, int]) -> Mapping[str, int]:
+    return dict(meta)
+
+
+@attrs.frozen
+class Proposal:
+    """An oracle's proposal with trial metadata (a budget, say) recorded beside its values.
+
+    Oracles may return plain :class:`Values`; one that schedules budgets
+    (Hyperband) returns a ``Proposal``. The metadata is recorded with the
+    trial (``TrialRecord.meta``), passed to the backend (``Trial.meta``), and is
+    never part of the space.
+
+    Attributes:
+        values: the tuned values to try.
+        meta: names to ints, such as ``{"tuner/epochs": 3}``.
+    """
+
+    values: Values
+    meta: Mapping[str, int] = attrs.field(factory=dict, converter=_meta)
+
+
+def _metrics(metrics: Mapping[str, Any]) -> Mapping[str, tuple[float, ...]]:
+    return {name: tuple(float(v) for v in steps) for name, steps in metrics.items()}
+
+
+@attrs.frozen
+class TrialRecord:
+    """One trial as the store keeps it.
+
+    Attributes:
+        trial_id: the trial's number, 0-based, in the order trials were started.
+        values: the values the trial ran with (tuned values plus active pinned defaults).
+        state: RUNNING, COMPLETED, FAILED or INVALID.
+        score: the objective's best step value, or None.
+        metrics: each metric's value per step.
+        best_step: the step the score comes from, or None.
+        error: the error and its traceback when the trial failed, else None.
+        started: when it started (seconds since the epoch), or None.
+        ended: when it ended, or None.
+        meta: the oracle's metadata for the trial (Hyperband's ``tuner/epochs``,
+            ``tuner/bracket``, ...), empty for most oracles.
+    """
+
+    trial_id: int
+    values: Values
+    state: TrialState
+    score: float | None = None
+    metrics: Mapping[str, tuple[float, ...]] = attrs.field(factory=dict, converter=_metrics)
+    best_step: int | None = None
+    error: str | None = None
+    started: float | None = None
+    ended: float | None = None
+    meta: Mapping[str, int] = attrs.field(factory=dict, converter=_meta)
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict (``trial_id``, ``state``, ``score``, then one key per value)."""
+        record: dict[str, Any] = {
+            "trial_id": self.trial_id,
+            "state": self.state.value,
+            "score": self.score,
+            "best_step": self.best_step,
+        }
+        record.update(self.values)
+        return record
+
+
+@attrs.frozen
+class SearchResult:
+    """The trials of a search and its best one.
+
+    Attributes:
+        trials: every trial in trial order.
+        objective: what the search optimised.
+        seed: the search's seed (drawn and recorded when none was given), or None
+            when unknown.
+    """
+
+    trials: tuple[TrialRecord, ...]
+    objective: Objective
+    seed: int | None = None
+
+    def completed(self) -> tuple[TrialRecord, ...]:
+        """The completed trials, best first (ties keep trial order)."""
+        done = [t for t in self.trials if t.state is TrialState.COMPLETED and t.score is not None]
+        sign = 1.0 if self.objective.direction == "min" else -1.0
+        return tuple(sorted(done, key=lambda t: (sign * (t.score or 0.0), t.trial_id)))
+
+    @property
+    def best_trial(self) -> TrialRecord | None:
+        """The best completed trial, or None when none completed."""
+        best = self.completed()
+        return best[0] if best else None
+
+    def _best(self, operation: str) -> TrialRecord:
+        best = self.best_trial
+        if best is None:
+            counts = {state.value: 0 for state in TrialState}
+            for trial in self.trials:
+                counts[trial.state.value] += 1
+            raise NoCompletedTrialError(operation, counts)
+        return best
+
+    @property
+    def best_values(self) -> Values:
+        """The best trial's values, pinned entries included.
+
+        Raises:
+            NoCompletedTrialError: no trial completed.
+        """
+        return self._best("SearchResult.best_values").values
+
+    @property
+    def best_score(self) -> float:
+        """The best trial's score.
+
+        Raises:
+            NoCompletedTrialError: no trial completed.
+        """
+        score = self._best("SearchResult.best_score").score
+        assert score is not None
+        return score
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Each trial as a flat dict, for ``pandas.DataFrame(result.to_records())``."""
+        return [trial.to_record() for trial in self.trials]
+
+    def results_summary(self, num_trials: int = 10, *, location: str = "the trial store") -> str:
+        """KerasTuner's ``results_summary()`` text for the best ``num_trials`` trials."""
+        objective = self.objective
+        lines = [
+            "Results summary",
+            f"Results in {location}",
+            f"Showing {num_trials} best trials",
+            f'Objective(name="{objective.name}", direction="{objective.direction}")',
+        ]
+        for trial in self.completed()[:num_trials]:
+            lines += ["", f"Trial {trial.trial_id} summary", "Hyperparameters:"]
+            # KerasTuner prints each value with print(f"{name}:", value): str, not repr.
+            lines += [f"{name}: {value}" for name, value in trial.values.items()]
+            if not trial.values:
+                lines.append("default configuration")
+            lines.append(f"Score: {trial.score!r}")
+        return "".join(line + "\n" for line in lines)
+
+
+def is_nan(value: float | None) -> bool:
+    """Whether ``value`` is a float NaN."""
+    return isinstance(value, float) and math.isnan(value)

@@ -1,0 +1,342 @@
+"""Points of a space: sampling, grids, defaults and validation.
+
+A configuration holds a value for every *active* entry and nothing for the
+inactive ones. Samplers draw one uniform unit position per entry, map it
+through the entry's ``from_unit`` and drop the inactive entries, so
+:func:`sample` and :func:`sample_many` draw from the same distribution.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from spacealg._space.kinds import Hyperparameter
+from spacealg._space.numeric import Float
+from spacealg._space.scalars import Scalar, as_python, same
+from spacealg._space.space import Space
+from spacealg._space.values import Values
+from spacealg.errors import (
+    ActivityError,
+    ArgumentTypeError,
+    ContinuousSpaceError,
+    InvalidArgumentError,
+    InvalidValueError,
+    SpaceError,
+    UnknownNameError,
+)
+
+Rng = np.random.Generator | int
+"""A ``numpy.random.Generator``, or an int seed for a new one."""
+
+
+def as_generator(rng: Rng, operation: str) -> np.random.Generator:
+    """``rng`` itself when it is a Generator, a new Generator seeded with it when an int."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    allowed = "a numpy.random.Generator or a non-negative int seed"
+    if not isinstance(rng, int | np.integer) or isinstance(rng, bool):
+        raise ArgumentTypeError(operation, "", "rng", rng, allowed)
+    if rng < 0:
+        raise InvalidArgumentError(operation, "", "rng", rng, allowed)
+    return np.random.default_rng(int(rng))
+
+
+def check_space(space: object, operation: str) -> None:
+    """Raise unless ``space`` is a :class:`Space` (a list of entries is a common slip)."""
+    if not isinstance(space, Space):
+        raise ArgumentTypeError(
+            operation, "", "space", space, "a Space, such as Space([Int(...), Boolean(...)])"
+        )
+
+
+def _in_space_order(space: Space, chosen: dict[str, Scalar]) -> Values:
+    if len(chosen) == len(space) and list(chosen) == list(space):
+        return Values._trusted(chosen)  # noqa: SLF001 - built here from valid scalars
+    return Values._trusted({name: chosen[name] for name in space if name in chosen})  # noqa: SLF001
+
+
+def sample(space: Space, rng: Rng) -> Values:
+    """One configuration drawn at random: inactive entries absent, conditions honoured.
+
+    Args:
+        space: the space to sample.
+        rng: a ``numpy.random.Generator`` (advanced by the call) or an int seed.
+
+    Returns:
+        The values of the active entries, in space order.
+
+    Raises:
+        ArgumentTypeError: ``rng`` is neither a Generator nor an int seed.
+
+    Example:
+        >>> from spacealg import Boolean, Int
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
+        >>> sample(space, 0) == sample(space, 0)
+        True
+        >>> space["units"].contains(sample(space, 1)["units"])
+        True
+    """
+    check_space(space, "sample()")
+    generator = as_generator(rng, "sample()")
+    order = space.dependency_order()
+    chosen: dict[str, Scalar] = {}
+    for hp, u in zip(order, generator.random(len(order)).tolist(), strict=True):
+        if hp.conditions and not hp.is_active(chosen):
+            continue
+        chosen[hp.name] = hp.from_unit(u)
+    return _in_space_order(space, chosen)
+
+
+def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
+    """``n`` configurations drawn at random, vectorized with numpy.
+
+    Each has the distribution of one :func:`sample` call, though the random
+    stream differs, so ``sample_many(space, n, seed)`` is not ``n`` calls of
+    ``sample``.
+
+    Args:
+        space: the space to sample.
+        n: how many configurations (0 or more).
+        rng: a ``numpy.random.Generator`` (advanced by the call) or an int seed.
+
+    Returns:
+        A tuple of ``n`` :class:`Values`.
+
+    Raises:
+        ArgumentTypeError: ``n`` is not a non-negative int, or ``rng`` is invalid.
+    """
+    check_space(space, "sample_many()")
+    n = as_python(n)  # a numpy integer counts
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ArgumentTypeError("sample_many()", "", "n", n, "a non-negative int")
+    if n < 0:
+        raise InvalidArgumentError("sample_many()", "", "n", n, "a non-negative int")
+    generator = as_generator(rng, "sample_many()")
+    order = space.dependency_order()
+    units = generator.random((len(order), n))
+    columns: dict[str, list[Scalar]] = {}
+    masks: dict[str, list[bool]] = {}
+    for hp, row in zip(order, units, strict=True):
+        column = hp.from_unit_array(row)
+        columns[hp.name] = column
+        if hp.conditions:
+            masks[hp.name] = _active_mask(hp, columns, masks, n)
+    names = tuple(space)
+    rows = (
+        zip(*(columns[name] for name in names), strict=True) if names else itertools.repeat((), n)
+    )
+    configurations = [dict(zip(names, row, strict=True)) for row in rows]
+    for name, mask in masks.items():
+        for chosen, active in zip(configurations, mask, strict=True):
+            if not active:
+                del chosen[name]
+    return tuple(Values._trusted(chosen) for chosen in configurations)  # noqa: SLF001
+
+
+def _active_mask(
+    hp: Hyperparameter, columns: dict[str, list[Scalar]], masks: dict[str, list[bool]], n: int
+) -> list[bool]:
+    """Which rows activate ``hp``: each parent active and set to one of the listed values."""
+    mask = [True] * n
+    for condition in hp.conditions:
+        allowed = set(condition.values)
+        parent_mask = masks.get(condition.parent)
+        column = columns[condition.parent]
+        for i, value in enumerate(column):
+            if mask[i] and (
+                value not in allowed or (parent_mask is not None and not parent_mask[i])
+            ):
+                mask[i] = False
+    return mask
+
+
+def defaults(space: Space) -> Values:
+    """The default of every entry that is active when all entries take their defaults.
+
+    Example:
+        >>> from spacealg import Boolean, Condition, Int
+        >>> space = Space([Boolean("deep"), Int("layers", min_value=2, max_value=8,
+        ...                conditions=Condition("deep", True))])
+        >>> defaults(space)
+        Values({'deep': False})
+    """
+    check_space(space, "defaults()")
+    chosen: dict[str, Scalar] = {}
+    for hp in space.dependency_order():
+        if hp.is_active(chosen):
+            chosen[hp.name] = hp.default
+    return _in_space_order(space, chosen)
+
+
+def _when(hp: Hyperparameter) -> str:
+    """The conditions that make ``hp`` active, in words: ``'deep' is True and ...``."""
+    parts = []
+    for c in hp.conditions:
+        if len(c.values) == 1:
+            parts.append(f"{c.parent!r} is {c.values[0]!r}")
+        else:
+            listed = ", ".join(repr(value) for value in c.values[:-1])
+            parts.append(f"{c.parent!r} is one of {listed} or {c.values[-1]!r}")
+    return " and ".join(parts)
+
+
+def _problem(space: Space, values: Mapping[str, object], operation: str) -> SpaceError | None:
+    check_space(space, operation)
+    if not isinstance(values, Mapping):
+        return ArgumentTypeError(operation, "", "values", values, "a mapping of names to values")
+    for name in values:
+        if name not in space:
+            return UnknownNameError(operation, name, space.names)
+    for hp in space.dependency_order():
+        active = hp.is_active(values)
+        if hp.name not in values:
+            if active:
+                return ActivityError(
+                    operation, hp.name, f"is active but has no value; allowed: {hp.describe()}"
+                )
+            continue
+        if not active:
+            return ActivityError(
+                operation,
+                hp.name,
+                f"is inactive but has the value {values[hp.name]!r}; "
+                f"allowed: no value, as it is active only when {_when(hp)}",
+            )
+        if not hp.contains(values[hp.name]):
+            return InvalidValueError(operation, hp.name, values[hp.name], hp.describe())
+    return None
+
+
+def contains(space: Space, values: Mapping[str, object]) -> bool:
+    """Whether ``values`` is a configuration of ``space``.
+
+    True when every active entry has a value in its domain and no inactive or
+    unknown name has one.
+    """
+    return _problem(space, values, "contains()") is None
+
+
+def validate(space: Space, values: Mapping[str, object]) -> Values:
+    """``values`` as :class:`Values` when it is a configuration of ``space``, else an error.
+
+    The result is in space order, and a number given for a ``Float`` entry is a float.
+
+    Raises:
+        UnknownNameError: a name that is not in the space.
+        ActivityError: an active entry without a value, or an inactive one with one.
+        InvalidValueError: a value outside its entry's domain.
+
+    Example:
+        >>> from spacealg import Float
+        >>> validate(Space([Float("dropout", min_value=0, max_value=0.5)]), {"dropout": 0.7})
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.InvalidValueError: validate(): 0.7 is not a valid value for 'dropout'; \
+allowed: a float 0.0 <= x <= 0.5
+    """
+    problem = _problem(space, values, "validate()")
+    if problem is not None:
+        raise problem
+    return Values(
+        {name: _in_domain_type(space[name], values[name]) for name in space if name in values}
+    )
+
+
+def _in_domain_type(hp: Hyperparameter, value: Any) -> Any:
+    """A number given for a ``Float`` entry as a float; any other value unchanged."""
+    return float(value) if isinstance(hp, Float) else value
+
+
+def _continuous(space: Space) -> tuple[str, ...]:
+    return tuple(hp.name for hp in space.hyperparameters if hp.grid_values() is None)
+
+
+def _default_first(hp: Hyperparameter) -> Iterator[Scalar]:
+    values = hp.grid_values()
+    assert values is not None
+    default = hp.default
+    yield default
+    yield from (value for value in values if not same(value, default))
+
+
+def _odometer(order: Sequence[Hyperparameter]) -> Iterator[dict[str, Scalar]]:
+    """Every distinct assignment of active values, the last entry changing fastest."""
+    skip = object()
+    chosen: dict[str, Scalar] = {}
+    iterators: list[Iterator[object] | None] = [None] * len(order)
+    level = 0
+    while level >= 0:
+        if level == len(order):
+            yield chosen
+            level -= 1
+            continue
+        hp = order[level]
+        iterator = iterators[level]
+        if iterator is None:
+            iterator = _default_first(hp) if hp.is_active(chosen) else iter((skip,))
+            iterators[level] = iterator
+        value = next(iterator, None)
+        if value is None:
+            iterators[level] = None
+            chosen.pop(hp.name, None)
+            level -= 1
+            continue
+        if value is skip:
+            chosen.pop(hp.name, None)
+        else:
+            chosen[hp.name] = value  # type: ignore[assignment]  # a value of hp's domain
+        level += 1
+
+
+def grid(space: Space) -> Iterator[Values]:
+    """Every distinct configuration of a finite space, once each, as an odometer.
+
+    Entries are walked in :meth:`Space.dependency_order` (the space order when
+    parents come before children) with the last entry changing fastest; each
+    entry lists its default first, then its other values in grid order.
+
+    Raises:
+        ContinuousSpaceError: the space has continuous entries (a ``Float``
+            without a step); it names them all.
+
+    Example:
+        >>> from spacealg import Boolean, Choice
+        >>> space = Space([Choice("x", values=[1, 2, 3], default=2), Boolean("y")])
+        >>> [tuple(v.values()) for v in grid(space)]
+        [(2, False), (2, True), (1, False), (1, True), (3, False), (3, True)]
+    """
+    check_space(space, "grid()")
+    continuous = _continuous(space)
+    if continuous:
+        raise ContinuousSpaceError("grid()", continuous)
+    return (_in_space_order(space, dict(chosen)) for chosen in _odometer(space.dependency_order()))
+
+
+def cardinality(space: Space) -> int | None:
+    """The number of distinct configurations, or None when the space is continuous.
+
+    Conditional entries count only where they are active, so this is the number
+    of configurations :func:`grid` yields.
+
+    Example:
+        >>> from spacealg import Boolean, Condition, Int
+        >>> cardinality(Space([Boolean("deep"), Int("layers", min_value=2, max_value=4,
+        ...                    conditions=Condition("deep", True))]))
+        4
+    """
+    check_space(space, "cardinality()")
+    if _continuous(space):
+        return None
+    parents = {c.parent for hp in space.hyperparameters for c in hp.conditions}
+    order = space.dependency_order()
+    branching = [hp for hp in order if hp.name in parents]
+    leaves = [hp for hp in order if hp.name not in parents]
+    total = 0
+    for chosen in _odometer(branching):
+        total += math.prod(hp.size or 0 for hp in leaves if hp.is_active(chosen))
+    return total

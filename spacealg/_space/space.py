@@ -1,0 +1,233 @@
+"""``Space``: an immutable mapping of names to hyperparameters, checked as a whole."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from spacealg._space.kinds import KINDS, Hyperparameter
+from spacealg._space.scalars import Scalar
+from spacealg.errors import ArgumentTypeError, InvalidSpaceError, UnknownNameError, quoted
+
+OnConflict = Literal["error", "left", "right"]
+
+_KIND_WORDS = "Int, Float, Choice, Boolean or Fixed values"
+
+
+def _dependency_order(entries: tuple[Hyperparameter, ...]) -> tuple[Hyperparameter, ...]:
+    """Parents before children, otherwise in the given order (a stable topological sort)."""
+    position = {hp.name: i for i, hp in enumerate(entries)}
+    waiting = {hp.name: {c.parent for c in hp.conditions} for hp in entries}
+    children: dict[str, list[str]] = {hp.name: [] for hp in entries}
+    for name, parents in waiting.items():
+        for parent in parents:
+            children[parent].append(name)
+    ready = [position[name] for name, parents in waiting.items() if not parents]
+    heapq.heapify(ready)
+    order: list[Hyperparameter] = []
+    while ready:
+        hp = entries[heapq.heappop(ready)]
+        order.append(hp)
+        for child in children[hp.name]:
+            waiting[child].discard(hp.name)
+            if not waiting[child]:
+                heapq.heappush(ready, position[child])
+    if len(order) < len(entries):
+        raise _cycle_error({name for name, parents in waiting.items() if parents}, entries)
+    return tuple(order)
+
+
+def _cycle_error(stuck: set[str], entries: tuple[Hyperparameter, ...]) -> InvalidSpaceError:
+    parents = {hp.name: [c.parent for c in hp.conditions] for hp in entries}
+    start = next(hp.name for hp in entries if hp.name in stuck)
+    path = [start]
+    while True:
+        following = next(parent for parent in parents[path[-1]] if parent in stuck)
+        if following in path:
+            cycle = [*path[path.index(following) :], following]
+            return InvalidSpaceError(
+                "Space()",
+                following,
+                "conditions form a cycle: " + " -> ".join(repr(name) for name in cycle),
+                "parents that do not depend on their children",
+            )
+        path.append(following)
+
+
+@attrs.frozen(init=False, eq=False, repr=False)
+class Space(Mapping[str, Hyperparameter]):
+    """An immutable mapping from names to hyperparameters, in declaration order.
+
+    Iteration yields names in order, and :func:`summary` prints in that order;
+    equality and hashing ignore order, as for ``dict``. The constructor checks
+    every whole-space invariant at once: names are unique, each condition's
+    parent is in the space, condition values lie in the parent's domain, and
+    conditions form no cycle.
+
+    Args:
+        hyperparameters: the entries, in order (``Space()`` is empty).
+        history: for each name, the operations that shaped its entry, oldest first
+            (the tailoring operators fill it in; it is not part of equality).
+
+    Raises:
+        InvalidSpaceError: an invariant does not hold.
+        ArgumentTypeError: an entry is not a hyperparameter.
+
+    Example:
+        >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
+        >>> list(space), len(space), "units" in space
+        (['units', 'dropout'], 2, True)
+        >>> space["dropout"]
+        Boolean(name='dropout', default=False, conditions=())
+    """
+
+    hyperparameters: tuple[Hyperparameter, ...]
+    history: Mapping[str, tuple[str, ...]]
+    _index: dict[str, Hyperparameter] = attrs.field(init=False)
+    _order: tuple[Hyperparameter, ...] = attrs.field(init=False)
+
+    def __init__(
+        self,
+        hyperparameters: Iterable[Hyperparameter] = (),
+        *,
+        history: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        if isinstance(hyperparameters, str | Mapping) or not isinstance(hyperparameters, Iterable):
+            raise ArgumentTypeError(
+                "Space()", "", "hyperparameters", hyperparameters, f"a list of {_KIND_WORDS}"
+            )
+        self.__attrs_init__(tuple(hyperparameters), MappingProxyType(dict(history or {})))
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, Hyperparameter] = {}
+        for hp in self.hyperparameters:
+            if not isinstance(hp, KINDS):
+                raise ArgumentTypeError(
+                    "Space()", str(getattr(hp, "name", "")), "hyperparameters", hp, _KIND_WORDS
+                )
+            if hp.name in index:
+                raise InvalidSpaceError(
+                    "Space()",
+                    hp.name,
+                    f"{hp.name!r} is declared twice",
+                    "each name once (use distinct names or a name_scope)",
+                )
+            index[hp.name] = hp
+        for hp in self.hyperparameters:
+            for condition in hp.conditions:
+                parent = index.get(condition.parent)
+                if parent is None:
+                    others = [name for name in index if name != hp.name]
+                    raise InvalidSpaceError(
+                        "Space()",
+                        hp.name,
+                        f"{hp.name!r} has a condition on {condition.parent!r}, "
+                        "which is not in the space",
+                        f"parents among {quoted(others)}"
+                        if others
+                        else "a parent in the space (it has no other entry)",
+                    )
+                for value in condition.values:
+                    if not parent.contains(value):
+                        raise InvalidSpaceError(
+                            "Space()",
+                            hp.name,
+                            f"the condition of {hp.name!r} lists {value!r} "
+                            f"for {condition.parent!r}",
+                            f"values of {condition.parent!r}: {parent.describe()}",
+                        )
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_order", _dependency_order(self.hyperparameters))
+
+    def __getitem__(self, name: str) -> Hyperparameter:
+        try:
+            return self._index[name]
+        except KeyError:
+            raise UnknownNameError("Space[]", name, tuple(self._index)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self.hyperparameters)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Space):
+            return NotImplemented
+        return self._index == other._index
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self.hyperparameters))
+
+    def __repr__(self) -> str:
+        return f"Space({list(self.hyperparameters)!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"hyperparameters": self.hyperparameters, "history": dict(self.history)}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        self.__init__(state["hyperparameters"], history=state.get("history"))  # type: ignore[misc]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names, in order."""
+        return tuple(self._index)
+
+    def fix(self, **values: Scalar) -> Space:
+        """Sugar for :func:`spacealg.fix`: ``space.fix(units=64)``."""
+        from spacealg._algebra.operators import fix
+
+        return fix(self, **values)
+
+    def restrict(
+        self,
+        name: str,
+        *,
+        min_value: Scalar | None = None,
+        max_value: Scalar | None = None,
+        values: Iterable[Scalar] | None = None,
+    ) -> Space:
+        """Sugar for :func:`spacealg.restrict`."""
+        from spacealg._algebra.restrict import restrict
+
+        return restrict(self, name, min_value=min_value, max_value=max_value, values=values)
+
+    def override(self, *hyperparameters: Hyperparameter) -> Space:
+        """Sugar for :func:`spacealg.override`."""
+        from spacealg._algebra.operators import override
+
+        return override(self, *hyperparameters)
+
+    def merge(self, *others: Space, on_conflict: OnConflict = "error") -> Space:
+        """Sugar for :func:`spacealg.merge`: ``a.merge(b)`` is ``merge(a, b)``."""
+        from spacealg._algebra.operators import merge
+
+        return merge(self, *others, on_conflict=on_conflict)
+
+    def select(self, *names: str) -> Space:
+        """Sugar for :func:`spacealg.select`."""
+        from spacealg._algebra.operators import select
+
+        return select(self, *names)
+
+    def drop(self, *names: str) -> Space:
+        """Sugar for :func:`spacealg.drop`."""
+        from spacealg._algebra.operators import drop
+
+        return drop(self, *names)
+
+    def dependency_order(self) -> tuple[Hyperparameter, ...]:
+        """The entries with every parent before its children, otherwise in space order.
+
+        Samplers and :func:`grid` walk this order, so a parent's value is known
+        before its children's conditions are checked. When parents are declared
+        before their children, as a build function does, it is the space order.
+        """
+        return self._order

@@ -1,0 +1,101 @@
+"""``Values``: one configuration, an immutable mapping of names to plain scalars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from spacealg._space.scalars import Scalar, as_python, is_scalar
+from spacealg.errors import ArgumentTypeError
+
+
+class Values(Mapping[str, Scalar]):
+    """An immutable, hashable mapping from hyperparameter names to values.
+
+    Values are plain Python scalars (bool, int, float, str); numpy scalars given
+    to the constructor become the equal Python scalar. A ``Values`` compares equal
+    to a ``dict`` with the same items, and its order is the order it was given in.
+
+    Args:
+        items: a mapping (or pairs) of names to values.
+
+    Raises:
+        ArgumentTypeError: a name that is not a str or a value that is not a scalar.
+
+    Example:
+        >>> values = Values({"units": 64, "dropout": False})
+        >>> values == {"dropout": False, "units": 64}
+        True
+        >>> values["units"], len(values), hash(values) == hash(Values(values))
+        (64, 2, True)
+    """
+
+    __slots__ = ("_hash", "_items")
+    _items: dict[str, Scalar]
+    _hash: int | None
+
+    def __init__(self, items: Mapping[str, object] | Any = ()) -> None:
+        converted: dict[str, Scalar] = {}
+        try:
+            pairs = dict(items)
+        except (TypeError, ValueError):
+            raise ArgumentTypeError(
+                "Values()",
+                "",
+                "items",
+                items,
+                "a mapping of names to values, or (name, value) pairs",
+            ) from None
+        for name, raw in pairs.items():
+            value = as_python(raw)
+            if not isinstance(name, str):
+                raise ArgumentTypeError("Values()", "", "name", name, "a str")
+            if not is_scalar(value):
+                raise ArgumentTypeError(
+                    "Values()", name, "value", value, "a bool, int, finite float or str"
+                )
+            converted[name] = value
+        self._items = converted
+        self._hash = None
+
+    @classmethod
+    def _trusted(cls, items: dict[str, Scalar]) -> Values:
+        """Wrap a dict the caller built from valid scalars and will not touch again."""
+        values = cls.__new__(cls)
+        values._items = items  # noqa: SLF001 - a new instance of this very class
+        values._hash = None  # noqa: SLF001 - same
+        return values
+
+    def __getitem__(self, name: str) -> Scalar:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Values):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return self._items == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._items.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Values({self._items!r})"
+
+    def __reduce__(self) -> tuple[type[Values], tuple[dict[str, Scalar]]]:
+        return (Values, (self._items,))
+
+    def to_dict(self) -> dict[str, Scalar]:
+        """A plain ``dict`` copy, for JSON or for code that expects a dict."""
+        return dict(self._items)
