@@ -4,7 +4,9 @@ Each is a pure function that never changes its inputs: the space first
 (positional-only), then what it acts on, then keyword-only options (``merge``
 takes any number of spaces). Each returns a new :class:`Space` in its input's
 order (``merge``: first-seen order over its inputs), or the input itself when
-nothing changes, and records what it did in the result's ``history``. Whenever
+nothing changes. ``fix``, ``restrict``, ``override`` and ``merge`` record what
+they did in the result's ``history``; ``select`` and ``drop`` keep the history of
+the entries they keep. Whenever
 a parent's domain narrows, its children's condition values outside the new
 domain are trimmed, and a child whose condition can no longer hold is removed
 (its history says why).

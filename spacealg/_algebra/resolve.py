@@ -239,6 +239,8 @@ def resolve(
     Raises:
         InvalidSpaceError: ``allow_new_entries=False`` and the hypermodel declares
             names outside the tailoring (all are named).
+        ArgumentTypeError: a tailoring that is not a ``Space``, a
+            ``HyperParameters`` handle or None.
 
     Example:
         >>> declared = Space([Int("units", min_value=32, max_value=128, step=32, default=64),
