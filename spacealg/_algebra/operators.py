@@ -6,10 +6,9 @@ takes any number of spaces). Each returns a new :class:`Space` in its input's
 order (``merge``: first-seen order over its inputs), or the input itself when
 nothing changes. ``fix``, ``restrict``, ``override`` and ``merge`` record what
 they did in the result's ``history``; ``select`` and ``drop`` keep the history of
-the entries they keep. Whenever
-a parent's domain narrows, its children's condition values outside the new
-domain are trimmed, and a child whose condition can no longer hold is removed
-(its history says why).
+the entries they keep. Whenever a parent's domain narrows, its children's
+condition values outside the new domain are trimmed, and a child whose condition
+can no longer hold is removed (its history says why).
 
 Each operator's ``Laws:`` section lists the laws that ``tests/test_laws.py``
 proves, one per line: ``<law>: <statement>``, where the law ``is idempotent`` of
