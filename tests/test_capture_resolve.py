@@ -1,9 +1,9 @@
 """The define-by-run handle, ``declare``, ``resolve``, ``TrialSpace`` and ``explain``.
 
-The handle follows KerasTuner's ``HyperParameters`` (SEMANTICS section 2);
+The handle follows KerasTuner's ``HyperParameters`` (docs/semantics.md#declaring-by-running-code);
 ``resolve`` follows ``hyperparameters=``/``tune_new_entries``/``allow_new_entries``
-(section 3). The guide's tailored summaries are checked byte for byte against
-the text files in ``tests/data``.
+(docs/semantics.md#tailoring-a-declared-space). The guide's tailored summaries are
+checked byte for byte against the text files in ``tests/data``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Crash safety of the trial store, with real processes (issue 4, "Must be shown by tests").
+"""Crash safety: killed searches resume with no completed trial lost or rerun (real processes).
 
 The searches run ``tests/crash_worker.py`` in subprocesses: a search (random,
 TPE or Bayesian optimization) of a continuous space whose objective logs each

@@ -1,4 +1,7 @@
-"""``Objective``: direction inference from metric names (SEMANTICS section 5), ``best_of``."""
+"""``Objective``: direction inference from metric names, ``best_of``.
+
+The rules: docs/semantics.md#objectives.
+"""
 
 from __future__ import annotations
 

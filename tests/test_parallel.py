@@ -1,4 +1,4 @@
-"""Parallel trials: a local process pool and a Dask cluster, surviving dead workers (issue 8).
+"""Parallel trials: a local process pool and a Dask cluster, surviving dead workers.
 
 Every search records to a real SQLite store under ``tmp_path`` and runs its
 trials in real worker processes: a spawned :class:`spacealg.ProcessPool`

@@ -3,8 +3,8 @@
 A build function calls ``hp.Int(...)``, ``hp.Choice(...)`` and the rest, as
 KerasTuner users write them, and gets back the value for the current trial.
 The handle records every declaration into an immutable :class:`Space`
-(``hp.space``). It is the one mutable object in spacealg, and its state is its
-own: no global scope stacks, no registries.
+(``hp.space``). It is the one mutable object among the space values and the
+algebra, and its state is its own: no global scope stacks, no registries.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class HyperParameters:
     Each declaration returns the current trial's value: the value given for it,
     else its default. A declaration inside an inactive conditional scope
     returns ``None``. Declaring a name again with the same declaration returns
-    the same value; with a different one it is an error naming both.
+    the same value; under other values of the same parent it makes one entry
+    whose condition lists them all; any other difference is an error naming both
+    declarations (docs/semantics.md#one-name-one-entry).
 
     Args:
         values: the current trial's values (names absent here take their defaults).

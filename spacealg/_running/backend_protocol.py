@@ -17,7 +17,7 @@ A backend whose hypermodel declares its hyperparameters as it runs (through a
 :class:`~spacealg.HyperParameters` handle) builds the handle from
 :attr:`Trial.space` and, after the trial, tells the search what the handle
 declared with :meth:`Trial.declared`: names only a trial reaches join the
-space (SEMANTICS section 2).
+space (docs/semantics.md#entries-that-join-during-trials).
 """
 
 from __future__ import annotations

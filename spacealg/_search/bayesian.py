@@ -12,8 +12,8 @@ columns that share the entry's lengthscale:
   lie 1 apart), all zero when inactive.
 
 So the kernel never sees a value an inactive entry does not have (KerasTuner
-fits its model on them, its issues #331 and #207), and ``Fixed`` entries add
-no dimension (KerasTuner crashes on a space of only fixed entries, #237).
+fits its model on them: keras-team/keras-tuner#331 and #207), and ``Fixed`` entries add
+no dimension (KerasTuner crashes on a space of only fixed entries: keras-tuner#237).
 
 Proposals. After ``num_initial_points`` random proposals (counting completed
 trials), the process is fitted to the completed trials' standardised scores

@@ -297,7 +297,7 @@ class KerasBackend:
             with releasing_custom_gradients():
                 result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
         finally:
-            # Names declared in fit() or a custom run_trial(), or only reachable on
-            # non-default values, join the space (SEMANTICS section 2).
+            # Names declared in fit() or a custom run_trial(), or only reachable on non-default
+            # values, join the space: docs/semantics.md#entries-that-join-during-trials.
             trial.declared(handle.space)
         return report_result(trial, result, self.tuner.objective.name)
