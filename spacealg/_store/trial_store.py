@@ -400,7 +400,7 @@ class TrialStore:
         state: TrialState,
         score: float | None,
         best_step: int | None,
-        metrics: Mapping[str, list[float]],
+        metrics: Mapping[str, Sequence[float]],
         error: str | None,
         joined: Sequence[tuple[str, Mapping[str, Any]]] = (),
         values: tuple[Values, Values] | None = None,
