@@ -1485,6 +1485,12 @@ ROWS = [
         id="study-run-max-trials",
     ),
     pytest.param(
+        lambda: sa.declare(_handle().space, max_explorations=0),
+        InvalidArgumentError,
+        "declare(): max_explorations=0 is not valid; allowed: an int >= 1",
+        id="declare-max-explorations",
+    ),
+    pytest.param(
         lambda: sa.Objective("", "min"),
         ArgumentTypeError,
         "Objective(): name='' is not valid; allowed: a non-empty str",
