@@ -1479,6 +1479,12 @@ ROWS = [
         id="study-executions-per-trial",
     ),
     pytest.param(
+        lambda: _study(heartbeat_timeout=-1.0),
+        InvalidArgumentError,
+        "Study(): heartbeat_timeout=-1.0 is not valid; allowed: a finite float > 0",
+        id="study-heartbeat-timeout",
+    ),
+    pytest.param(
         lambda: _study().run(0),
         InvalidArgumentError,
         "Study.run(): max_trials=0 is not valid; allowed: None or an int >= 1",

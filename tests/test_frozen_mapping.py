@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import spacealg as sa
 from spacealg import Boolean, Space, Values
 from spacealg._running.execution import TrialOutcome
-from spacealg._search.trials import Proposal, TrialRecord, TrialState
+from spacealg._search.trials import Proposal, SearchResult, TrialRecord, TrialState
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg.backend import Trial
 from spacealg.oracles import Observation
@@ -231,3 +231,10 @@ def test_a_searchs_records_carry_frozen_mappings(tmp_path: Path) -> None:
         assert type(trial.metrics) is FrozenMapping
         assert trial.meta["tuner/epochs"] >= 1
         hash(trial)
+
+
+def test_a_search_result_keeps_its_trials_as_a_tuple() -> None:
+    record = _record({})
+    result = SearchResult([record], sa.Objective("loss", "min"))
+    assert result.trials == (record,)
+    assert hash(result) == hash(SearchResult((record,), sa.Objective("loss", "min")))

@@ -33,7 +33,7 @@ from spacealg._search.random_search import RandomSearchOracle
 from spacealg._search.trials import Proposal, SearchResult
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
-from spacealg._space.validation import check_int, int_at_least
+from spacealg._space.validation import check_int, int_at_least, real_within
 from spacealg._space.values import Values
 from spacealg._store.trial_store import StudyRecord, TrialStore
 from spacealg.errors import InvalidArgumentError
@@ -75,7 +75,7 @@ class Study:
     seed: int | None = attrs.field(default=None, validator=_seed)
     executions_per_trial: int = attrs.field(default=1, validator=int_at_least(1))
     max_consecutive_failed_trials: int = attrs.field(default=3, validator=int_at_least(1))
-    heartbeat_timeout: float = 60.0
+    heartbeat_timeout: float = attrs.field(default=60.0, validator=real_within(above=0))
 
     @property
     def store_path(self) -> Path:

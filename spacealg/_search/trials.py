@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -96,6 +96,10 @@ class TrialRecord:
         return record
 
 
+def _records(trials: Iterable[TrialRecord]) -> tuple[TrialRecord, ...]:
+    return tuple(trials)
+
+
 @attrs.frozen
 class SearchResult:
     """The trials of a search and its best one.
@@ -107,7 +111,7 @@ class SearchResult:
             when unknown.
     """
 
-    trials: tuple[TrialRecord, ...]
+    trials: tuple[TrialRecord, ...] = attrs.field(converter=_records)
     objective: Objective
     seed: int | None = None
 
