@@ -896,19 +896,19 @@ ROWS = [
     pytest.param(
         lambda: sa.sample_many(Space([_units()]), -1, 0),
         InvalidArgumentError,
-        "sample_many(): n=-1 is not valid; allowed: a non-negative int",
+        "sample_many(): n=-1 is not valid; allowed: an int >= 0",
         id="sample-many-negative-n",
     ),
     pytest.param(
         lambda: sa.sample_many(Space([_units()]), 2.0, 0),
         ArgumentTypeError,
-        "sample_many(): n=2.0 is not valid; allowed: a non-negative int",
+        "sample_many(): n=2.0 is not valid; allowed: an int >= 0",
         id="sample-many-float-n",
     ),
     pytest.param(
         lambda: sa.sample_many(Space([_units()]), True, 0),
         ArgumentTypeError,
-        "sample_many(): n=True is not valid; allowed: a non-negative int",
+        "sample_many(): n=True is not valid; allowed: an int >= 0",
         id="sample-many-bool-n",
     ),
     pytest.param(
