@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import spacealg as sa
-from spacealg._space.scalars import is_number, same
+from spacealg._space.scalars import same
+from spacealg._space.validation import is_real
 from spacealg.errors import ActivityError, InvalidSpaceError, InvalidValueError
 from spacealg.testing import hyperparameters, spaces, values
 
@@ -62,7 +63,7 @@ def _as_typed(hp: sa.Hyperparameter, value: sa.Scalar) -> sa.Scalar:
 
 def _is_numeric(hp: sa.Hyperparameter) -> bool:
     grid = hp.grid_values()
-    return isinstance(hp, sa.Int | sa.Float) or (grid is not None and is_number(grid[0]))
+    return isinstance(hp, sa.Int | sa.Float) or (grid is not None and is_real(grid[0]))
 
 
 def _children(space: sa.Space, name: str) -> list[str]:

@@ -25,8 +25,9 @@ from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
-from spacealg._space.scalars import Scalar, as_python, is_number
+from spacealg._space.scalars import Scalar, as_python
 from spacealg._space.space import OnConflict, Space
+from spacealg._space.validation import is_real
 from spacealg.errors import (
     ActivityError,
     InvalidArgumentError,
@@ -103,7 +104,7 @@ def _trim(
 
 def _as_domain_type(hp: Hyperparameter, value: Scalar) -> Scalar:
     """A number given for a Float domain, as a float (``0`` fixes a Float at ``0.0``)."""
-    if isinstance(hp, Float) and is_number(value):
+    if isinstance(hp, Float) and is_real(value):
         return float(value)
     return value
 

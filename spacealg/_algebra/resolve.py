@@ -17,6 +17,7 @@ import attrs
 from spacealg._algebra.capture import HyperParameters
 from spacealg._algebra.operators import merge, trimmed
 from spacealg._space.discrete import Fixed
+from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
 from spacealg._space.space import Space
@@ -46,6 +47,10 @@ class Provenance:
     operations: tuple[str, ...]
 
 
+def _provenance(provenance: Mapping[str, Provenance]) -> FrozenMapping[str, Provenance]:
+    return frozen_mapping(provenance)
+
+
 @attrs.frozen
 class TrialSpace:
     """The space a search runs over, with the values pinned outside it.
@@ -64,7 +69,7 @@ class TrialSpace:
     tuned: Space
     pinned: Values
     declared: Space = attrs.field(eq=False, repr=False)
-    provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False)
+    provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False, converter=_provenance)
     tailoring: Space = attrs.field(factory=Space, eq=False, repr=False, kw_only=True)
     tune_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
     allow_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)

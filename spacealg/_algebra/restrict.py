@@ -17,8 +17,9 @@ from spacealg._algebra.operators import _entry, trimmed
 from spacealg._space.discrete import Boolean, Choice, Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
-from spacealg._space.scalars import Scalar, as_python, index_of, is_number
+from spacealg._space.scalars import Scalar, as_python, index_of
 from spacealg._space.space import Space
+from spacealg._space.validation import is_real
 from spacealg.errors import InvalidArgumentError, InvalidValueError
 
 
@@ -45,7 +46,7 @@ def _between(grid: Sequence[Any], low: Any, high: Any) -> Sequence[Any]:
 def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
     operation = "restrict()"
     for argument, bound in (("min_value", low), ("max_value", high)):
-        if bound is not None and not (is_number(bound) and hp.min_value <= bound <= hp.max_value):
+        if bound is not None and not (is_real(bound) and hp.min_value <= bound <= hp.max_value):
             raise InvalidArgumentError(
                 operation,
                 hp.name,
@@ -93,14 +94,14 @@ def _restrict_listed(
     else:
         inside = list(domain)
     if low is not None or high is not None:
-        if not all(is_number(v) for v in domain):  # a numeric Choice or Fixed takes bounds
+        if not all(is_real(v) for v in domain):  # a numeric Choice or Fixed takes bounds
             argument, bound = ("min_value", low) if low is not None else ("max_value", high)
             raise InvalidArgumentError(
                 operation, hp.name, argument, bound, "values=[...] for a non-numeric entry"
             )
         smallest, largest = min(domain), max(domain)
         for argument, bound in (("min_value", low), ("max_value", high)):
-            if bound is not None and not (is_number(bound) and smallest <= bound <= largest):  # type: ignore[operator]
+            if bound is not None and not (is_real(bound) and smallest <= bound <= largest):  # type: ignore[operator]
                 raise InvalidArgumentError(
                     operation,
                     hp.name,

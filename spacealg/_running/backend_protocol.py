@@ -30,6 +30,8 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 
 from spacealg._algebra.resolve import TrialSpace, resolve
+from spacealg._search.trials import trial_meta
+from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
 from spacealg._space.values import Values
 from spacealg.errors import InvalidArgumentError
@@ -71,7 +73,7 @@ class Trial:
     declarer: Callable[[Space], None] = attrs.field(
         default=lambda space: None, repr=False, kw_only=True
     )
-    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta, kw_only=True)
 
     def report(self, step: int, metrics: Mapping[str, float]) -> None:
         """Record the metrics of one step (an epoch, say); steps count from 0.

@@ -24,6 +24,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from spacealg._running.execution import TrialOutcome, TrialTask, run_remote
+from spacealg._space.validation import check_int
 from spacealg.errors import (
     ArgumentTypeError,
     InvalidArgumentError,
@@ -69,7 +70,7 @@ class ProcessPool(ProcessPoolExecutor):
     """
 
     def __init__(self, n_workers: int, *, devices: Sequence[str] = ()) -> None:
-        _check_workers("ProcessPool()", n_workers)
+        check_int("ProcessPool()", "n_workers", n_workers, minimum=1)
         self.n_workers = n_workers
         self.devices = tuple(str(device) for device in devices)
         context = multiprocessing.get_context("spawn")
@@ -87,11 +88,6 @@ class ProcessPool(ProcessPoolExecutor):
     def renewed(self) -> ProcessPool:
         """A new pool like this one (after a dead worker broke this one)."""
         return ProcessPool(self.n_workers, devices=self.devices)
-
-
-def _check_workers(operation: str, n_workers: object) -> None:
-    if not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1:
-        raise InvalidArgumentError(operation, "", "n_workers", n_workers, "None or an int >= 1")
 
 
 def _is_client(executor: object) -> bool:
@@ -189,7 +185,7 @@ def parallel(executor: object, n_workers: object, operation: str) -> bool:
         True
     """
     if n_workers is not None:
-        _check_workers(operation, n_workers)
+        check_int(operation, "n_workers", n_workers, minimum=1, optional=True)
         if executor is not None:
             raise InvalidArgumentError(
                 operation,

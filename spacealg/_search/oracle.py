@@ -18,7 +18,8 @@ from typing import Any, ClassVar, Protocol
 
 import attrs
 
-from spacealg._search.trials import Proposal, TrialState
+from spacealg._search.trials import Proposal, TrialState, trial_meta
+from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
 from spacealg._space.values import Values
 
@@ -42,7 +43,7 @@ class Observation:
     values: Values
     state: TrialState
     score: float | None = None
-    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta, kw_only=True)
 
     @property
     def completed(self) -> bool:

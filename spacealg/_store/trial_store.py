@@ -7,8 +7,9 @@ no configuration is claimed twice. A RUNNING trial whose owner is gone (its
 process no longer exists on this host, or its heartbeat is older than the
 timeout) is stale and reruns under the same id and values.
 
-The test-only environment variable ``SPACEALG_STORE_CRASH_AT`` (a number N)
-kills the process with SIGKILL between the N-th write and its commit.
+Every write transaction ends in :meth:`TrialStore._commit`, the one place a
+crash test's store (a subclass, in ``tests/crash_worker.py``) stops its process
+between a write's statements and its COMMIT.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import time
@@ -42,7 +42,6 @@ from spacealg.errors import StoreError
 
 STORE_FILE = "trials.db"
 ARTIFACTS = "trials"
-_CRASH_AT = "SPACEALG_STORE_CRASH_AT"
 
 
 @attrs.frozen
@@ -107,7 +106,6 @@ class TrialStore:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._connection = connection
-        self._writes = 0
         self._tried: list[Values] = []
         """The tuned values of trials 0, 1, ... as last read: rows are never deleted and
         their tuned values change only when entries join the space, so a claim reads only
@@ -207,10 +205,10 @@ class TrialStore:
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-        self._writes += 1
-        crash_at = os.environ.get(_CRASH_AT)
-        if crash_at is not None and self._writes == int(crash_at):
-            os.kill(os.getpid(), signal.SIGKILL)
+        self._commit(connection)
+
+    def _commit(self, connection: sqlite3.Connection) -> None:
+        """COMMIT the write transaction in progress (its statements have all run)."""
         connection.execute("COMMIT")
 
     # -- the study ------------------------------------------------------------
@@ -400,7 +398,7 @@ class TrialStore:
         state: TrialState,
         score: float | None,
         best_step: int | None,
-        metrics: Mapping[str, list[float]],
+        metrics: Mapping[str, Sequence[float]],
         error: str | None,
         joined: Sequence[tuple[str, Mapping[str, Any]]] = (),
         values: tuple[Values, Values] | None = None,
