@@ -69,10 +69,10 @@ class FrozenMapping(Mapping[K, V]):
         return self._hash
 
     def __repr__(self) -> str:
-        return f"FrozenMapping({self._items!r})"
+        return f"{type(self).__name__}({self._items!r})"
 
     def __reduce__(self) -> tuple[type[FrozenMapping[Any, Any]], tuple[dict[K, V]]]:
-        return (FrozenMapping, (self._items,))
+        return (type(self), (self._items,))
 
 
 def frozen_mapping(items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> FrozenMapping[K, V]:
