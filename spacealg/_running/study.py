@@ -35,7 +35,8 @@ from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.validation import check_int, int_at_least, real_within
 from spacealg._space.values import Values
-from spacealg._store.trial_store import StudyRecord, TrialStore
+from spacealg._store.rows import StudyRecord
+from spacealg._store.trial_store import TrialStore
 from spacealg.errors import InvalidArgumentError
 
 
