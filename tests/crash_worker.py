@@ -22,9 +22,8 @@ import time
 from pathlib import Path
 
 from spacealg import Choice, Float, Int, Objective, Space, Study, Values, resolve
-from spacealg._search.hyperband import HyperbandOracle
-from spacealg._search.registry import as_oracle
 from spacealg.backend import Trial
+from spacealg.oracles import HyperbandOracle, as_oracle
 
 SPACE = Space(
     [
