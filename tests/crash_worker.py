@@ -30,10 +30,9 @@ from pathlib import Path
 
 from spacealg import Choice, Float, Int, Objective, Space, Study, Values, resolve
 from spacealg._running import study as study_module
-from spacealg._search.hyperband import HyperbandOracle
-from spacealg._search.registry import as_oracle
 from spacealg._store.trial_store import TrialStore
 from spacealg.backend import Trial
+from spacealg.oracles import HyperbandOracle, as_oracle
 
 SPACE = Space(
     [

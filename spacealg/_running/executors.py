@@ -170,8 +170,22 @@ class Workers:
             self._client.close()
 
 
-def parallel(executor: object, n_workers: object, operation: str) -> bool:
+def runs_in_parallel(executor: object, n_workers: object, *, operation: str) -> bool:
     """Whether ``executor=`` and ``n_workers=`` ask for workers; checks them, starts nothing.
+
+    A tuner or other front end that takes ``executor=`` and ``n_workers=`` and
+    hands them to :meth:`spacealg.Study.run` calls this where it receives them,
+    so that a bad value fails there, not later in the search. Nothing given, or
+    ``n_workers=1``, means trials run in the search's own process.
+
+    Args:
+        executor: None, a :class:`concurrent.futures.Executor`, a
+            ``dask.distributed.Client`` or a Dask scheduler address.
+        n_workers: None or how many local worker processes.
+        operation: the caller, as error messages name it (``"Tuner()"``).
+
+    Returns:
+        True when trials would run on workers, False when in-process.
 
     Raises:
         InvalidArgumentError: ``n_workers`` is not a positive int, or is given with ``executor``.
@@ -179,9 +193,11 @@ def parallel(executor: object, n_workers: object, operation: str) -> bool:
         MissingDependencyError: a Dask address without ``dask.distributed`` installed.
 
     Example:
-        >>> parallel(None, None, "minimize()"), parallel(None, 1, "minimize()")
-        (False, False)
-        >>> parallel(None, 2, "minimize()")
+        >>> runs_in_parallel(None, None, operation="Tuner()")
+        False
+        >>> runs_in_parallel(None, 1, operation="Tuner()")
+        False
+        >>> runs_in_parallel(None, 2, operation="Tuner()")
         True
     """
     if n_workers is not None:
@@ -207,12 +223,12 @@ def workers(executor: object, n_workers: object, operation: str) -> Workers | No
     """The workers ``executor=`` and ``n_workers=`` ask for, or None for in-process trials.
 
     Raises:
-        InvalidArgumentError: as :func:`parallel`, or the scheduler at an address
+        InvalidArgumentError: as :func:`runs_in_parallel`, or the scheduler at an address
             cannot be reached.
-        ArgumentTypeError: as :func:`parallel`.
-        MissingDependencyError: as :func:`parallel`.
+        ArgumentTypeError: as :func:`runs_in_parallel`.
+        MissingDependencyError: as :func:`runs_in_parallel`.
     """
-    if not parallel(executor, n_workers, operation):
+    if not runs_in_parallel(executor, n_workers, operation=operation):
         return None
     if isinstance(n_workers, int):
         return Workers(ProcessPool(n_workers), owned=True)
