@@ -34,6 +34,7 @@ from spacealg._algebra.resolve import TrialSpace, resolve
 from spacealg._search.trials import trial_meta
 from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
+from spacealg._space.validation import check_int
 from spacealg._space.values import Values
 from spacealg._store.trial_store import ARTIFACTS
 from spacealg.errors import InvalidArgumentError
@@ -159,6 +160,5 @@ def trial_directory(directory: str | os.PathLike[str], project_name: str, trial_
         >>> trial_directory("runs", "mnist", 3).as_posix()
         'runs/mnist/trials/3'
     """
-    if not isinstance(trial_id, int) or isinstance(trial_id, bool) or trial_id < 0:
-        raise InvalidArgumentError("trial_directory()", "", "trial_id", trial_id, "an int >= 0")
+    check_int("trial_directory()", "trial_id", trial_id, minimum=0)
     return Path(directory) / project_name / ARTIFACTS / str(trial_id)
