@@ -20,10 +20,12 @@ Every class also inherits the builtin it resembles, so a generic
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
     └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
 
-Each error is an attrs class that keeps its facts as attributes (``operation``, ``name``, ``value``,
-``allowed``, ...) and builds its message in ``__str__``. Every field is passed
-to ``Exception.__init__`` in order, so errors pickle and cross process
-boundaries intact.
+Each error is an attrs class that keeps its facts as attributes (``operation``,
+``name``, ``value``, ``allowed``, ...) and builds its message in ``__str__``.
+attrs passes every field to ``Exception.__init__`` in order, so errors pickle
+and cross process boundaries intact; the classes keep a ``__dict__`` (no
+slots) because tblib's exception pickling, which Dask and TensorFlow install,
+rebuilds an error from it without calling ``__init__``.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class SpaceError(Exception):
         return f"{self.operation}: invalid input"
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class InvalidArgumentError(SpaceError, ValueError):
     """An argument to a constructor or an operator is not valid.
 
@@ -100,7 +102,7 @@ class ArgumentTypeError(InvalidArgumentError, TypeError):
     """An argument has the wrong type (mixed-type ``Choice`` values, a non-string name)."""
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class InvalidSpaceError(SpaceError, ValueError):
     """A space would break one of its invariants.
 
@@ -123,7 +125,7 @@ class InvalidSpaceError(SpaceError, ValueError):
         return f"{self.operation}: {self.problem}; allowed: {self.allowed}"
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class UnknownNameError(SpaceError, KeyError):
     """No hyperparameter has this name; the message suggests close ones.
 
@@ -147,7 +149,7 @@ class UnknownNameError(SpaceError, KeyError):
         return message + f"; known names: {quoted(self.known)}"
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class InvalidValueError(SpaceError, ValueError):
     """A value lies outside its hyperparameter's domain.
 
@@ -170,7 +172,7 @@ class InvalidValueError(SpaceError, ValueError):
         )
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class ActivityError(SpaceError, ValueError):
     """Values disagree with which hyperparameters are active.
 
@@ -190,7 +192,7 @@ class ActivityError(SpaceError, ValueError):
         return f"{self.operation}: {self.name!r} {self.problem}"
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class InactiveError(SpaceError, ValueError):
     """A value was asked of a hyperparameter that is inactive in the current trial.
 
@@ -211,7 +213,7 @@ class InactiveError(SpaceError, ValueError):
         )
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class ContinuousSpaceError(SpaceError, ValueError):
     """A finite enumeration was asked of a space with continuous entries.
 
@@ -231,7 +233,7 @@ class ContinuousSpaceError(SpaceError, ValueError):
         )
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class SerializationError(SpaceError, ValueError):
     """Saved data cannot be read back as a space.
 
@@ -250,7 +252,7 @@ class SerializationError(SpaceError, ValueError):
         return f"{self.operation}: {self.problem}{where}"
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class StoreError(SpaceError, RuntimeError):
     """A trial store that cannot be opened or used; the file is left untouched.
 
@@ -268,7 +270,7 @@ class StoreError(SpaceError, RuntimeError):
         return f"{self.operation}: {self.path}: {self.problem}"
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class MissingDependencyError(SpaceError, ImportError):
     """A feature needs an optional dependency that is not installed.
 
@@ -294,7 +296,7 @@ class MissingDependencyError(SpaceError, ImportError):
         )
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class TooManyFailedTrialsError(SpaceError, RuntimeError):
     """A search stopped because too many trials failed in a row.
 
@@ -316,7 +318,7 @@ class TooManyFailedTrialsError(SpaceError, RuntimeError):
         )
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class NoCompletedTrialError(SpaceError, LookupError):
     """A best trial was asked of a search with no completed trial.
 
@@ -336,7 +338,7 @@ class NoCompletedTrialError(SpaceError, LookupError):
         )
 
 
-@attrs.define(str=False)
+@attrs.define(str=False, slots=False)
 class NotSerializableError(SpaceError, TypeError):
     """An objective (or backend) cannot be serialized to travel to an executor's workers.
 

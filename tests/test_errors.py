@@ -15,6 +15,7 @@ import json
 import math
 import pickle
 import re
+import subprocess
 import sys
 import threading
 import unittest.mock
@@ -1617,3 +1618,29 @@ def test_every_error_class_pickles(name: str) -> None:
     assert str(copy) == str(error)
     for parameter in parameters:
         assert _same(getattr(copy, parameter.name), getattr(error, parameter.name))
+
+
+def test_every_error_class_pickles_as_tblib_pickles_it():
+    """Dask and TensorFlow install tblib's exception pickling, which rebuilds an error
+    without calling ``__init__`` and restores its ``__dict__``: every fact must survive."""
+    script = """
+import inspect, pickle, sys
+from spacealg import errors
+import tblib.pickling_support
+tblib.pickling_support.install()  # as dask does: for every exception class known by then
+for name in sorted(set(errors.__all__) - {"SpaceError"}):
+    cls = getattr(errors, name)
+    parameters = inspect.signature(cls).parameters.values()
+    facts = {"int": 3, "tuple[str, ...]": ("a", "b"), "dict[str, int]": {"FAILED": 2}}
+    error = cls(*(facts.get(str(p.annotation), f"fact{i}") for i, p in enumerate(parameters)))
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls, name
+    assert str(copy) == str(error), name
+    assert [getattr(copy, p.name) for p in parameters] == list(error.args), name
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
