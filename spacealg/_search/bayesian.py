@@ -181,6 +181,9 @@ class BayesianOptimizationOracle:
 
     name: ClassVar[str] = "bayesian"
     uses_history: ClassVar[bool] = True
+    finite_schedule: ClassVar[bool] = False
+    budgeted: ClassVar[bool] = False
+    needs_finite_space: ClassVar[bool] = False
     num_initial_points: int | None = attrs.field(default=3, kw_only=True)
     alpha: float = attrs.field(default=1e-4, kw_only=True)
     acquisition: Acquisition = attrs.field(default="ei", kw_only=True)
