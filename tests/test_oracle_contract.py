@@ -363,6 +363,7 @@ def test_a_capability_of_the_wrong_type_is_named():
         ("name", None, "whose name is a non-empty str; Nameless's is None"),
         ("settings", None, "with a settings() method; Nameless has none"),
         ("propose", None, "an oracle name or a value with a propose() method"),
+        ("propose", lambda self, space, tried, *, seed, index: None, "takes history="),
     ],
 )
 def test_name_settings_and_propose_are_checked(attribute, value, says):

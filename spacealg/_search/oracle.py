@@ -29,6 +29,7 @@ error that names it. The suite every oracle passes is
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -147,8 +148,8 @@ _MISSING = object()
 def check_oracle(oracle: object, operation: str) -> Oracle:
     """``oracle`` itself when it declares the whole :class:`Oracle` contract.
 
-    Checks that ``propose`` and ``settings`` are callable, ``name`` is a
-    non-empty str and every capability (``uses_history``, ``finite_schedule``,
+    Checks that ``propose`` (taking ``history=``) and ``settings`` are callable,
+    ``name`` is a non-empty str and every capability (``uses_history``, ``finite_schedule``,
     ``budgeted``, ``needs_finite_space``) is a bool. It reads each attribute
     once, here, so the search loop can rely on them.
 
@@ -180,8 +181,11 @@ the trials' history); Lazy has no uses_history (see spacealg.oracles.Oracle)
     def refuse(allowed: str) -> ArgumentTypeError:
         return ArgumentTypeError(operation, "", "oracle", oracle, allowed)
 
-    if not callable(getattr(oracle, "propose", None)):
+    propose = getattr(oracle, "propose", None)
+    if not callable(propose):
         raise refuse("an oracle name or a value with a propose() method")
+    if not _takes_history(propose):
+        raise refuse(f"an oracle whose propose() takes history=; {kind}'s does not ({_CONTRACT})")
     if not callable(getattr(oracle, "settings", None)):
         raise refuse(f"an oracle with a settings() method; {kind} has none ({_CONTRACT})")
     name = getattr(oracle, "name", _MISSING)
@@ -198,3 +202,16 @@ the trials' history); Lazy has no uses_history (see spacealg.oracles.Oracle)
             )
     checked: Oracle = oracle  # type: ignore[assignment]  # checked just above
     return checked
+
+
+def _takes_history(propose: Any) -> bool:
+    """Whether ``propose`` can be called with ``history=``."""
+    try:
+        parameters = inspect.signature(propose).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: let the call decide
+        return True
+    return any(
+        p.kind is inspect.Parameter.VAR_KEYWORD
+        or (p.name == "history" and p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+        for p in parameters
+    )
