@@ -61,7 +61,7 @@ TARGET_RATIO = 1.05
 """spacealg's budget: its median time at most this many times the bare loop's."""
 
 KERASTUNER_MEASURED = {"tensorflow": "1.3-1.6x", "jax": "1.05-1.15x"}
-"""KerasTuner 1.4.8 against the bare loop, as measured for issue 5 on a 2-core CPU machine."""
+"""KerasTuner 1.4.8 against the bare loop, as measured on a 2-core CPU machine."""
 
 SEED = 1
 """Both tuners' seed (KerasTuner replaces a falsy seed with a random one)."""
@@ -79,7 +79,7 @@ CONSTRUCTION_TARGET = 5.0
 """spacealg's tuner construction at least this many times faster than KerasTuner's."""
 
 KERASTUNER_CONSTRUCTION = {"tensorflow": "0.25 s", "jax": "5.3 s"}
-"""KerasTuner 1.4.8's construction of the HyperXception tuner, as measured for issue 6."""
+"""KerasTuner 1.4.8's construction of the HyperXception tuner, as measured."""
 
 MARKER = "keras_overhead result: "
 """Prefixes the line of JSON a run prints to this process."""
@@ -485,7 +485,7 @@ def report(backend: str, done: list[Round], scenario: str = "guide") -> None:
         print(f"target: less disk per trial than KerasTuner: {verdict}")
     if scenario == "guide":
         print(
-            f"context: issue 5 measured KerasTuner at {KERASTUNER_MEASURED[backend]} the bare "
+            f"context: KerasTuner was measured at {KERASTUNER_MEASURED[backend]} the bare "
             f"loop on {backend} (2-core CPU, keras-tuner 1.4.8, keras 3.15.1, TF 2.21, JAX 0.10.2)"
         )
     print()
@@ -512,7 +512,7 @@ def constructions(backend: str, count: int, scratch: Path) -> None:
     verdict = "ok" if ratio >= CONSTRUCTION_TARGET else "MISSED"
     print(
         f"target: construction >= {CONSTRUCTION_TARGET:g}x faster than KerasTuner's: "
-        f"{ratio:.0f}x {verdict} (issue 6 measured KerasTuner at "
+        f"{ratio:.0f}x {verdict} (KerasTuner was measured at "
         f"{KERASTUNER_CONSTRUCTION[backend]} on {backend})\n"
     )
 

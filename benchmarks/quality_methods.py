@@ -89,8 +89,8 @@ class TimedOracle:
 
 def spacealg_oracle(name: str) -> Any:
     """The oracle ``minimize(..., oracle=name)`` would use; None when this spacealg lacks it."""
-    from spacealg._search.registry import as_oracle  # the name -> oracle step of minimize()
     from spacealg.errors import InvalidArgumentError
+    from spacealg.oracles import as_oracle  # the name -> oracle step of minimize()
 
     try:
         return as_oracle(name, "search_quality")

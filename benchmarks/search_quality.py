@@ -9,7 +9,7 @@ conditional branch. The table shows, per problem and method, the median and
 quartiles of the best-found regret (best value found minus the known minimum)
 after the last trial, and the mean time per proposal with the objective's time
 left out (benchmarks/quality_methods.py says what each library's proposal is).
-Then the issue's targets, as PASS/FAIL lines, and the script's own wall time.
+Then the four targets, as PASS/FAIL lines, and the script's own wall time.
 It writes docs/search_quality.png: the median regret after each trial, with
 quartile bands, per problem and method.
 
@@ -202,8 +202,8 @@ def _mean_proposal_ms(results: Results, problems: Sequence[Problem], label: str)
 def print_targets(
     problems: Sequence[Problem], available: set[str], results: Results, trials: int
 ) -> None:
-    """The issue's four targets, each as one PASS/FAIL line (n/a when a method is missing)."""
-    print("\nTargets (issue 7)")
+    """The four targets, each as one PASS/FAIL line (n/a when a method is missing)."""
+    print("\nTargets")
 
     def needs(*labels: str) -> str | None:
         absent = [label for label in labels if label not in available]

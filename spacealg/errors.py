@@ -20,7 +20,7 @@ Every class also inherits the builtin it resembles, so a generic
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
     └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
 
-Each error keeps its facts as attributes (``operation``, ``name``, ``value``,
+Each error is an attrs class that keeps its facts as attributes (``operation``, ``name``, ``value``,
 ``allowed``, ...) and builds its message in ``__str__``. Every field is passed
 to ``Exception.__init__`` in order, so errors pickle and cross process
 boundaries intact.
@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+
+import attrs
 
 __all__ = [
     "ActivityError",
@@ -67,6 +69,7 @@ class SpaceError(Exception):
         return f"{self.operation}: invalid input"
 
 
+@attrs.define(str=False)
 class InvalidArgumentError(SpaceError, ValueError):
     """An argument to a constructor or an operator is not valid.
 
@@ -79,15 +82,11 @@ class InvalidArgumentError(SpaceError, ValueError):
         allowed: what would have been accepted, in words.
     """
 
-    def __init__(
-        self, operation: str, name: str, argument: str, value: object, allowed: str
-    ) -> None:
-        super().__init__(operation, name, argument, value, allowed)
-        self.operation = operation
-        self.name = name
-        self.argument = argument
-        self.value = value
-        self.allowed = allowed
+    operation: str
+    name: str
+    argument: str
+    value: object
+    allowed: str
 
     def __str__(self) -> str:
         subject = f" for {self.name!r}" if self.name else ""
@@ -101,6 +100,7 @@ class ArgumentTypeError(InvalidArgumentError, TypeError):
     """An argument has the wrong type (mixed-type ``Choice`` values, a non-string name)."""
 
 
+@attrs.define(str=False)
 class InvalidSpaceError(SpaceError, ValueError):
     """A space would break one of its invariants.
 
@@ -114,17 +114,16 @@ class InvalidSpaceError(SpaceError, ValueError):
         allowed: what the invariant asks for.
     """
 
-    def __init__(self, operation: str, name: str, problem: str, allowed: str) -> None:
-        super().__init__(operation, name, problem, allowed)
-        self.operation = operation
-        self.name = name
-        self.problem = problem
-        self.allowed = allowed
+    operation: str
+    name: str
+    problem: str
+    allowed: str
 
     def __str__(self) -> str:
         return f"{self.operation}: {self.problem}; allowed: {self.allowed}"
 
 
+@attrs.define(str=False)
 class UnknownNameError(SpaceError, KeyError):
     """No hyperparameter has this name; the message suggests close ones.
 
@@ -134,11 +133,9 @@ class UnknownNameError(SpaceError, KeyError):
         known: the names that exist, in space order.
     """
 
-    def __init__(self, operation: str, name: str, known: tuple[str, ...]) -> None:
-        super().__init__(operation, name, known)
-        self.operation = operation
-        self.name = name
-        self.known = known
+    operation: str
+    name: str
+    known: tuple[str, ...]
 
     def __str__(self) -> str:
         message = f"{self.operation}: no hyperparameter named {self.name!r}"
@@ -150,6 +147,7 @@ class UnknownNameError(SpaceError, KeyError):
         return message + f"; known names: {quoted(self.known)}"
 
 
+@attrs.define(str=False)
 class InvalidValueError(SpaceError, ValueError):
     """A value lies outside its hyperparameter's domain.
 
@@ -160,12 +158,10 @@ class InvalidValueError(SpaceError, ValueError):
         allowed: the domain, in words.
     """
 
-    def __init__(self, operation: str, name: str, value: object, allowed: str) -> None:
-        super().__init__(operation, name, value, allowed)
-        self.operation = operation
-        self.name = name
-        self.value = value
-        self.allowed = allowed
+    operation: str
+    name: str
+    value: object
+    allowed: str
 
     def __str__(self) -> str:
         return (
@@ -174,6 +170,7 @@ class InvalidValueError(SpaceError, ValueError):
         )
 
 
+@attrs.define(str=False)
 class ActivityError(SpaceError, ValueError):
     """Values disagree with which hyperparameters are active.
 
@@ -185,16 +182,15 @@ class ActivityError(SpaceError, ValueError):
         problem: what is wrong, in words.
     """
 
-    def __init__(self, operation: str, name: str, problem: str) -> None:
-        super().__init__(operation, name, problem)
-        self.operation = operation
-        self.name = name
-        self.problem = problem
+    operation: str
+    name: str
+    problem: str
 
     def __str__(self) -> str:
         return f"{self.operation}: {self.name!r} {self.problem}"
 
 
+@attrs.define(str=False)
 class InactiveError(SpaceError, ValueError):
     """A value was asked of a hyperparameter that is inactive in the current trial.
 
@@ -204,11 +200,9 @@ class InactiveError(SpaceError, ValueError):
         needs: the conditions that would make it active, in words.
     """
 
-    def __init__(self, operation: str, name: str, needs: str) -> None:
-        super().__init__(operation, name, needs)
-        self.operation = operation
-        self.name = name
-        self.needs = needs
+    operation: str
+    name: str
+    needs: str
 
     def __str__(self) -> str:
         return (
@@ -217,6 +211,7 @@ class InactiveError(SpaceError, ValueError):
         )
 
 
+@attrs.define(str=False)
 class ContinuousSpaceError(SpaceError, ValueError):
     """A finite enumeration was asked of a space with continuous entries.
 
@@ -225,10 +220,8 @@ class ContinuousSpaceError(SpaceError, ValueError):
         names: the continuous entries.
     """
 
-    def __init__(self, operation: str, names: tuple[str, ...]) -> None:
-        super().__init__(operation, names)
-        self.operation = operation
-        self.names = names
+    operation: str
+    names: tuple[str, ...]
 
     def __str__(self) -> str:
         verb, pronoun = ("is", "it") if len(self.names) == 1 else ("are", "them")
@@ -238,6 +231,7 @@ class ContinuousSpaceError(SpaceError, ValueError):
         )
 
 
+@attrs.define(str=False)
 class SerializationError(SpaceError, ValueError):
     """Saved data cannot be read back as a space.
 
@@ -247,17 +241,16 @@ class SerializationError(SpaceError, ValueError):
         problem: what is wrong, in words.
     """
 
-    def __init__(self, operation: str, path: str, problem: str) -> None:
-        super().__init__(operation, path, problem)
-        self.operation = operation
-        self.path = path
-        self.problem = problem
+    operation: str
+    path: str
+    problem: str
 
     def __str__(self) -> str:
         where = f" (at {self.path})" if self.path else ""
         return f"{self.operation}: {self.problem}{where}"
 
 
+@attrs.define(str=False)
 class StoreError(SpaceError, RuntimeError):
     """A trial store that cannot be opened or used; the file is left untouched.
 
@@ -267,16 +260,15 @@ class StoreError(SpaceError, RuntimeError):
         problem: what is wrong, in words.
     """
 
-    def __init__(self, operation: str, path: str, problem: str) -> None:
-        super().__init__(operation, path, problem)
-        self.operation = operation
-        self.path = path
-        self.problem = problem
+    operation: str
+    path: str
+    problem: str
 
     def __str__(self) -> str:
         return f"{self.operation}: {self.path}: {self.problem}"
 
 
+@attrs.define(str=False)
 class MissingDependencyError(SpaceError, ImportError):
     """A feature needs an optional dependency that is not installed.
 
@@ -288,15 +280,11 @@ class MissingDependencyError(SpaceError, ImportError):
         value: that argument's value.
     """
 
-    def __init__(
-        self, operation: str, package: str, extra: str, argument: str = "", value: object = None
-    ) -> None:
-        super().__init__(operation, package, extra, argument, value)
-        self.operation = operation
-        self.package = package
-        self.extra = extra
-        self.argument = argument
-        self.value = value
+    operation: str
+    package: str
+    extra: str
+    argument: str = ""
+    value: object = None
 
     def __str__(self) -> str:
         what = f"{self.argument}={self.value!r} needs" if self.argument else "needs"
@@ -306,6 +294,7 @@ class MissingDependencyError(SpaceError, ImportError):
         )
 
 
+@attrs.define(str=False)
 class TooManyFailedTrialsError(SpaceError, RuntimeError):
     """A search stopped because too many trials failed in a row.
 
@@ -315,11 +304,9 @@ class TooManyFailedTrialsError(SpaceError, RuntimeError):
         last_error: the last failed trial's error and traceback.
     """
 
-    def __init__(self, operation: str, limit: int, last_error: str) -> None:
-        super().__init__(operation, limit, last_error)
-        self.operation = operation
-        self.limit = limit
-        self.last_error = last_error
+    operation: str
+    limit: int
+    last_error: str
 
     def __str__(self) -> str:
         return (
@@ -329,6 +316,7 @@ class TooManyFailedTrialsError(SpaceError, RuntimeError):
         )
 
 
+@attrs.define(str=False)
 class NoCompletedTrialError(SpaceError, LookupError):
     """A best trial was asked of a search with no completed trial.
 
@@ -337,10 +325,8 @@ class NoCompletedTrialError(SpaceError, LookupError):
         counts: how many trials ended in each state.
     """
 
-    def __init__(self, operation: str, counts: dict[str, int]) -> None:
-        super().__init__(operation, counts)
-        self.operation = operation
-        self.counts = counts
+    operation: str
+    counts: dict[str, int]
 
     def __str__(self) -> str:
         ended = ", ".join(f"{n} {state}" for state, n in self.counts.items() if n) or "no trials"
@@ -350,6 +336,7 @@ class NoCompletedTrialError(SpaceError, LookupError):
         )
 
 
+@attrs.define(str=False)
 class NotSerializableError(SpaceError, TypeError):
     """An objective (or backend) cannot be serialized to travel to an executor's workers.
 
@@ -360,12 +347,10 @@ class NotSerializableError(SpaceError, TypeError):
         problem: what the serializer said.
     """
 
-    def __init__(self, operation: str, argument: str, shown: str, problem: str) -> None:
-        super().__init__(operation, argument, shown, problem)
-        self.operation = operation
-        self.argument = argument
-        self.shown = shown
-        self.problem = problem
+    operation: str
+    argument: str
+    shown: str
+    problem: str
 
     def __str__(self) -> str:
         return (

@@ -1,6 +1,7 @@
 """A search run as a separate process by ``tests/test_crash.py`` (it prints nothing).
 
-    python tests/crash_worker.py DIRECTORY PROJECT SEED MAX_TRIALS SLEEP LOG ORACLE [READY GO]
+    python tests/crash_worker.py [--crash-at=N] DIRECTORY PROJECT SEED MAX_TRIALS SLEEP LOG ORACLE \
+        [READY GO]
 
 Runs a search of ``SPACE`` with the oracle named ``ORACLE`` (``random``, ``tpe``,
 ``bayesian``, with its default settings) on the store at ``DIRECTORY/PROJECT/trials.db``.
@@ -11,20 +12,27 @@ sleeps ``SLEEP`` seconds and returns a score computed from the values alone.
 With ``READY`` and ``GO``, the worker creates ``READY`` once imported and
 waits for ``GO`` to exist before it opens the store, so that several workers
 start at the same moment.
+
+With ``--crash-at=N`` the search's store is a :func:`crashing_store`: the worker
+kills itself with SIGKILL between the store's N-th write and that write's COMMIT
+(1: creating the store, 2: recording the study, then a claim or a finish each).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from spacealg import Choice, Float, Int, Objective, Space, Study, Values, resolve
-from spacealg._search.hyperband import HyperbandOracle
-from spacealg._search.registry import as_oracle
+from spacealg._running import study as study_module
+from spacealg._store.trial_store import TrialStore
 from spacealg.backend import Trial
+from spacealg.oracles import HyperbandOracle, as_oracle
 
 SPACE = Space(
     [
@@ -64,6 +72,30 @@ class LoggingBackend:
         return score(trial.values)
 
 
+def crashing_store(crash_at: int) -> type[TrialStore]:
+    """A ``TrialStore`` that SIGKILLs its process between its ``crash_at``-th write and COMMIT."""
+
+    class CrashingStore(TrialStore):
+        writes = 0
+
+        def _commit(self, connection: sqlite3.Connection) -> None:
+            self.writes += 1
+            if self.writes == crash_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            super()._commit(connection)
+
+    return CrashingStore
+
+
+def crash_at(write: int) -> None:
+    """Make this process's searches write to a store that crashes at its ``write``-th write.
+
+    Only the search opens its store read-write through ``Study.run``; this process
+    is a test's worker, so replacing the store class it uses there is its own business.
+    """
+    study_module.TrialStore = crashing_store(write)  # type: ignore[misc]
+
+
 ORACLES = {
     # Small brackets, so that 40 trials go through several rounds of promotions.
     "hyperband": HyperbandOracle(max_epochs=9, factor=3, hyperband_iterations=2),
@@ -88,6 +120,9 @@ def study(
 
 def main(argv: list[str]) -> None:
     """Run the search the arguments describe."""
+    if argv and argv[0].startswith("--crash-at="):
+        crash_at(int(argv[0].removeprefix("--crash-at=")))
+        argv = argv[1:]
     directory, project, seed, max_trials, sleep, log, oracle = argv[:7]
     if len(argv) == 9:
         ready, go = Path(argv[7]), Path(argv[8])

@@ -1,9 +1,9 @@
 """The define-by-run handle, ``declare``, ``resolve``, ``TrialSpace`` and ``explain``.
 
-The handle follows KerasTuner's ``HyperParameters`` (SEMANTICS section 2);
+The handle follows KerasTuner's ``HyperParameters`` (docs/semantics.md#declaring-by-running-code);
 ``resolve`` follows ``hyperparameters=``/``tune_new_entries``/``allow_new_entries``
-(section 3). The guide's tailored summaries are checked byte for byte against
-the text files in ``tests/data``.
+(docs/semantics.md#tailoring-a-declared-space). The guide's tailored summaries are
+checked byte for byte against the text files in ``tests/data``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg import Boolean, Choice, Condition, Fixed, Float, HyperParameters, Int, Space
+from spacealg._algebra.capture import MAX_EXPLORATIONS
 from spacealg.errors import InactiveError, InvalidSpaceError, UnknownNameError
 
 DATA = Path(__file__).parent / "data"
@@ -329,6 +332,58 @@ def test_declare_rejects_two_declarations_of_one_name_in_different_branches():
         sa.declare(build)
     assert "max_value=128" in str(raised.value)
     assert "max_value=256" in str(raised.value)
+
+
+class _Branches:
+    """A build function with ``count`` conditional branches, all off by default; counts runs."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.runs = 0
+
+    def __call__(self, hp: HyperParameters) -> None:
+        self.runs += 1
+        for block in range(self.count):
+            hp.Boolean(f"use_{block}")
+            with hp.conditional_scope(f"use_{block}", True):
+                hp.Int(f"units_{block}", 8, 64, step=8)
+
+
+def test_declare_past_its_limit_raises_naming_the_limit_and_how_to_raise_it():
+    build = _Branches(5)  # 6 runs: the defaults, then one per branch
+    with pytest.raises(InvalidSpaceError) as raised:
+        sa.declare(build, max_explorations=5)
+    assert str(raised.value) == (
+        "declare(): the build function still has conditional branches to explore after 5 runs "
+        "(max_explorations=5), so the declared space would miss their entries; allowed: a "
+        "larger limit, such as declare(obj, max_explorations=50)"
+    )
+    assert build.runs == 5
+
+
+def test_declare_within_its_limit_explores_every_branch():
+    build = _Branches(5)
+    declared = sa.declare(build, max_explorations=6)
+    assert build.runs == 6
+    assert len(declared) == 10
+    assert declared["units_4"].conditions == (Condition("use_4", True),)
+
+
+@given(count=st.integers(0, 6), limit=st.integers(1, 9))
+def test_declare_succeeds_exactly_when_the_limit_covers_every_branch(count, limit):
+    """A build with ``count`` branches needs ``count + 1`` runs; fewer is an error, never less."""
+    if limit >= count + 1:
+        assert len(sa.declare(_Branches(count), max_explorations=limit)) == 2 * count
+    else:
+        with pytest.raises(InvalidSpaceError, match=f"max_explorations={limit}\\)"):
+            sa.declare(_Branches(count), max_explorations=limit)
+
+
+def test_the_default_limit_explores_a_build_with_many_branches():
+    build = _Branches(200)
+    assert len(sa.declare(build)) == 400
+    assert build.runs == 201
+    assert MAX_EXPLORATIONS == 1000
 
 
 # --- resolve ----------------------------------------------------------------------------------

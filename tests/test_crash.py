@@ -1,12 +1,12 @@
-"""Crash safety of the trial store, with real processes (issue 4, "Must be shown by tests").
+"""Crash safety: killed searches resume with no completed trial lost or rerun (real processes).
 
 The searches run ``tests/crash_worker.py`` in subprocesses: a search (random,
 TPE or Bayesian optimization) of a continuous space whose objective logs each
 trial's start, sleeps a little and scores the values. The tests kill it with
-SIGKILL at random moments and through the store's test-only hook
-``SPACEALG_STORE_CRASH_AT`` (SIGKILL between a write's statements and its
-COMMIT), run two workers on one store at once, and open
-corrupt stores.
+SIGKILL at random moments and through a store that kills its process between a
+write's statements and its COMMIT (the worker's ``--crash-at=N``, a
+:func:`crash_worker.crashing_store`), run two workers on one store at once, and
+open corrupt stores.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSI
 SEED = 424242
 MAX_TRIALS = 40
 SLEEP = 0.025
-CRASH_AT = "SPACEALG_STORE_CRASH_AT"
 # The store's write transactions in one worker process, in order: open (1),
 # record the study (2), then claim (3), finish (4), claim (5), finish (6), ...
 OPEN, CLAIM, SECOND_FINISH = 1, 3, 6
@@ -53,13 +52,12 @@ def _spawn(
     barrier: tuple[Path, Path] | None = None,
     oracle: str = "random",
 ) -> subprocess.Popen[bytes]:
-    env = {key: value for key, value in os.environ.items() if key != CRASH_AT}
+    env = dict(os.environ)
     # One BLAS thread per worker: on a small shared machine a BLAS thread pool per
     # process (the Bayesian oracle's Gaussian process) slows every worker down.
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    if crash_at is not None:
-        env[CRASH_AT] = str(crash_at)
-    args = [str(directory), project, str(SEED), str(MAX_TRIALS), str(sleep), str(log), oracle]
+    args = [] if crash_at is None else [f"--crash-at={crash_at}"]
+    args += [str(directory), project, str(SEED), str(MAX_TRIALS), str(sleep), str(log), oracle]
     args += [str(path) for path in barrier or ()]
     return subprocess.Popen(
         [sys.executable, str(WORKER), *args],
@@ -175,7 +173,7 @@ def _kill(process: subprocess.Popen[bytes], log: Path, lines: int, rng: random.R
 def _check_hooked(
     crash_at: int, before: dict[int, Row], after: dict[int, Row], started: list[tuple[int, str]]
 ) -> None:
-    """What a kill by ``SPACEALG_STORE_CRASH_AT`` leaves in the store."""
+    """What a kill by the worker's ``--crash-at`` store leaves in the store."""
     if crash_at == OPEN:  # killed while creating the store: still empty
         assert after == {}
         assert started == []

@@ -82,6 +82,7 @@ def test_docs_exist() -> None:
         "searching.md",
         "backends.md",
         "parallel.md",
+        "semantics.md",
     }
 
 

@@ -189,6 +189,12 @@ def _dask_address_without_dask() -> None:
         _parallel(executor="tcp://127.0.0.1:8786")
 
 
+def _study(**kwargs: Any) -> sa.Study:
+    """A study of an empty space (every row below fails before any store opens)."""
+    backend = sa.backend.load_backend("function")(_no_budget)
+    return sa.Study(sa.resolve(Space()), backend, sa.Objective("score", "min"), **kwargs)
+
+
 ROWS = [
     # Int and Float: bounds
     pytest.param(
@@ -890,19 +896,19 @@ ROWS = [
     pytest.param(
         lambda: sa.sample_many(Space([_units()]), -1, 0),
         InvalidArgumentError,
-        "sample_many(): n=-1 is not valid; allowed: a non-negative int",
+        "sample_many(): n=-1 is not valid; allowed: an int >= 0",
         id="sample-many-negative-n",
     ),
     pytest.param(
         lambda: sa.sample_many(Space([_units()]), 2.0, 0),
         ArgumentTypeError,
-        "sample_many(): n=2.0 is not valid; allowed: a non-negative int",
+        "sample_many(): n=2.0 is not valid; allowed: an int >= 0",
         id="sample-many-float-n",
     ),
     pytest.param(
         lambda: sa.sample_many(Space([_units()]), True, 0),
         ArgumentTypeError,
-        "sample_many(): n=True is not valid; allowed: a non-negative int",
+        "sample_many(): n=True is not valid; allowed: an int >= 0",
         id="sample-many-bool-n",
     ),
     pytest.param(
@@ -1415,6 +1421,86 @@ ROWS = [
         "serialize (install spacealg[parallel] for lambdas and functions defined in __main__ "
         "or a notebook)",
         id="parallel-objective-not-serializable",
+    ),
+    # The shared checks (spacealg._space.validation): one wording per rule
+    pytest.param(
+        lambda: sa.RandomSearchOracle(max_collisions=0),
+        InvalidArgumentError,
+        "RandomSearchOracle(): max_collisions=0 is not valid; allowed: an int >= 1",
+        id="random-max-collisions",
+    ),
+    pytest.param(
+        lambda: sa.TPEOracle(n_ei_candidates=0),
+        InvalidArgumentError,
+        "TPEOracle(): n_ei_candidates=0 is not valid; allowed: an int >= 1",
+        id="tpe-n-ei-candidates",
+    ),
+    pytest.param(
+        lambda: sa.TPEOracle(gamma=1),
+        InvalidArgumentError,
+        "TPEOracle(): gamma=1 is not valid; allowed: a float 0 < x < 1",
+        id="tpe-gamma",
+    ),
+    pytest.param(
+        lambda: sa.TPEOracle(prior_weight=math.inf),
+        InvalidArgumentError,
+        "TPEOracle(): prior_weight=inf is not valid; allowed: a finite float > 0",
+        id="tpe-prior-weight",
+    ),
+    pytest.param(
+        lambda: sa.BayesianOptimizationOracle(num_initial_points=-1),
+        InvalidArgumentError,
+        "BayesianOptimizationOracle(): num_initial_points=-1 is not valid; "
+        "allowed: None or an int >= 0",
+        id="bayesian-num-initial-points",
+    ),
+    pytest.param(
+        lambda: sa.BayesianOptimizationOracle(alpha=1.5),
+        InvalidArgumentError,
+        "BayesianOptimizationOracle(): alpha=1.5 is not valid; allowed: a float 0 < x <= 1",
+        id="bayesian-alpha",
+    ),
+    pytest.param(
+        lambda: sa.BayesianOptimizationOracle(acquisition="ucb", beta=math.nan),
+        InvalidArgumentError,
+        "BayesianOptimizationOracle(): beta=nan is not valid; allowed: None or a finite float >= 0",
+        id="bayesian-beta",
+    ),
+    pytest.param(
+        lambda: sa.BayesianOptimizationOracle(num_refined=False),
+        InvalidArgumentError,
+        "BayesianOptimizationOracle(): num_refined=False is not valid; allowed: an int >= 0",
+        id="bayesian-num-refined",
+    ),
+    pytest.param(
+        lambda: _study(executions_per_trial=0),
+        InvalidArgumentError,
+        "Study(): executions_per_trial=0 is not valid; allowed: an int >= 1",
+        id="study-executions-per-trial",
+    ),
+    pytest.param(
+        lambda: _study(heartbeat_timeout=-1.0),
+        InvalidArgumentError,
+        "Study(): heartbeat_timeout=-1.0 is not valid; allowed: a finite float > 0",
+        id="study-heartbeat-timeout",
+    ),
+    pytest.param(
+        lambda: _study().run(0),
+        InvalidArgumentError,
+        "Study.run(): max_trials=0 is not valid; allowed: None or an int >= 1",
+        id="study-run-max-trials",
+    ),
+    pytest.param(
+        lambda: sa.declare(_handle().space, max_explorations=0),
+        InvalidArgumentError,
+        "declare(): max_explorations=0 is not valid; allowed: an int >= 1",
+        id="declare-max-explorations",
+    ),
+    pytest.param(
+        lambda: sa.Objective("", "min"),
+        ArgumentTypeError,
+        "Objective(): name='' is not valid; allowed: a non-empty str",
+        id="objective-empty-name",
     ),
     pytest.param(
         _dask_address_without_dask,

@@ -1,9 +1,10 @@
-"""Entries declared during trials join the space (SEMANTICS section 2).
+"""Entries declared during trials join the space.
 
 A hypermodel may declare a name only on a non-default value (behind a plain
 ``if``) or only while training. ``declare`` cannot see it; the trial that
 reaches it tells the search (``Trial.declared``), the store keeps it, and the
-later trials tune it (or pin it, without ``tune_new_entries``).
+later trials tune it (or pin it, without ``tune_new_entries``). The rules:
+docs/semantics.md#entries-that-join-during-trials.
 """
 
 from __future__ import annotations

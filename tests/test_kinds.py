@@ -376,7 +376,7 @@ def test_choice_ordered_can_be_turned_off_for_numbers():
     assert sa.Choice("x", values=[1, 2, 3], ordered=False).ordered is False
 
 
-# --- config (SEMANTICS section 4, KerasTuner's key order) ----------------------------------
+# --- config (KerasTuner's key order: docs/semantics.md#search-space-summary) -----------------
 
 
 def test_int_config_matches_keras_tuner_with_resolved_default():

@@ -1,4 +1,4 @@
-"""The model-based oracles, TPE and Bayesian optimization (issue 7).
+"""The model-based oracles, TPE and Bayesian optimization.
 
 Both are checked for what every oracle owes (proposals inside the space, never
 a configuration twice, exhaustion, determinism given seed and history) on

@@ -1,4 +1,6 @@
-"""Oracles: pure, replayable proposals (random and grid search), SEMANTICS sections 3 and 7."""
+"""Oracles: pure, replayable proposals (random and grid search): see
+docs/semantics.md#duplicates-and-exhaustion and #seeds-and-determinism.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Parallel trials: a local process pool and a Dask cluster, surviving dead workers (issue 8).
+"""Parallel trials: a local process pool and a Dask cluster, surviving dead workers.
 
 Every search records to a real SQLite store under ``tmp_path`` and runs its
 trials in real worker processes: a spawned :class:`spacealg.ProcessPool`
@@ -240,9 +240,11 @@ def test_a_killed_coordinator_resumes_from_the_store(tmp_path):
         f"""
         import sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import crash_worker
         import parallel_objectives as po
         import spacealg as sa
         if __name__ == "__main__":
+            crash_worker.crash_at(9)
             sa.minimize(po.Logged({str(log)!r}, sleep=0.1), po.SPACE, max_trials=12,
                         seed={SEED}, directory={str(tmp_path)!r}, project_name="p",
                         verbose=0, n_workers=2)
@@ -251,8 +253,7 @@ def test_a_killed_coordinator_resumes_from_the_store(tmp_path):
     path = tmp_path / "coordinator.py"
     path.write_text(script)
     # The store's writes: open, study, then a claim or a finish each; die at the 9th.
-    env = {**os.environ, "SPACEALG_STORE_CRASH_AT": "9"}
-    completed = subprocess.run([sys.executable, str(path)], env=env, timeout=120, check=False)
+    completed = subprocess.run([sys.executable, str(path)], timeout=120, check=False)
     assert completed.returncode == -9
     before = sa.load(tmp_path, "p").trials
     assert any(t.state is TrialState.RUNNING for t in before)

@@ -1,8 +1,8 @@
 """The search loop: ``minimize``/``maximize``/``Study.run``, resume, failures, results, output.
 
 Every search records to a real SQLite store under ``tmp_path``. The rules are
-those of issue 4 and SEMANTICS sections 3 (resume), 4 (printed formats),
-5 (objectives) and 7 (seeds).
+those of docs/semantics.md: #resuming-a-search, #printed-formats, #objectives and
+#seeds-and-determinism.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ import pytest
 import spacealg as sa
 from spacealg import Boolean, Int, Space, TrialState, Values
 from spacealg._store.database_file import SCHEMA_VERSION
-from spacealg._store.trial_store import Owner, StudyRecord, TrialStore
+from spacealg._store.rows import Owner, StudyRecord
+from spacealg._store.trial_store import TrialStore
 from spacealg.errors import SpaceError, StoreError
 
 SPACE = Space([Int("x", min_value=0, max_value=9), Boolean("b")])

@@ -3,8 +3,8 @@
 A build function calls ``hp.Int(...)``, ``hp.Choice(...)`` and the rest, as
 KerasTuner users write them, and gets back the value for the current trial.
 The handle records every declaration into an immutable :class:`Space`
-(``hp.space``). It is the one mutable object in spacealg, and its state is its
-own: no global scope stacks, no registries.
+(``hp.space``). It is the one mutable object among the space values and the
+algebra, and its state is its own: no global scope stacks, no registries.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import Sampling
+from spacealg._space.validation import check_int
 from spacealg.errors import InactiveError, InvalidSpaceError, UnknownNameError
 
-_MAX_EXPLORATIONS = 1000
+MAX_EXPLORATIONS = 1000
+"""How many times :func:`declare` runs a build function unless told otherwise."""
 
 
 def _needs(conditions: Iterable[Condition]) -> str:
@@ -40,7 +42,9 @@ class HyperParameters:
     Each declaration returns the current trial's value: the value given for it,
     else its default. A declaration inside an inactive conditional scope
     returns ``None``. Declaring a name again with the same declaration returns
-    the same value; with a different one it is an error naming both.
+    the same value; under other values of the same parent it makes one entry
+    whose condition lists them all; any other difference is an error naming both
+    declarations (docs/semantics.md#one-name-one-entry).
 
     Args:
         values: the current trial's values (names absent here take their defaults).
@@ -345,7 +349,7 @@ def _build_function(obj: object) -> Callable[[HyperParameters], object]:
     )
 
 
-def declare(obj: object) -> Space:
+def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
     """The space a hypermodel declares.
 
     ``obj.space`` when that attribute is a :class:`~spacealg.Space`; else the
@@ -357,9 +361,19 @@ def declare(obj: object) -> Space:
     :class:`~spacealg.SkipTrial` (an invalid combination, even the defaults')
     keeps what it declared before the raise.
 
+    Args:
+        obj: a ``Space``, an object with a ``.space`` ``Space`` or a ``.build(hp)``
+            method, or a function of ``hp``.
+        max_explorations: the most runs of the build function (the first run, plus
+            one per conditional branch not seen active); a build function with
+            branches left to explore after that many runs is an error, never a
+            partial space.
+
     Raises:
-        InvalidSpaceError: ``obj`` has no space to declare, or declares one name
-            twice with different declarations.
+        InvalidArgumentError: ``max_explorations`` is not an int >= 1.
+        InvalidSpaceError: ``obj`` has no space to declare, declares one name
+            twice with different declarations, or has branches left to explore
+            after ``max_explorations`` runs.
 
     Example:
         >>> def build(hp):
@@ -370,6 +384,7 @@ def declare(obj: object) -> Space:
         >>> list(declare(build))
         ['model', 'filters']
     """
+    check_int("declare()", "max_explorations", max_explorations, minimum=1)
     space = getattr(obj, "space", None)
     if isinstance(obj, Space):
         return obj
@@ -379,7 +394,9 @@ def declare(obj: object) -> Space:
     declared: dict[str, Hyperparameter] = {}
     tried: set[Condition] = set()
     queue: list[dict[str, Scalar]] = [{}]
-    while queue and len(tried) < _MAX_EXPLORATIONS:
+    for _ in range(max_explorations):
+        if not queue:
+            break
         forced = queue.pop(0)
         handle = HyperParameters(forced)
         with contextlib.suppress(SkipTrial):
@@ -394,4 +411,13 @@ def declare(obj: object) -> Space:
             elif condition not in tried:
                 tried.add(condition)
                 queue.append({**forced, condition.parent: condition.values[0]})
+    if queue:
+        raise InvalidSpaceError(
+            "declare()",
+            getattr(build, "__qualname__", type(build).__name__),
+            f"the build function still has conditional branches to explore after "
+            f"{max_explorations} runs (max_explorations={max_explorations}), so the declared "
+            f"space would miss their entries",
+            f"a larger limit, such as declare(obj, max_explorations={max_explorations * 10})",
+        )
     return Space(declared.values())

@@ -1,4 +1,4 @@
-"""Folding two declarations of one name into one entry (SEMANTICS section 2).
+"""Folding two declarations of one name into one entry (docs/semantics.md#one-name-one-entry).
 
 The same name declared twice with the same declaration is one entry. Declared
 under different values of the same parent, it is one entry whose condition lists

@@ -1,11 +1,18 @@
 """The tailoring operators: fix, override, merge, select and drop (restrict has its own module).
 
-Each is a pure function: the space first (positional-only), then what it acts
-on, then keyword-only options. Each returns a new :class:`Space` in its
-input's order, or the input itself when nothing changes, and records what it
-did in the result's ``history``. Whenever a parent's domain narrows, its
-children's condition values outside the new domain are trimmed, and a child
-whose condition can no longer hold is removed (its history says why).
+Each is a pure function that never changes its inputs: the space first
+(positional-only), then what it acts on, then keyword-only options (``merge``
+takes any number of spaces). Each returns a new :class:`Space` in its input's
+order (``merge``: first-seen order over its inputs), or the input itself when
+nothing changes. ``fix``, ``restrict``, ``override`` and ``merge`` record what
+they did in the result's ``history``; ``select`` and ``drop`` keep the history of
+the entries they keep. Whenever a parent's domain narrows, its children's
+condition values outside the new domain are trimmed, and a child whose condition
+can no longer hold is removed (its history says why).
+
+Each operator's ``Laws:`` section lists the laws that ``tests/test_laws.py``
+proves, one per line: ``<law>: <statement>``, where the law ``is idempotent`` of
+``fix`` is proved by the test ``test_fix_is_idempotent``.
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
-from spacealg._space.scalars import Scalar, as_python, is_number
+from spacealg._space.scalars import Scalar, as_python
 from spacealg._space.space import OnConflict, Space
+from spacealg._space.validation import is_real
 from spacealg.errors import (
     ActivityError,
     InvalidArgumentError,
@@ -96,7 +104,7 @@ def _trim(
 
 def _as_domain_type(hp: Hyperparameter, value: Scalar) -> Scalar:
     """A number given for a Float domain, as a float (``0`` fixes a Float at ``0.0``)."""
-    if isinstance(hp, Float) and is_number(value):
+    if isinstance(hp, Float) and is_real(value):
         return float(value)
     return value
 
@@ -108,19 +116,43 @@ def _pinned(hp: Hyperparameter, value: Scalar) -> Fixed:
 def fix(space: Space, /, **values: Scalar) -> Space:
     """Pin hyperparameters to values inside their domains; each becomes ``Fixed``.
 
-    Laws: fix is idempotent; every sample of the result holds the fixed values;
-    a value outside the domain raises.
+    Each fixed entry keeps its conditions. Fixing a parent narrows its domain to
+    one value, so its children are trimmed or removed as for any narrowing.
+
+    Laws:
+        does not mutate: ``s`` (entries and history) is unchanged by ``fix(s, **v)``.
+        keeps order: ``fix(s, **v)`` lists its names in ``s``'s order; only the
+            children it removes go missing.
+        returns its input when nothing changes: ``fix(s)``, and ``fix(s, **v)``
+            where each named entry is already ``Fixed`` at its value, is ``s``.
+        refuses values that contradict their conditions: ``fix(s, **v)`` raises
+            ``ActivityError`` exactly when it would remove a name it fixes
+            (otherwise every fixed name is in the result).
+        is idempotent: ``fix(fix(s, **v), **v) is fix(s, **v)`` whenever
+            ``fix(s, **v)`` does not raise.
+        pins every sample: for values ``v`` that agree with the conditions (part of
+            one configuration of ``s``), every sample of ``fix(s, **v)`` lies in
+            ``s`` and holds ``v[name]`` for every fixed name that is active.
+        outside the domain raises: a value outside its entry's domain raises
+            ``InvalidValueError`` naming the entry and the value (nothing is clamped).
+        removes children outside their condition: fixing a parent to a value its
+            child's condition does not list removes the child and its own
+            children (history says "removed"); a child that stays keeps only the
+            fixed value in its condition on that parent.
 
     Args:
         space: the space to tailor.
         **values: name=value pairs; every name must exist, every value lie in its domain.
 
     Returns:
-        The tailored space (``space`` itself when every entry was already fixed there).
+        The tailored space (``space`` itself when no value is given, or when each
+        named entry is already ``Fixed`` at its value).
 
     Raises:
         UnknownNameError: a name that is not in the space.
         InvalidValueError: a value outside its entry's domain.
+        ActivityError: a fixed name that the other fixed values make inactive
+            (fixing it would remove it).
 
     Example:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
@@ -157,12 +189,24 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
     """Replace declarations by name, whatever their kind, keeping their positions.
 
     A replacement without conditions keeps the declared ones. Adding a name is
-    :func:`merge`'s job, so an unknown name raises.
+    :func:`merge`'s job, so an unknown name raises. A replacement with a smaller
+    domain trims or removes the children of the entry it replaces.
 
-    Laws: overriding one name twice, the last wins.
+    Laws:
+        does not mutate: ``s`` and the replacements are unchanged by ``override(s, *h)``.
+        keeps order: every replaced entry keeps its position; only the children
+            a replacement removes go missing.
+        returns its input when nothing changes: overriding entries with their own
+            declarations, with or without their conditions, returns ``s``.
+        last wins: ``override(s, h1, h2) == override(s, h2)`` for two declarations
+            of one name; in two calls ``override(override(s, h1), h2)`` holds
+            ``h2``'s entry too, and equals ``override(s, h2)`` when the name has no
+            children (children that ``h1`` removed do not come back).
 
     Raises:
         UnknownNameError: a replacement whose name is not in the space.
+        InvalidSpaceError: a result that breaks a space invariant (a condition
+            value outside its parent's domain, a cycle).
 
     Example:
         >>> space = Space([Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])])
@@ -192,10 +236,35 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
 
     Identical declarations are no conflict; any other difference is one. With
     ``on_conflict="left"`` the first declaration wins, with ``"right"`` the last;
-    a winner without conditions takes the loser's.
+    a winner without conditions takes the loser's. A winning parent trims or
+    removes the loser's children, as any narrowing does.
 
-    Laws: associative; the empty space is its identity; idempotent; commutative
-    on disjoint names; with ``"right"`` it agrees with :func:`override` on shared names.
+    Laws:
+        does not mutate: every input space (entries and history) is unchanged.
+        keeps order: the result lists names in first-seen order over the inputs.
+        returns its input when nothing changes: ``merge(s)``, ``merge(s, s)`` and
+            ``merge(s, p)`` for ``p`` made of entries of ``s`` are ``s``, under
+            every ``on_conflict``.
+        is associative: ``merge(merge(a, b), c) == merge(a, merge(b, c)) ==
+            merge(a, b, c)``, order included: under ``on_conflict="error"``
+            always (all three raise or none does); under ``"left"`` and
+            ``"right"`` when every parent (a name some condition refers to) has
+            the same declaration, conditions aside, in each of ``a``, ``b`` and
+            ``c`` that has it. Otherwise all three give a space, but a nested
+            merge may trim a child against an intermediate winner, and trimmed
+            condition values do not come back.
+        has the empty space as identity: ``merge(s, Space()) is s`` and
+            ``merge(Space(), s) == s`` in ``s``'s order, under every ``on_conflict``.
+        is idempotent: ``merge(s, s) is s``; and ``merge(merge(a, b), b) ==
+            merge(a, b)``, order included, under every ``on_conflict`` when the
+            first merge succeeds and removes no entry (an entry it removed, its
+            inherited condition unable to hold, comes back from ``b``).
+        is commutative on disjoint names: ``merge(a, b) == merge(b, a)`` when
+            ``a`` and ``b`` share no name, under every ``on_conflict`` (as spaces;
+            the order differs: ``a``'s names first, then ``b``'s).
+        right agrees with override: on ``a``'s names, ``merge(a, b,
+            on_conflict="right")`` has the same entries as ``override(a, *(b[n]
+            for n in b if n in a))``.
 
     Raises:
         InvalidSpaceError: a conflict under ``on_conflict="error"``, or a result
@@ -265,6 +334,15 @@ def _orphans(kept: list[Hyperparameter], gone: set[str], operation: str, hint: s
 def select(space: Space, /, *names: str) -> Space:
     """Only the named entries, in space order.
 
+    Laws:
+        does not mutate: ``s`` is unchanged by ``select(s, *names)``, also when it raises.
+        keeps order: the result keeps ``s``'s order, whatever the order of the names.
+        returns its input when nothing changes: ``select(s, *names)`` of every
+            name of ``s``, in any order, is ``s``.
+        refuses to orphan: ``select(s, *names)`` raises ``InvalidSpaceError``
+            exactly when a selected entry's parent is not selected; otherwise it
+            holds exactly the named entries.
+
     Raises:
         UnknownNameError: a name that is not in the space.
         InvalidSpaceError: a kept entry whose parent would be left out.
@@ -286,6 +364,14 @@ def select(space: Space, /, *names: str) -> Space:
 
 def drop(space: Space, /, *names: str) -> Space:
     """Every entry but the named ones, in space order.
+
+    Laws:
+        does not mutate: ``s`` is unchanged by ``drop(s, *names)``, also when it raises.
+        keeps order: the result keeps ``s``'s order.
+        returns its input when nothing changes: ``drop(s)`` is ``s``.
+        refuses to orphan: ``drop(s, *names)`` raises ``InvalidSpaceError``
+            exactly when a remaining entry's parent is dropped; otherwise it holds
+            every other entry.
 
     Raises:
         UnknownNameError: a name that is not in the space.

@@ -1,8 +1,8 @@
 """``resolve``: a declared space plus a tailoring is the trial space a search runs over.
 
 This is KerasTuner's ``hyperparameters=`` with ``tune_new_entries`` and
-``allow_new_entries``, as a pure function (SEMANTICS section 3). With new
-entries tuned, the trial space is ``merge(tailoring, declared,
+``allow_new_entries``, as a pure function (docs/semantics.md#tailoring-a-declared-space).
+With new entries tuned, the trial space is ``merge(tailoring, declared,
 on_conflict="left")``; without, it is the tailoring alone (with the declared
 conditions it inherits), and every other declared name is pinned at its default.
 """
@@ -17,6 +17,7 @@ import attrs
 from spacealg._algebra.capture import HyperParameters
 from spacealg._algebra.operators import merge, trimmed
 from spacealg._space.discrete import Fixed
+from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
 from spacealg._space.space import Space
@@ -46,6 +47,10 @@ class Provenance:
     operations: tuple[str, ...]
 
 
+def _provenance(provenance: Mapping[str, Provenance]) -> FrozenMapping[str, Provenance]:
+    return frozen_mapping(provenance)
+
+
 @attrs.frozen
 class TrialSpace:
     """The space a search runs over, with the values pinned outside it.
@@ -64,7 +69,7 @@ class TrialSpace:
     tuned: Space
     pinned: Values
     declared: Space = attrs.field(eq=False, repr=False)
-    provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False)
+    provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False, converter=_provenance)
     tailoring: Space = attrs.field(factory=Space, eq=False, repr=False, kw_only=True)
     tune_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
     allow_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
@@ -98,7 +103,25 @@ class TrialSpace:
         after its entries, and the trial space is resolved again with the same
         tailoring: tuned when new entries are tuned, else pinned at their defaults.
         Entries already declared are ignored; the result is ``self`` when nothing
-        joins.
+        joins. In the laws, ``t`` is a trial space and ``e`` the entries a trial
+        declares (parents before children).
+
+        Laws:
+            of nothing new is the identity: ``t.join([])`` is ``t``, and so is
+                ``t.join(e)`` when ``t`` declares every entry of ``e`` already.
+            in two steps equals join in one: ``t.join(a).join(b) == t.join(a + b)``:
+                the same tuned entries in the same order, the same pins, the same
+                ``joined`` names.
+            appends to the tuned space: with new entries tuned, ``t.join(e).tuned``
+                is ``t.tuned`` followed by the names of ``e`` outside the
+                tailoring, in ``e``'s order; only names of ``e`` drop out (an entry
+                whose declared conditions cannot hold under the tailoring, as in
+                ``merge``), and entries that do not join are unchanged.
+            without new entries tuned pins them: with ``tune_new_entries=False``,
+                ``t.join(e)`` tunes no new name (a tailored entry of ``e`` may drop
+                out, when the declared conditions it now inherits cannot hold
+                under the pinned values), and pins the defaults of ``e``'s names
+                outside the tailoring.
 
         Args:
             entries: what the trial's hypermodel declared.
@@ -185,11 +208,32 @@ def resolve(
 ) -> TrialSpace:
     """The trial space of a declared space under a tailoring.
 
-    Laws: with new entries tuned, ``resolve(D, T).tuned == merge(T, D,
-    on_conflict="left")``; without, it is ``T`` plus the declared conditions on
-    parents in ``T``, and ``.pinned`` holds exactly D's defaults outside T.
-    ``resolve`` is pure and never warns; the search entry points warn about
-    tailoring-only names.
+    ``resolve`` never warns; the search entry points warn about tailoring-only
+    names. The rules: docs/semantics.md#tailoring-a-declared-space. In the laws,
+    ``D`` is the declared space and ``T`` the tailoring.
+
+    Laws:
+        does not mutate: ``D`` and ``T`` (entries and history) are unchanged.
+        tunes the merge of tailoring over declared: ``resolve(D, T).tuned ==
+            merge(T, D, on_conflict="left")``, order included, and nothing is
+            pinned (new entries tuned).
+        orders tailoring then declared: ``list(resolve(D, T).tuned)`` is ``T``'s
+            names in ``T``'s order, then ``D``'s other names in declaration order
+            (new entries tuned), less the names an operator removed, whose
+            provenance says ``removed``; every name of ``D`` and ``T`` has a
+            provenance.
+        without new entries is the tailoring: ``resolve(D, T,
+            tune_new_entries=False).tuned`` is exactly ``T`` (same entries, same
+            order) when no entry of ``T`` is declared in ``D`` under a parent in ``T``.
+        without new entries inherits declared conditions: with
+            ``tune_new_entries=False`` the tuned space is ``T``, each entry
+            without conditions taking ``D``'s conditions on parents in ``T``
+            (values outside ``T``'s parent trimmed; an entry whose condition can
+            no longer hold removed).
+        pins declared defaults outside the tailoring: with
+            ``tune_new_entries=False``, ``.pinned`` holds exactly ``D``'s defaults
+            of the names outside ``T``, each with provenance ``pinned``; with new
+            entries tuned nothing is pinned.
 
     Args:
         declared: the hypermodel's declared space (see :func:`declare`).
@@ -200,6 +244,8 @@ def resolve(
     Raises:
         InvalidSpaceError: ``allow_new_entries=False`` and the hypermodel declares
             names outside the tailoring (all are named).
+        ArgumentTypeError: a tailoring that is not a ``Space``, a
+            ``HyperParameters`` handle or None.
 
     Example:
         >>> declared = Space([Int("units", min_value=32, max_value=128, step=32, default=64),

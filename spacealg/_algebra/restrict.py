@@ -17,8 +17,9 @@ from spacealg._algebra.operators import _entry, trimmed
 from spacealg._space.discrete import Boolean, Choice, Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
-from spacealg._space.scalars import Scalar, as_python, index_of, is_number
+from spacealg._space.scalars import Scalar, as_python, index_of
 from spacealg._space.space import Space
+from spacealg._space.validation import is_real
 from spacealg.errors import InvalidArgumentError, InvalidValueError
 
 
@@ -45,7 +46,7 @@ def _between(grid: Sequence[Any], low: Any, high: Any) -> Sequence[Any]:
 def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
     operation = "restrict()"
     for argument, bound in (("min_value", low), ("max_value", high)):
-        if bound is not None and not (is_number(bound) and hp.min_value <= bound <= hp.max_value):
+        if bound is not None and not (is_real(bound) and hp.min_value <= bound <= hp.max_value):
             raise InvalidArgumentError(
                 operation,
                 hp.name,
@@ -93,14 +94,14 @@ def _restrict_listed(
     else:
         inside = list(domain)
     if low is not None or high is not None:
-        if not all(is_number(v) for v in domain):  # a numeric Choice or Fixed takes bounds
+        if not all(is_real(v) for v in domain):  # a numeric Choice or Fixed takes bounds
             argument, bound = ("min_value", low) if low is not None else ("max_value", high)
             raise InvalidArgumentError(
                 operation, hp.name, argument, bound, "values=[...] for a non-numeric entry"
             )
         smallest, largest = min(domain), max(domain)
         for argument, bound in (("min_value", low), ("max_value", high)):
-            if bound is not None and not (is_number(bound) and smallest <= bound <= largest):  # type: ignore[operator]
+            if bound is not None and not (is_real(bound) and smallest <= bound <= largest):  # type: ignore[operator]
                 raise InvalidArgumentError(
                     operation,
                     hp.name,
@@ -137,15 +138,32 @@ def restrict(
 ) -> Space:
     """Narrow one entry's domain by intersecting it with bounds or with values.
 
-    Bounds apply to ``Int``, ``Float`` and numeric ``Choice``; ``values`` to
-    ``Choice``, ``Boolean`` and ``Fixed`` (kept in the original order). On a step
-    grid the result is the grid points inside the bounds. The default is kept
-    when still inside, else the new minimum or first value. A single remaining
-    value gives the same space as :func:`fix`.
+    Bounds apply to ``Int``, ``Float`` and numeric ``Choice`` and ``Fixed``;
+    ``values`` to ``Choice``, ``Boolean`` and ``Fixed`` (kept in the original
+    order). On a step grid the result is the grid points inside the bounds. The
+    default is kept when still inside, else the new minimum or first remaining
+    value. A single remaining value gives the same space as :func:`fix`.
 
-    Laws: restrict only narrows (every sample of the result lies in the
-    original domain); restricting to ``b`` after ``a`` equals restricting to
-    ``b`` when ``b`` lies inside ``a``; restricting to one value equals ``fix``.
+    Laws:
+        does not mutate: ``s`` (entries and history) is unchanged by ``restrict(s, n, ...)``.
+        keeps order: the result lists its names in ``s``'s order; only the
+            children it removes go missing.
+        returns its input when nothing changes: restricting an entry to its whole
+            domain (its bounds, or all its values in any order) returns ``s``,
+            unless that domain is a single value of a kind other than ``Fixed``
+            (restricting to one value gives a ``Fixed``, as ``fix`` does).
+        only narrows: every sample of the result lies in ``s`` and each of its
+            values in its entry's original domain; a finite result's every point
+            lies in the original domain, and it has no more points.
+        twice equals the inner restriction: ``restrict(restrict(s, n, a), n, b) ==
+            restrict(s, n, b)`` when ``b`` lies inside ``a``'s result (both bounds
+            within the narrowed range, or its values among the remaining ones);
+            exactly, except that a ``Float`` grid whose step needs more than 12
+            significant digits, or a log-scale ``Float`` grid, agrees to 12
+            significant digits only.
+        to one value equals fix: ``restrict(s, n, min_value=v, max_value=v)`` (a
+            numeric entry) and ``restrict(s, n, values=[v])`` (a listed one) equal
+            ``fix(s, n=v)``.
 
     Raises:
         UnknownNameError: no entry of that name.

@@ -17,11 +17,12 @@ A backend whose hypermodel declares its hyperparameters as it runs (through a
 :class:`~spacealg.HyperParameters` handle) builds the handle from
 :attr:`Trial.space` and, after the trial, tells the search what the handle
 declared with :meth:`Trial.declared`: names only a trial reaches join the
-space (SEMANTICS section 2).
+space (docs/semantics.md#entries-that-join-during-trials).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -30,8 +31,12 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 
 from spacealg._algebra.resolve import TrialSpace, resolve
+from spacealg._search.trials import trial_meta
+from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
+from spacealg._space.validation import check_int
 from spacealg._space.values import Values
+from spacealg._store.trial_store import ARTIFACTS
 from spacealg.errors import InvalidArgumentError
 
 GROUP = "spacealg.backends"
@@ -71,7 +76,7 @@ class Trial:
     declarer: Callable[[Space], None] = attrs.field(
         default=lambda space: None, repr=False, kw_only=True
     )
-    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta, kw_only=True)
 
     def report(self, step: int, metrics: Mapping[str, float]) -> None:
         """Record the metrics of one step (an epoch, say); steps count from 0.
@@ -129,3 +134,31 @@ def load_backend(name: str) -> Any:
         name,
         f"an installed backend ({installed}); install spacealg-{name} to add {name!r}",
     )
+
+
+def trial_directory(directory: str | os.PathLike[str], project_name: str, trial_id: int) -> Path:
+    """Where trial ``trial_id`` of a project keeps its artifacts: its :attr:`Trial.directory`.
+
+    Every execution of the trial, and every rerun of it, gets this directory, so a
+    backend finds what an earlier trial saved there (a checkpoint a continued
+    trial starts from, the weights of a best trial) from the project and the
+    trial id alone, without running the trial again.
+
+    Args:
+        directory: where the project's folder lives (a study's ``directory``).
+        project_name: the project's folder (a study's ``project_name``).
+        trial_id: the trial's number (0-based).
+
+    Returns:
+        ``<directory>/<project_name>/trials/<trial_id>``; it exists only once
+        the backend has saved something there.
+
+    Raises:
+        InvalidArgumentError: ``trial_id`` is not an int >= 0.
+
+    Example:
+        >>> trial_directory("runs", "mnist", 3).as_posix()
+        'runs/mnist/trials/3'
+    """
+    check_int("trial_directory()", "trial_id", trial_id, minimum=0)
+    return Path(directory) / project_name / ARTIFACTS / str(trial_id)

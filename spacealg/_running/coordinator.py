@@ -23,7 +23,8 @@ from spacealg._search.objective import Objective
 from spacealg._search.trials import SearchResult, TrialRecord, TrialState
 from spacealg._space.values import Values
 from spacealg._store.heartbeat import Heartbeat
-from spacealg._store.trial_store import ARTIFACTS, Owner, TrialStore
+from spacealg._store.rows import Owner
+from spacealg._store.trial_store import ARTIFACTS, TrialStore
 from spacealg.errors import TooManyFailedTrialsError
 
 _ENDINGS = {

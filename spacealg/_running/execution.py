@@ -26,7 +26,7 @@ from spacealg._running.backend_protocol import Backend, Trial
 from spacealg._running.metrics import average, merge_outcome, record_step
 from spacealg._search.objective import Objective
 from spacealg._search.oracle_helpers import trial_rng
-from spacealg._search.trials import TrialRecord, TrialState
+from spacealg._search.trials import TrialRecord, TrialState, metric_steps
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.space import Space
 
@@ -66,7 +66,7 @@ class TrialOutcome:
     state: TrialState
     score: float | None
     best_step: int | None
-    metrics: Mapping[str, list[float]]
+    metrics: Mapping[str, tuple[float, ...]] = attrs.field(converter=metric_steps)
     error: str | None
     declared: tuple[Hyperparameter, ...] = ()
 

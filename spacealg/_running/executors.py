@@ -24,6 +24,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from spacealg._running.execution import TrialOutcome, TrialTask, run_remote
+from spacealg._space.validation import check_int
 from spacealg.errors import (
     ArgumentTypeError,
     InvalidArgumentError,
@@ -69,7 +70,7 @@ class ProcessPool(ProcessPoolExecutor):
     """
 
     def __init__(self, n_workers: int, *, devices: Sequence[str] = ()) -> None:
-        _check_workers("ProcessPool()", n_workers)
+        check_int("ProcessPool()", "n_workers", n_workers, minimum=1)
         self.n_workers = n_workers
         self.devices = tuple(str(device) for device in devices)
         context = multiprocessing.get_context("spawn")
@@ -87,11 +88,6 @@ class ProcessPool(ProcessPoolExecutor):
     def renewed(self) -> ProcessPool:
         """A new pool like this one (after a dead worker broke this one)."""
         return ProcessPool(self.n_workers, devices=self.devices)
-
-
-def _check_workers(operation: str, n_workers: object) -> None:
-    if not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1:
-        raise InvalidArgumentError(operation, "", "n_workers", n_workers, "None or an int >= 1")
 
 
 def _is_client(executor: object) -> bool:
@@ -174,8 +170,22 @@ class Workers:
             self._client.close()
 
 
-def parallel(executor: object, n_workers: object, operation: str) -> bool:
+def runs_in_parallel(executor: object, n_workers: object, *, operation: str) -> bool:
     """Whether ``executor=`` and ``n_workers=`` ask for workers; checks them, starts nothing.
+
+    A tuner or other front end that takes ``executor=`` and ``n_workers=`` and
+    hands them to :meth:`spacealg.Study.run` calls this where it receives them,
+    so that a bad value fails there, not later in the search. Nothing given, or
+    ``n_workers=1``, means trials run in the search's own process.
+
+    Args:
+        executor: None, a :class:`concurrent.futures.Executor`, a
+            ``dask.distributed.Client`` or a Dask scheduler address.
+        n_workers: None or how many local worker processes.
+        operation: the caller, as error messages name it (``"Tuner()"``).
+
+    Returns:
+        True when trials would run on workers, False when in-process.
 
     Raises:
         InvalidArgumentError: ``n_workers`` is not a positive int, or is given with ``executor``.
@@ -183,13 +193,15 @@ def parallel(executor: object, n_workers: object, operation: str) -> bool:
         MissingDependencyError: a Dask address without ``dask.distributed`` installed.
 
     Example:
-        >>> parallel(None, None, "minimize()"), parallel(None, 1, "minimize()")
-        (False, False)
-        >>> parallel(None, 2, "minimize()")
+        >>> runs_in_parallel(None, None, operation="Tuner()")
+        False
+        >>> runs_in_parallel(None, 1, operation="Tuner()")
+        False
+        >>> runs_in_parallel(None, 2, operation="Tuner()")
         True
     """
     if n_workers is not None:
-        _check_workers(operation, n_workers)
+        check_int(operation, "n_workers", n_workers, minimum=1, optional=True)
         if executor is not None:
             raise InvalidArgumentError(
                 operation,
@@ -211,12 +223,12 @@ def workers(executor: object, n_workers: object, operation: str) -> Workers | No
     """The workers ``executor=`` and ``n_workers=`` ask for, or None for in-process trials.
 
     Raises:
-        InvalidArgumentError: as :func:`parallel`, or the scheduler at an address
+        InvalidArgumentError: as :func:`runs_in_parallel`, or the scheduler at an address
             cannot be reached.
-        ArgumentTypeError: as :func:`parallel`.
-        MissingDependencyError: as :func:`parallel`.
+        ArgumentTypeError: as :func:`runs_in_parallel`.
+        MissingDependencyError: as :func:`runs_in_parallel`.
     """
-    if not parallel(executor, n_workers, operation):
+    if not runs_in_parallel(executor, n_workers, operation=operation):
         return None
     if isinstance(n_workers, int):
         return Workers(ProcessPool(n_workers), owned=True)

@@ -1,9 +1,9 @@
 """The trial space as a search goes on: entries that join during trials, changes on resume.
 
 Entries a trial declares that the space lacks join it when the trial ends
-(SEMANTICS section 2): the store keeps them, and every later claim works on the
-trial space plus them. A search resumed over a changed trial space says how it
-changed, leaving out the entries that joined.
+(docs/semantics.md#entries-that-join-during-trials): the store keeps them, and
+every later claim works on the trial space plus them. A search resumed over a
+changed trial space says how it changed, leaving out the entries that joined.
 """
 
 from __future__ import annotations

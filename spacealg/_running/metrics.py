@@ -6,21 +6,26 @@ import math
 from collections.abc import Mapping
 
 from spacealg._running.backend_protocol import Outcome
-from spacealg._space.scalars import as_python, is_number
-from spacealg.errors import ArgumentTypeError, InvalidArgumentError
+from spacealg._space.scalars import as_python
+from spacealg._space.validation import check_int, is_real
+from spacealg.errors import ArgumentTypeError
+
+
+def is_metric_value(value: object) -> bool:
+    """Whether a backend may report ``value`` as a metric: an int or float (numpy's too)."""
+    return is_real(as_python(value))
 
 
 def metric(name: str, value: object) -> float:
     """A reported metric as a float; anything but an int or float is the backend's error."""
-    if not is_number(as_python(value)):
+    if not is_metric_value(value):
         raise ArgumentTypeError("Trial.report()", "", name, value, "an int or float metric value")
     return float(value)  # type: ignore[arg-type]
 
 
 def record_step(steps: dict[str, list[float]], step: int, metrics: Mapping[str, object]) -> None:
     """Record one step's metrics; a step skipped over is NaN, a step reported again is replaced."""
-    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
-        raise InvalidArgumentError("Trial.report()", "", "step", step, "an int >= 0")
+    check_int("Trial.report()", "step", step, minimum=0)
     for name, value in metrics.items():
         series = steps.setdefault(name, [])
         series.extend([math.nan] * (step + 1 - len(series)))

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from spacealg._algebra.capture import HyperParameters
 from spacealg._algebra.resolve import TrialSpace, resolve
-from spacealg._running.executors import parallel, serialized
+from spacealg._running.executors import runs_in_parallel, serialized
 from spacealg._running.function_backend import FunctionBackend, takes_budget
 from spacealg._running.study import Study
 from spacealg._running.tailoring_warnings import warn_about_tailoring
@@ -87,7 +87,7 @@ def _search(
             f"a function of (values, budget) for the {chosen.name!r} oracle, which gives "
             "each trial a budget (its number of epochs) as budget=",
         )
-    if parallel(executor, n_workers, operation):  # before any trial starts
+    if runs_in_parallel(executor, n_workers, operation=operation):  # before any trial starts
         serialized(fn, operation, "fn", fn)
     warn_about_tailoring(trial_space, stacklevel=3)
     study = Study(

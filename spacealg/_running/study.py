@@ -32,14 +32,11 @@ from spacealg._search.random_search import RandomSearchOracle
 from spacealg._search.trials import Proposal, SearchResult
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
+from spacealg._space.validation import check_int, int_at_least, real_within
 from spacealg._space.values import Values
-from spacealg._store.trial_store import StudyRecord, TrialStore
+from spacealg._store.rows import StudyRecord
+from spacealg._store.trial_store import TrialStore
 from spacealg.errors import InvalidArgumentError
-
-
-def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidArgumentError("Study()", "", attribute.name, value, "a positive int")
 
 
 def _oracle(instance: object, attribute: attrs.Attribute[Oracle], value: Oracle) -> None:
@@ -81,9 +78,9 @@ class Study:
     directory: Path = attrs.field(default=Path("."), converter=Path)
     project_name: str = "untitled_project"
     seed: int | None = attrs.field(default=None, validator=_seed)
-    executions_per_trial: int = attrs.field(default=1, validator=_positive)
-    max_consecutive_failed_trials: int = attrs.field(default=3, validator=_positive)
-    heartbeat_timeout: float = 60.0
+    executions_per_trial: int = attrs.field(default=1, validator=int_at_least(1))
+    max_consecutive_failed_trials: int = attrs.field(default=3, validator=int_at_least(1))
+    heartbeat_timeout: float = attrs.field(default=60.0, validator=real_within(above=0))
 
     @property
     def store_path(self) -> Path:
@@ -142,12 +139,7 @@ class Study:
             StoreError: the store path holds something that is not a spacealg store.
         """
         operation = "Study.run()"
-        if max_trials is not None and (
-            not isinstance(max_trials, int) or isinstance(max_trials, bool) or max_trials < 1
-        ):
-            raise InvalidArgumentError(
-                operation, "", "max_trials", max_trials, "a positive int, or None"
-            )
+        check_int(operation, "max_trials", max_trials, minimum=1, optional=True)
         if self.oracle.needs_finite_space:
             grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
         ends = self.oracle.finite_schedule

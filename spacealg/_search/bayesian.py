@@ -12,8 +12,8 @@ columns that share the entry's lengthscale:
   lie 1 apart), all zero when inactive.
 
 So the kernel never sees a value an inactive entry does not have (KerasTuner
-fits its model on them, its issues #331 and #207), and ``Fixed`` entries add
-no dimension (KerasTuner crashes on a space of only fixed entries, #237).
+fits its model on them: keras-team/keras-tuner#331 and #207), and ``Fixed`` entries add
+no dimension (KerasTuner crashes on a space of only fixed entries: keras-tuner#237).
 
 Proposals. After ``num_initial_points`` random proposals (counting completed
 trials), the process is fitted to the completed trials' standardised scores
@@ -51,6 +51,7 @@ from spacealg._search.oracle_helpers import (
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import FloatArray
+from spacealg._space.validation import int_at_least, real_within
 from spacealg._space.values import Values
 from spacealg.errors import InvalidArgumentError, MissingDependencyError
 
@@ -71,15 +72,6 @@ def require_scipy(operation: str) -> None:
         import scipy.special  # noqa: F401, PLC0415
     except ImportError as error:
         raise MissingDependencyError(operation, "scipy", "bayes") from error
-
-
-def _check(operation: str, argument: str, value: object, ok: bool, allowed: str) -> None:
-    if not ok:
-        raise InvalidArgumentError(operation, "", argument, value, allowed)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @attrs.frozen
@@ -184,40 +176,27 @@ class BayesianOptimizationOracle:
     finite_schedule: ClassVar[bool] = False
     budgeted: ClassVar[bool] = False
     needs_finite_space: ClassVar[bool] = False
-    num_initial_points: int | None = attrs.field(default=3, kw_only=True)
-    alpha: float = attrs.field(default=1e-4, kw_only=True)
+    num_initial_points: int | None = attrs.field(
+        default=3, validator=int_at_least(0, optional=True), kw_only=True
+    )
+    alpha: float = attrs.field(
+        default=1e-4, validator=real_within(above=0, at_most=1), kw_only=True
+    )
     acquisition: Acquisition = attrs.field(default="ei", kw_only=True)
-    beta: float | None = attrs.field(default=None, kw_only=True)
-    num_candidates: int = attrs.field(default=1024, kw_only=True)
-    num_refined: int = attrs.field(default=8, kw_only=True)
-    restarts: int = attrs.field(default=2, kw_only=True)
-    max_collisions: int = attrs.field(default=20, kw_only=True)
+    beta: float | None = attrs.field(
+        default=None, validator=real_within(at_least=0, optional=True), kw_only=True
+    )
+    num_candidates: int = attrs.field(default=1024, validator=int_at_least(1), kw_only=True)
+    num_refined: int = attrs.field(default=8, validator=int_at_least(0), kw_only=True)
+    restarts: int = attrs.field(default=2, validator=int_at_least(1), kw_only=True)
+    max_collisions: int = attrs.field(default=20, validator=int_at_least(1), kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         op = "BayesianOptimizationOracle()"
-
-        def count(value: object, least: int) -> bool:
-            return isinstance(value, int) and not isinstance(value, bool) and value >= least
-
-        initial = self.num_initial_points
-        _check(op, "num_initial_points", initial, initial is None or count(initial, 0),
-               "None or an int >= 0")  # fmt: skip
-        _check(op, "alpha", self.alpha, _is_number(self.alpha) and 0 < self.alpha <= 1,
-               "a float 0 < alpha <= 1")  # fmt: skip
-        _check(op, "acquisition", self.acquisition, self.acquisition in ("ei", "ucb"),
-               "'ei' or 'ucb'")  # fmt: skip
+        if self.acquisition not in ("ei", "ucb"):
+            raise InvalidArgumentError(op, "", "acquisition", self.acquisition, "'ei' or 'ucb'")
         if self.beta is not None and self.acquisition != "ucb":
             raise InvalidArgumentError(op, "", "beta", self.beta, "None unless acquisition='ucb'")
-        _check(op, "beta", self.beta, self.beta is None or (_is_number(self.beta)
-               and self.beta >= 0), "None or a float >= 0")  # fmt: skip
-        for argument, least in (
-            ("num_candidates", 1),
-            ("num_refined", 0),
-            ("restarts", 1),
-            ("max_collisions", 1),
-        ):
-            value = getattr(self, argument)
-            _check(op, argument, value, count(value, least), f"an int >= {least}")
 
     def settings(self) -> dict[str, Any]:
         """The oracle's arguments, as JSON types."""

@@ -11,7 +11,7 @@ activate) and :meth:`Encoding.decode`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
 import attrs
@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar
@@ -45,6 +46,10 @@ def _snap_column(hp: Hyperparameter, u: FloatArray) -> FloatArray:
 def is_categorical(hp: Hyperparameter) -> bool:
     """Whether the oracles model ``hp`` as categories: a ``Boolean`` or a ``Choice``."""
     return isinstance(hp, Boolean | Choice)
+
+
+def _positions(positions: Mapping[str, int]) -> FrozenMapping[str, int]:
+    return frozen_mapping(positions)
 
 
 @attrs.frozen
@@ -75,7 +80,7 @@ class Encoding:
     free: BoolArray = attrs.field(eq=False)
     categorical: BoolArray = attrs.field(eq=False)
     sizes: npt.NDArray[np.int64] = attrs.field(eq=False)
-    _position: dict[str, int] = attrs.field(eq=False, repr=False)
+    _position: Mapping[str, int] = attrs.field(eq=False, repr=False, converter=_positions)
 
     @classmethod
     def of(cls, space: Space) -> Encoding:

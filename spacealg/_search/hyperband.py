@@ -24,8 +24,8 @@ import attrs
 from spacealg._search.oracle_helpers import random_untried, trial_rng
 from spacealg._search.trials import Proposal, TrialState
 from spacealg._space.space import Space
+from spacealg._space.validation import int_at_least
 from spacealg._space.values import Values
-from spacealg.errors import InvalidArgumentError
 
 EPOCHS = "tuner/epochs"
 INITIAL_EPOCH = "tuner/initial_epoch"
@@ -142,20 +142,6 @@ def schedule(max_epochs: int, factor: int, iterations: int) -> tuple[Rung, ...]:
     return tuple(rungs)
 
 
-def _at_least(minimum: int) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise InvalidArgumentError(
-                f"{type(instance).__name__}()",
-                "",
-                attribute.name,
-                value,
-                f"an int >= {minimum}",
-            )
-
-    return check
-
-
 def _ranked(members: Sequence[tuple[int, Observed]]) -> list[tuple[int, Observed]]:
     """The completed members, best first (lower score is better; ties by trial id)."""
     done = [
@@ -204,11 +190,11 @@ class HyperbandOracle:
     uses_history: ClassVar[bool] = True
     budgeted: ClassVar[bool] = True
     needs_finite_space: ClassVar[bool] = False
-    max_epochs: int = attrs.field(default=100, validator=_at_least(1), kw_only=True)
-    factor: int = attrs.field(default=3, validator=_at_least(2), kw_only=True)
-    hyperband_iterations: int = attrs.field(default=1, validator=_at_least(1), kw_only=True)
+    max_epochs: int = attrs.field(default=100, validator=int_at_least(1), kw_only=True)
+    factor: int = attrs.field(default=3, validator=int_at_least(2), kw_only=True)
+    hyperband_iterations: int = attrs.field(default=1, validator=int_at_least(1), kw_only=True)
     asynchronous: bool = attrs.field(default=False, kw_only=True)
-    max_collisions: int = attrs.field(default=20, validator=_at_least(1), kw_only=True)
+    max_collisions: int = attrs.field(default=20, validator=int_at_least(1), kw_only=True)
 
     @property
     def finite_schedule(self) -> bool:

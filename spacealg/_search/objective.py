@@ -6,7 +6,8 @@ from typing import Literal
 
 import attrs
 
-from spacealg.errors import ArgumentTypeError, InvalidArgumentError
+from spacealg._space.validation import check_name
+from spacealg.errors import InvalidArgumentError
 
 Direction = Literal["min", "max"]
 
@@ -80,8 +81,7 @@ class Objective:
 
     @name.validator
     def _check_name(self, attribute: attrs.Attribute[str], value: object) -> None:
-        if not isinstance(value, str) or not value:
-            raise ArgumentTypeError("Objective()", "", "name", value, "a non-empty metric name")
+        check_name("Objective()", "name", value)
 
     @classmethod
     def infer(cls, name: str) -> Objective:

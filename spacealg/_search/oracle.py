@@ -35,7 +35,8 @@ from typing import Any, Protocol
 
 import attrs
 
-from spacealg._search.trials import Proposal, TrialState
+from spacealg._search.trials import Proposal, TrialState, trial_meta
+from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
 from spacealg._space.values import Values
 from spacealg.errors import ArgumentTypeError
@@ -60,7 +61,7 @@ class Observation:
     values: Values
     state: TrialState
     score: float | None = None
-    meta: Mapping[str, int] = attrs.field(factory=dict, kw_only=True)
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta, kw_only=True)
 
     @property
     def completed(self) -> bool:

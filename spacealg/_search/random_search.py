@@ -10,15 +10,8 @@ import attrs
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import exhausted, random_untried, trial_rng, tried_set
 from spacealg._space.space import Space
+from spacealg._space.validation import int_at_least
 from spacealg._space.values import Values
-from spacealg.errors import InvalidArgumentError
-
-
-def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidArgumentError(
-            f"{type(instance).__name__}()", "", attribute.name, value, "a positive int"
-        )
 
 
 @attrs.frozen
@@ -44,7 +37,7 @@ class RandomSearchOracle:
     finite_schedule: ClassVar[bool] = False
     budgeted: ClassVar[bool] = False
     needs_finite_space: ClassVar[bool] = False
-    max_collisions: int = attrs.field(default=20, validator=_positive, kw_only=True)
+    max_collisions: int = attrs.field(default=20, validator=int_at_least(1), kw_only=True)
 
     def settings(self) -> dict[str, Any]:
         """``{"max_collisions": ...}``."""

@@ -47,37 +47,12 @@ from spacealg._search.oracle_helpers import (
 from spacealg._search.trials import TrialState
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import FloatArray
+from spacealg._space.validation import int_at_least, real_within
 from spacealg._space.values import Values
-from spacealg.errors import InvalidArgumentError
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _LEAST_SPREAD = 0.1
 """The least spread Scott's rule uses: one or two close trials still get a usable kernel."""
-
-
-def _count(minimum: int) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            allowed = "a positive int" if minimum else "an int >= 0"
-            raise InvalidArgumentError(
-                f"{type(instance).__name__}()", "", attribute.name, value, allowed
-            )
-
-    return check
-
-
-def _open_unit(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
-        raise InvalidArgumentError(
-            f"{type(instance).__name__}()", "", attribute.name, value, "a float 0 < x < 1"
-        )
-
-
-def _positive_float(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < math.inf:
-        raise InvalidArgumentError(
-            f"{type(instance).__name__}()", "", attribute.name, value, "a finite float > 0"
-        )
 
 
 def _normal_cdf(x: FloatArray) -> FloatArray:
@@ -256,11 +231,11 @@ class TPEOracle:
     finite_schedule: ClassVar[bool] = False
     budgeted: ClassVar[bool] = False
     needs_finite_space: ClassVar[bool] = False
-    n_startup_trials: int = attrs.field(default=10, validator=_count(0), kw_only=True)
-    n_ei_candidates: int = attrs.field(default=24, validator=_count(1), kw_only=True)
-    gamma: float = attrs.field(default=0.1, validator=_open_unit, kw_only=True)
-    prior_weight: float = attrs.field(default=1.0, validator=_positive_float, kw_only=True)
-    max_collisions: int = attrs.field(default=20, validator=_count(1), kw_only=True)
+    n_startup_trials: int = attrs.field(default=10, validator=int_at_least(0), kw_only=True)
+    n_ei_candidates: int = attrs.field(default=24, validator=int_at_least(1), kw_only=True)
+    gamma: float = attrs.field(default=0.1, validator=real_within(above=0, below=1), kw_only=True)
+    prior_weight: float = attrs.field(default=1.0, validator=real_within(above=0), kw_only=True)
+    max_collisions: int = attrs.field(default=20, validator=int_at_least(1), kw_only=True)
 
     def settings(self) -> dict[str, Any]:
         """The oracle's arguments, as JSON types."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from spacealg._search.objective import Objective
+from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.values import Values
 from spacealg.errors import NoCompletedTrialError
 
@@ -23,8 +24,9 @@ class TrialState(enum.StrEnum):
     INVALID = "INVALID"
 
 
-def _meta(meta: Mapping[str, int]) -> Mapping[str, int]:
-    return dict(meta)
+def trial_meta(meta: Mapping[str, int]) -> FrozenMapping[str, int]:
+    """A trial's metadata as an immutable mapping (the converter of every ``meta`` field)."""
+    return frozen_mapping(meta)
 
 
 @attrs.frozen
@@ -38,15 +40,17 @@ class Proposal:
 
     Attributes:
         values: the tuned values to try.
-        meta: names to ints, such as ``{"tuner/epochs": 3}``.
+        meta: names to ints, such as ``{"tuner/epochs": 3}`` (any mapping given is
+            kept as an immutable, hashable :class:`FrozenMapping`).
     """
 
     values: Values
-    meta: Mapping[str, int] = attrs.field(factory=dict, converter=_meta)
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta)
 
 
-def _metrics(metrics: Mapping[str, Any]) -> Mapping[str, tuple[float, ...]]:
-    return {name: tuple(float(v) for v in steps) for name, steps in metrics.items()}
+def metric_steps(metrics: Mapping[str, Any]) -> FrozenMapping[str, tuple[float, ...]]:
+    """Each metric's per-step values as a tuple of floats, in an immutable mapping."""
+    return FrozenMapping((name, tuple(float(v) for v in steps)) for name, steps in metrics.items())
 
 
 @attrs.frozen
@@ -71,12 +75,14 @@ class TrialRecord:
     values: Values
     state: TrialState
     score: float | None = None
-    metrics: Mapping[str, tuple[float, ...]] = attrs.field(factory=dict, converter=_metrics)
+    metrics: Mapping[str, tuple[float, ...]] = attrs.field(
+        factory=FrozenMapping, converter=metric_steps
+    )
     best_step: int | None = None
     error: str | None = None
     started: float | None = None
     ended: float | None = None
-    meta: Mapping[str, int] = attrs.field(factory=dict, converter=_meta)
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta)
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict (``trial_id``, ``state``, ``score``, then one key per value)."""
@@ -90,6 +96,10 @@ class TrialRecord:
         return record
 
 
+def _records(trials: Iterable[TrialRecord]) -> tuple[TrialRecord, ...]:
+    return tuple(trials)
+
+
 @attrs.frozen
 class SearchResult:
     """The trials of a search and its best one.
@@ -101,7 +111,7 @@ class SearchResult:
             when unknown.
     """
 
-    trials: tuple[TrialRecord, ...]
+    trials: tuple[TrialRecord, ...] = attrs.field(converter=_records)
     objective: Objective
     seed: int | None = None
 

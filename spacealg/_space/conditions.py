@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from spacealg._space.scalars import Scalar, as_python, index_of, is_scalar, typed
+from spacealg._space.validation import check_name
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
 
@@ -52,8 +53,7 @@ class Condition:
         self.__attrs_init__(parent, _as_values(parent, values))
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.parent, str) or not self.parent:
-            raise ArgumentTypeError("Condition()", "", "parent", self.parent, "a non-empty str")
+        check_name("Condition()", "parent", self.parent)
         if not self.values:
             raise InvalidArgumentError(
                 "Condition()", self.parent, "values", [], "at least one parent value"

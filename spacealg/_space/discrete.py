@@ -18,12 +18,12 @@ from spacealg._space.scalars import (
     Scalar,
     as_python,
     index_of,
-    is_number,
     is_scalar,
     kind_of,
     typed,
 )
 from spacealg._space.unit_interval import FloatArray, cell, cell_center
+from spacealg._space.validation import is_real
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
 _SCALAR_WORDS = "bool, int, finite float or str"
@@ -123,7 +123,7 @@ class Choice(_Listed):
     ) -> None:
         as_tuple = _as_tuple(name, values)
         if ordered is None:
-            ordered = bool(as_tuple) and all(is_number(value) for value in as_tuple)
+            ordered = bool(as_tuple) and all(is_real(value) for value in as_tuple)
         if default is None and as_tuple:
             default = as_tuple[0]
         self.__attrs_init__(name, as_tuple, ordered, as_python(default), as_conditions(conditions))
@@ -160,7 +160,7 @@ class Choice(_Listed):
             raise ArgumentTypeError(
                 "Choice()", self.name, "ordered", self.ordered, "True, False or None"
             )
-        if self.ordered and not is_number(values[0]):
+        if self.ordered and not is_real(values[0]):
             raise InvalidArgumentError(
                 "Choice()", self.name, "ordered", self.ordered, "False for str or bool values"
             )

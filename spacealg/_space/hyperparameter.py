@@ -16,6 +16,7 @@ import numpy as np
 from spacealg._space.conditions import Condition
 from spacealg._space.scalars import Scalar
 from spacealg._space.unit_interval import FloatArray
+from spacealg._space.validation import check_name
 from spacealg.errors import ArgumentTypeError
 
 
@@ -79,8 +80,7 @@ class HyperparameterBase(abc.ABC):
 
     def _check_common(self, operation: str) -> None:
         """Validate the name and the conditions, the fields every kind has."""
-        if not isinstance(self.name, str) or not self.name:
-            raise ArgumentTypeError(operation, "", "name", self.name, "a non-empty str")
+        check_name(operation, "name", self.name)
         for condition in self.conditions:
             if not isinstance(condition, Condition):
                 raise ArgumentTypeError(

@@ -21,7 +21,7 @@ import numpy as np
 
 from spacealg._space.conditions import Condition, as_conditions
 from spacealg._space.hyperparameter import HyperparameterBase
-from spacealg._space.scalars import Scalar, as_python, is_number, typed
+from spacealg._space.scalars import Scalar, as_python, typed
 from spacealg._space.unit_interval import (
     SAMPLINGS,
     FloatArray,
@@ -34,6 +34,7 @@ from spacealg._space.unit_interval import (
     tidy,
     to_unit,
 )
+from spacealg._space.validation import is_real
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
 _TOLERANCE = 1e-9
@@ -53,7 +54,7 @@ def _integral(value: Any) -> Any:
 def _as_float(value: Any) -> Any:
     """A number as a float (bools and non-numbers unchanged, for validation to reject)."""
     value = as_python(value)
-    if not is_number(value):
+    if not is_real(value):
         return value
     try:
         return float(value)
@@ -113,7 +114,7 @@ class _Numeric(HyperparameterBase):
     def _check_range(self, operation: str, number: str) -> None:
         for argument in ("min_value", "max_value"):
             value = getattr(self, argument)
-            if not is_number(value) or not _finite(value, number):
+            if not is_real(value) or not _finite(value, number):
                 raise ArgumentTypeError(operation, self.name, argument, value, f"a finite {number}")
             if number == "int" and not isinstance(value, int):
                 raise InvalidArgumentError(
@@ -149,7 +150,7 @@ class _Numeric(HyperparameterBase):
         if step is None:
             return
         if (
-            not is_number(step)
+            not is_real(step)
             or not _finite(step, number)
             or (number == "int" and not isinstance(step, int))
         ):
@@ -170,7 +171,7 @@ class _Numeric(HyperparameterBase):
     def _grid_index(self, value: float) -> int:
         """The index of the grid point nearest ``value``, or -1 when none is close."""
         grid = self._grid
-        if grid is None or not is_number(value) or not _finite(value, "float"):
+        if grid is None or not is_real(value) or not _finite(value, "float"):
             return -1
         if self.sampling == "log":
             if value <= 0:
@@ -414,7 +415,7 @@ class Float(_Numeric):
 
     def contains(self, value: object) -> bool:
         value = as_python(value)  # numpy floats count, as in Values and Choice
-        if not is_number(value) or not _finite(value, "float"):
+        if not is_real(value) or not _finite(value, "float"):
             return False
         if self._grid is not None:
             return self._grid_index(value) >= 0  # type: ignore[arg-type]

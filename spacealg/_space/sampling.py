@@ -19,6 +19,7 @@ from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, as_python, same
 from spacealg._space.space import Space
+from spacealg._space.validation import check_int, int_words
 from spacealg._space.values import Values
 from spacealg.errors import (
     ActivityError,
@@ -108,14 +109,14 @@ def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
         A tuple of ``n`` :class:`Values`.
 
     Raises:
-        ArgumentTypeError: ``n`` is not a non-negative int, or ``rng`` is invalid.
+        ArgumentTypeError: ``n`` is not an int, or ``rng`` is invalid.
+        InvalidArgumentError: ``n`` is negative, or ``rng`` is a negative seed.
     """
     check_space(space, "sample_many()")
     n = as_python(n)  # a numpy integer counts
     if not isinstance(n, int) or isinstance(n, bool):
-        raise ArgumentTypeError("sample_many()", "", "n", n, "a non-negative int")
-    if n < 0:
-        raise InvalidArgumentError("sample_many()", "", "n", n, "a non-negative int")
+        raise ArgumentTypeError("sample_many()", "", "n", n, int_words(0))
+    check_int("sample_many()", "n", n, minimum=0)
     generator = as_generator(rng, "sample_many()")
     order = space.dependency_order()
     units = generator.random((len(order), n))

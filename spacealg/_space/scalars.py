@@ -52,11 +52,6 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
-def is_number(value: object) -> bool:
-    """Whether ``value`` is an int or float and not a bool."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def index_of(values: tuple[Scalar, ...], value: object) -> int:
     """The position of ``value`` in ``values`` under :func:`same`, or -1."""
     for position, candidate in enumerate(values):

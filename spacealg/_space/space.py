@@ -63,7 +63,7 @@ class Space(Mapping[str, Hyperparameter]):
     """An immutable mapping from names to hyperparameters, in declaration order.
 
     Iteration yields names in order, and :func:`summary` prints in that order;
-    equality and hashing ignore order, as for ``dict``. The constructor checks
+    equality ignores order, as for a ``dict``, and so does hashing. The constructor checks
     every whole-space invariant at once: names are unique, each condition's
     parent is in the space, condition values lie in the parent's domain, and
     conditions form no cycle.

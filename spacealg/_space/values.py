@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.scalars import Scalar, as_python, is_scalar
 from spacealg.errors import ArgumentTypeError
 
 
-class Values(Mapping[str, Scalar]):
+class Values(FrozenMapping[str, Scalar]):
     """An immutable, hashable mapping from hyperparameter names to values.
 
     Values are plain Python scalars (bool, int, float, str); numpy scalars given
@@ -30,9 +31,7 @@ class Values(Mapping[str, Scalar]):
         (64, 2, True)
     """
 
-    __slots__ = ("_hash", "_items")
-    _items: dict[str, Scalar]
-    _hash: int | None
+    __slots__ = ()
 
     def __init__(self, items: Mapping[str, object] | Any = ()) -> None:
         converted: dict[str, Scalar] = {}
@@ -65,36 +64,6 @@ class Values(Mapping[str, Scalar]):
         values._items = items  # noqa: SLF001 - a new instance of this very class
         values._hash = None  # noqa: SLF001 - same
         return values
-
-    def __getitem__(self, name: str) -> Scalar:
-        return self._items[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._items
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Values):
-            return self._items == other._items
-        if isinstance(other, Mapping):
-            return self._items == dict(other.items())
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._items.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"Values({self._items!r})"
-
-    def __reduce__(self) -> tuple[type[Values], tuple[dict[str, Scalar]]]:
-        return (Values, (self._items,))
 
     def to_dict(self) -> dict[str, Scalar]:
         """A plain ``dict`` copy, for JSON or for code that expects a dict."""

@@ -7,7 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from spacealg._store.trial_store import Owner, TrialStore
+from spacealg._store.rows import Owner
+from spacealg._store.trial_store import TrialStore
 from spacealg.errors import StoreError
 
 HEARTBEAT_EVERY = 5.0

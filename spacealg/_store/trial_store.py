@@ -7,8 +7,9 @@ no configuration is claimed twice. A RUNNING trial whose owner is gone (its
 process no longer exists on this host, or its heartbeat is older than the
 timeout) is stale and reruns under the same id and values.
 
-The test-only environment variable ``SPACEALG_STORE_CRASH_AT`` (a number N)
-kills the process with SIGKILL between the N-th write and its commit.
+Every write transaction ends in :meth:`TrialStore._commit`, the one place a
+crash test's store (a subclass, in ``tests/crash_worker.py``) stops its process
+between a write's statements and its COMMIT.
 """
 
 from __future__ import annotations
@@ -16,17 +17,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import attrs
 
 from spacealg._search.trials import TrialRecord, TrialState
 from spacealg._space.values import Values
@@ -38,67 +34,11 @@ from spacealg._store.database_file import (
     unreadable,
     use_wal,
 )
+from spacealg._store.rows import COLUMNS, Owner, StudyRecord, as_json, process_alive, record
 from spacealg.errors import StoreError
 
 STORE_FILE = "trials.db"
 ARTIFACTS = "trials"
-_CRASH_AT = "SPACEALG_STORE_CRASH_AT"
-
-
-@attrs.frozen
-class Owner:
-    """Who runs a trial: a host, a process and a token unique to one search run."""
-
-    host: str
-    pid: int
-    token: str
-
-    @classmethod
-    def current(cls) -> Owner:
-        """This process, with a fresh token."""
-        return cls(socket.gethostname(), os.getpid(), uuid.uuid4().hex)
-
-
-@attrs.frozen
-class StudyRecord:
-    """What a store records about its study, as JSON text where structured."""
-
-    trial_space: str
-    objective: str
-    oracle: str
-    seed: int
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _json(values: Mapping[str, Any]) -> str:
-    return json.dumps(dict(values), allow_nan=True)
-
-
-_COLUMNS = "trial_id, trial_values, state, score, metrics, best_step, error, started, ended"
-
-
-def _record(row: tuple[Any, ...]) -> TrialRecord:
-    return TrialRecord(
-        trial_id=row[0],
-        values=Values(json.loads(row[1])),
-        state=TrialState(row[2]),
-        score=row[3],
-        metrics=json.loads(row[4]),
-        best_step=row[5],
-        error=row[6],
-        started=row[7],
-        ended=row[8],
-        meta=json.loads(row[9]),
-    )
 
 
 class TrialStore:
@@ -107,7 +47,6 @@ class TrialStore:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._connection = connection
-        self._writes = 0
         self._tried: list[Values] = []
         """The tuned values of trials 0, 1, ... as last read: rows are never deleted and
         their tuned values change only when entries join the space, so a claim reads only
@@ -122,7 +61,7 @@ class TrialStore:
         """
         columns = {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
         meta = "meta" if "meta" in columns or not columns else "'{}'"
-        return f"SELECT {_COLUMNS}, {meta} FROM trials"  # noqa: S608 - fixed column names
+        return f"SELECT {COLUMNS}, {meta} FROM trials"  # noqa: S608 - fixed column names
 
     # -- opening ------------------------------------------------------------
 
@@ -207,10 +146,10 @@ class TrialStore:
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-        self._writes += 1
-        crash_at = os.environ.get(_CRASH_AT)
-        if crash_at is not None and self._writes == int(crash_at):
-            os.kill(os.getpid(), signal.SIGKILL)
+        self._commit(connection)
+
+    def _commit(self, connection: sqlite3.Connection) -> None:
+        """COMMIT the write transaction in progress (its statements have all run)."""
         connection.execute("COMMIT")
 
     # -- the study ------------------------------------------------------------
@@ -267,7 +206,7 @@ class TrialStore:
     def trials(self) -> tuple[TrialRecord, ...]:
         """Every trial, in trial order."""
         rows = self._connection.execute(self._select_trials + " ORDER BY trial_id").fetchall()
-        return tuple(_record(row) for row in rows)
+        return tuple(record(row) for row in rows)
 
     def tried(self) -> list[Values]:
         """The tuned values of every trial, in any state."""
@@ -299,7 +238,7 @@ class TrialStore:
         if heartbeat is not None and heartbeat < time.time() - heartbeat_timeout:
             return True
         if host == owner.host:
-            return (pid == owner.pid and token != owner.token) or not _process_alive(pid)
+            return (pid == owner.pid and token != owner.token) or not process_alive(pid)
         return False
 
     def claim(
@@ -350,9 +289,9 @@ class TrialStore:
                 "VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)",
                 (
                     count,
-                    _json(tuned),
-                    _json(complete),
-                    _json(meta),
+                    as_json(tuned),
+                    as_json(complete),
+                    as_json(meta),
                     now,
                     owner.host,
                     owner.pid,
@@ -382,7 +321,7 @@ class TrialStore:
         row = self._connection.execute(
             self._select_trials + " WHERE trial_id = ?", (trial_id,)
         ).fetchone()
-        return _record(row)
+        return record(row)
 
     def heartbeat(self, trial_id: int, owner: Owner) -> None:
         """Tell other processes the trial's owner is alive."""
@@ -400,7 +339,7 @@ class TrialStore:
         state: TrialState,
         score: float | None,
         best_step: int | None,
-        metrics: Mapping[str, list[float]],
+        metrics: Mapping[str, Sequence[float]],
         error: str | None,
         joined: Sequence[tuple[str, Mapping[str, Any]]] = (),
         values: tuple[Values, Values] | None = None,
@@ -429,7 +368,7 @@ class TrialStore:
                 connection.execute(
                     "UPDATE trials SET tuned = ?, trial_values = ? "
                     "WHERE trial_id = ? AND owner_token = ?",
-                    (_json(values[0]), _json(values[1]), trial_id, owner.token),
+                    (as_json(values[0]), as_json(values[1]), trial_id, owner.token),
                 )
                 connection.execute(
                     "INSERT INTO meta VALUES ('values_revision', '1') ON CONFLICT(key) "

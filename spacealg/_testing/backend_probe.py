@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from spacealg._running.backend_protocol import Backend, Outcome, Trial
+from spacealg._running.metrics import is_metric_value
 
 
 def expect(condition: object, message: str) -> None:
@@ -25,11 +26,6 @@ def expect(condition: object, message: str) -> None:
 def typed(values: Mapping[str, Any]) -> dict[str, tuple[type, Any]]:
     """Values compared with their types, so 1, 1.0 and True differ."""
     return {name: (type(value), value) for name, value in values.items()}
-
-
-def is_number(value: object) -> bool:
-    """Whether ``value`` is a plain real number (a float, an int, a numpy scalar)."""
-    return not isinstance(value, (bool, str, bytes)) and hasattr(type(value), "__float__")
 
 
 def close(a: float, b: float) -> bool:
@@ -106,16 +102,20 @@ def reported_metrics(call: Call) -> dict[str, list[float]]:
                 f"trial {trial_id} reported {name!r} for step {step} after {len(series)} "
                 f"step(s) of it; each metric's steps count from 0, one report per step",
             )
-            expect(is_number(value), f"trial {trial_id} reported {name}={value!r}, not a number")
+            expect(
+                is_metric_value(value), f"trial {trial_id} reported {name}={value!r}, not a number"
+            )
             series.append(float(value))
     outcome = call.outcome
     if isinstance(outcome, Mapping):
         for name, value in outcome.items():
-            expect(is_number(value), f"trial {trial_id} returned {name}={value!r}, not a number")
+            expect(
+                is_metric_value(value), f"trial {trial_id} returned {name}={value!r}, not a number"
+            )
             steps.setdefault(name, []).append(float(value))
     elif outcome is not None:
         expect(
-            is_number(outcome),
+            is_metric_value(outcome),
             f"trial {trial_id} returned {outcome!r}: not a float, a mapping of metrics or None",
         )
         steps.setdefault("score", []).append(float(outcome))

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import keras
+
+from ._compat import compile_arguments
 
 
 def _fresh_optimizer(optimizer: Any) -> Any:
@@ -46,7 +47,7 @@ class CompileOverrides:
             return model
         if not compiled and self.loss is None:
             raise _uncompiled_error()
-        arguments = _compile_arguments(model) if compiled else {}
+        arguments = compile_arguments(model, _COMPILE_ARGUMENTS) if compiled else {}
         if self.optimizer is not None:
             arguments["optimizer"] = _fresh_optimizer(self.optimizer)
         if self.loss is not None:
@@ -68,22 +69,6 @@ _COMPILE_ARGUMENTS = (
     "steps_per_execution",
     "jit_compile",
 )
-
-
-def _compile_arguments(model: Any) -> dict[str, Any]:
-    """The arguments ``model`` was compiled with.
-
-    Keras keeps them as given in ``model._compile_config``; its public
-    ``get_compile_config()`` serializes them, which imports TensorFlow whenever it
-    is installed, even under JAX. The public call is the fallback.
-    """
-    raw = getattr(getattr(model, "_compile_config", None), "config", None)
-    if isinstance(raw, dict):
-        return {name: raw.get(name) for name in _COMPILE_ARGUMENTS}
-    config = model.get_compile_config() or {}
-    arguments = {name: config.get(name) for name in _COMPILE_ARGUMENTS}
-    arguments["optimizer"] = keras.optimizers.deserialize(config["optimizer"])
-    return arguments
 
 
 def _uncompiled_error() -> Exception:

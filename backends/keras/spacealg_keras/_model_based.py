@@ -9,9 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import spacealg as sa
-from spacealg._search.bayesian import BayesianOptimizationOracle
-from spacealg._search.hyperband import HyperbandOracle
-from spacealg._search.tpe import TPEOracle
+from spacealg.oracles import BayesianOptimizationOracle, HyperbandOracle, TPEOracle
 
 from ._tuner import Tuner
 

@@ -8,27 +8,21 @@ and a best-epoch checkpoint). Each epoch's metrics are reported to the store.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import gc
 import json
 import math
 import numbers
-import random
-import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import keras
-import numpy as np
-
-# Keras's own weight saving, with objects_to_skip: weights without the optimizer's state.
-from keras.src.saving import saving_lib
 
 import spacealg as sa
 from spacealg.backend import Outcome, Trial
+
+from . import _compat
 
 if TYPE_CHECKING:
     from ._tuner import Tuner
@@ -97,7 +91,7 @@ def load_checkpoint(model: Any, checkpoint: Path) -> Any:
     shapes = input_shape_file(checkpoint)
     if not model.built and shapes.exists():
         model.build(_shape(json.loads(shapes.read_text())))
-    saving_lib.load_weights_only(model, checkpoint, objects_to_skip=_optimizer(model))
+    _compat.load_weights_only(model, checkpoint, skip=_optimizer(model))
     return model
 
 
@@ -107,7 +101,7 @@ def save_weights(model: Any, path: Path) -> None:
     A best model is returned for inference or to train afresh, so the optimizer's
     slots (two more copies of every weight under Adam) are not worth the disk.
     """
-    saving_lib.save_weights_only(model, path, objects_to_skip=_optimizer(model))
+    _compat.save_weights_only(model, path, skip=_optimizer(model))
 
 
 def _optimizer(model: Any) -> list[Any] | None:
@@ -120,124 +114,6 @@ def _shape(saved: Any) -> Any:
     if isinstance(saved, list) and saved and isinstance(saved[0], list):
         return [tuple(item) for item in saved]
     return tuple(saved)
-
-
-def seed_everything(seed: int) -> None:
-    """``keras.utils.set_random_seed``, without importing TensorFlow under another backend.
-
-    Keras's own function imports TensorFlow whenever it is installed, to seed
-    ``tf.data``; under JAX that costs seconds and memory for nothing. The
-    non-TensorFlow path repeats its steps (Python, NumPy, Keras's global seed).
-    """
-    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
-        keras.utils.set_random_seed(seed)
-        return
-    from keras.src.backend.common import global_state  # noqa: PLC0415 - see above
-    from keras.src.random import seed_generator  # noqa: PLC0415
-
-    global_state.set_global_attribute("global_random_seed", seed)
-    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
-    random.seed(seed)
-    np.random.seed(seed)
-
-
-_USER_SETTINGS = (
-    "dtype_policy",
-    "interactive_logging",
-    "traceback_filtering",
-    "flash_attention",
-    "nnx_enabled",
-)
-"""Keras global attributes a user sets through ``keras.config`` (or
-``keras.mixed_precision``); ``clear_session`` forgets them with the rest."""
-
-
-def fresh_session() -> None:
-    """``keras.backend.clear_session(free_memory=False)``, keeping the user's Keras settings.
-
-    ``clear_session`` resets all of Keras's global state, which also holds settings
-    such as a mixed-precision policy: without this, every trial but a search's
-    first would train in float32 after ``keras.mixed_precision.set_global_policy``.
-    """
-    from keras.src.backend.common import global_state  # noqa: PLC0415 - see seed_everything
-
-    kept = {name: global_state.get_global_attribute(name) for name in _USER_SETTINGS}
-    keras.backend.clear_session(free_memory=False)
-    for name, value in kept.items():
-        if value is not None:
-            global_state.set_global_attribute(name, value)
-
-
-@contextlib.contextmanager
-def releasing_custom_gradients() -> Iterator[None]:
-    """Unregister the custom gradients TensorFlow registers while the block runs.
-
-    In graph mode ``tf.custom_gradient`` registers each gradient function in
-    TensorFlow's global gradient registry and never removes it (tensorflow issue
-    97697); Keras's TensorFlow optimizer uses one in every traced train step
-    (``all_reduce`` in ``apply_gradients``). The function's closure keeps the
-    traced graph alive and, through its captures, the model's and optimizer's
-    variables: without this, every trial leaks its model's weights three times
-    over (about 15 MB a trial for a million parameters with Adam), whatever
-    ``clear_session`` does. The names are ``CustomGradient-<uid>``, unique per
-    registration; only those registered inside the block are removed, once the
-    trial's model is done with. A no-op under other Keras backends.
-    """
-    registry = _gradient_registry()
-    before = set(registry) if registry is not None else set()
-    try:
-        yield
-    finally:
-        if registry is not None:
-            for name in [n for n in registry if n not in before]:
-                if name.startswith("CustomGradient-"):
-                    del registry[name]
-
-
-@contextlib.contextmanager
-def freezing_older_objects() -> Iterator[None]:
-    """Freeze every object older than the block, so a full collection inside it is cheap.
-
-    A dead Keras model is cyclic garbage: only a full collection frees it, and
-    Python runs one rarely, so without one per trial resident memory climbs
-    by about a model and its optimizer state a trial until it runs (under JAX,
-    80 MB over 30 trials of a million-parameter model). A full collection of
-    the whole process costs 0.1 s (JAX) to 0.25 s (TensorFlow) a trial. With
-    the objects that existed before the search frozen (``gc.freeze``), the
-    collection at the start of each trial traverses only what the search made
-    since, in milliseconds. Objects are unfrozen when the block ends; nothing
-    is done when the collector is disabled or something else froze objects.
-    """
-    if not gc.isenabled() or gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    _Freezing.searches += 1
-    try:
-        yield
-    finally:
-        _Freezing.searches -= 1
-        gc.unfreeze()
-
-
-class _Freezing:
-    """How many searches have frozen the older objects (``freezing_older_objects``) right now.
-
-    ``gc.get_freeze_count()`` walks every frozen object (30 ms a call with TensorFlow
-    imported, 15 ms with JAX): a trial asks this first.
-    """
-
-    searches = 0
-
-
-def _gradient_registry() -> dict[str, Any] | None:
-    """TensorFlow's registry of gradient functions, under the TensorFlow backend (else None)."""
-    if keras.backend.backend() != "tensorflow":
-        return None
-    from tensorflow.python.framework import ops  # noqa: PLC0415 - TensorFlow backend only
-
-    registry = getattr(getattr(ops, "gradient_registry", None), "_registry", None)
-    return registry if isinstance(registry, dict) else None
 
 
 def with_callbacks(kwargs: dict[str, Any], *extra: Any) -> dict[str, Any]:
@@ -279,11 +155,10 @@ class KerasBackend:
 
     def run_trial(self, trial: Trial) -> Outcome:
         """Run one execution of one trial."""
-        fresh_session()
-        if gc.isenabled() and (_Freezing.searches or gc.get_freeze_count()):
-            gc.collect()  # cheap while older objects are frozen: see freezing_older_objects()
+        _compat.clear_session_keeping_settings()
+        _compat.collect_trial_garbage()  # cheap while the tuner freezes older objects
         if self.tuner.seed is not None:
-            seed_everything(trial.seed)
+            _compat.set_random_seed(trial.seed)
         handle = self.tuner.handle_for(trial.values, trial.space)
         keras_trial = KerasTrial(
             str(trial.trial_id),
@@ -294,10 +169,10 @@ class KerasBackend:
             meta=trial.meta,
         )
         try:
-            with releasing_custom_gradients():
+            with _compat.releasing_custom_gradients():
                 result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
         finally:
-            # Names declared in fit() or a custom run_trial(), or only reachable on
-            # non-default values, join the space (SEMANTICS section 2).
+            # Names declared in fit() or a custom run_trial(), or only reachable on non-default
+            # values, join the space: docs/semantics.md#entries-that-join-during-trials.
             trial.declared(handle.space)
         return report_result(trial, result, self.tuner.objective.name)

@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import spacealg as sa
-from spacealg._running.executors import parallel as sa_parallel
-from spacealg._running.tailoring_warnings import TailoringWarning, warn_about_tailoring
-from spacealg._search.hyperband import CONTINUES, EPOCHS, INITIAL_EPOCH
-from spacealg._search.registry import as_oracle
-from spacealg._store.trial_store import ARTIFACTS
+from spacealg.backend import (
+    CONTINUES,
+    EPOCHS,
+    INITIAL_EPOCH,
+    TailoringWarning,
+    quoted,
+    runs_in_parallel,
+    trial_directory,
+    warn_about_tailoring,
+)
+from spacealg.oracles import as_oracle
 
+from ._compat import clear_session_keeping_settings, freezing_older_objects
 from ._compile import CompileOverrides
 from ._devices import visible_devices
 from ._hypermodel import HyperModel, as_hypermodel
@@ -31,8 +38,6 @@ from ._runner import (
     BestEpochCheckpoint,
     KerasBackend,
     KerasTrial,
-    freezing_older_objects,
-    fresh_session,
     load_checkpoint,
     with_callbacks,
 )
@@ -126,7 +131,7 @@ class Tuner:
                     f"{type(self).__name__}()", "", name, value, f"{neutral!r} ({why})"
                 )
         operation = f"{type(self).__name__}()"
-        sa_parallel(executor, n_workers, operation)  # bad input fails here, not in search()
+        runs_in_parallel(executor, n_workers, operation=operation)  # fails here, not in search()
         self.executor = executor
         """Where trials run (``executor=``); not sent to the workers."""
         self.n_workers = n_workers
@@ -239,7 +244,7 @@ class Tuner:
         ]
         if dead:
             warnings.warn(
-                f"optimizer= replaces every model's optimizer: tuning {sa.errors.quoted(dead)} "
+                f"optimizer= replaces every model's optimizer: tuning {quoted(dead)} "
                 "no longer changes training",
                 TailoringWarning,
                 stacklevel=3,
@@ -281,7 +286,7 @@ class Tuner:
         return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
 
     def _load_trial_weights(self, model: Any, trial_id: int) -> None:
-        checkpoint = self.project_dir / ARTIFACTS / str(trial_id) / CHECKPOINT
+        checkpoint = trial_directory(self.directory, self.project_name, trial_id) / CHECKPOINT
         if checkpoint.exists():
             load_checkpoint(model, checkpoint)
 
@@ -320,11 +325,12 @@ class Tuner:
             raise NotImplementedError("get_best_models() needs a hypermodel to rebuild from")
         models = []
         for record in self._result().completed()[:num_models]:
-            fresh_session()
+            clear_session_keeping_settings()
             model = self.compile_overrides.apply(
                 self.hypermodel.build(self.handle_for(record.values))
             )
-            checkpoint = self.project_dir / ARTIFACTS / str(record.trial_id) / CHECKPOINT
+            directory = trial_directory(self.directory, self.project_name, record.trial_id)
+            checkpoint = directory / CHECKPOINT
             if checkpoint.exists():
                 load_checkpoint(model, checkpoint)
             else:

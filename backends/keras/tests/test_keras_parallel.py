@@ -1,4 +1,4 @@
-"""Keras trials on worker processes (issue 8): two spawned workers, devices, checkpoints.
+"""Keras trials on worker processes: two spawned workers, devices, checkpoints.
 
 Run under each Keras backend (``KERAS_BACKEND``); the spawned workers inherit
 it. The device test fakes a GPU list: each worker sets ``CUDA_VISIBLE_DEVICES``

@@ -1,0 +1,261 @@
+"""The checks several classes share, each rule written once, with one wording.
+
+Two predicates say what a number is: :func:`is_real` (an int or a float, never
+a bool) and :func:`is_finite_real` (one that is also finite). The checks raise
+:class:`~spacealg.errors.InvalidArgumentError` (or
+:class:`~spacealg.errors.ArgumentTypeError` for a name), their ``allowed`` text
+built by one function per rule, so the same rule reads the same everywhere:
+
+* an int with a least value: ``an int >= 1`` (``None or an int >= 1`` when None
+  is allowed too) — :func:`check_int`, :func:`int_at_least`;
+* a finite number within bounds: ``a float 0 < x < 1`` with two bounds,
+  ``a finite float > 0`` with one, ``a finite float`` with none —
+  :func:`check_real`, :func:`real_within`;
+* a name: ``a non-empty str`` — :func:`check_name`.
+
+The ``*_at_least`` and ``*_within`` forms are attrs validators: the operation
+they name is the class's constructor (``"TPEOracle()"``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from spacealg.errors import ArgumentTypeError, InvalidArgumentError
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""An attrs validator: called with the instance, the attribute and the value."""
+
+
+def is_real(value: object) -> bool:
+    """Whether ``value`` is an int or a float (a bool is not a number here).
+
+    Example:
+        >>> is_real(3), is_real(0.5), is_real(math.inf), is_real(True), is_real("3")
+        (True, True, True, False, False)
+    """
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_finite_real(value: object) -> bool:
+    """Whether ``value`` is an int or a finite float (not a bool, not NaN or infinite).
+
+    Example:
+        >>> is_finite_real(10**400), is_finite_real(1e-3), is_finite_real(math.nan)
+        (True, True, False)
+    """
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return is_real(value)
+
+
+def _operation(instance: object) -> str:
+    return f"{type(instance).__name__}()"
+
+
+# -- ints -------------------------------------------------------------------------
+
+
+def int_words(minimum: int, *, optional: bool = False) -> str:
+    """What an int with a least value allows, in words: ``an int >= 1``.
+
+    Example:
+        >>> int_words(0), int_words(1, optional=True)
+        ('an int >= 0', 'None or an int >= 1')
+    """
+    words = f"an int >= {minimum}"
+    return f"None or {words}" if optional else words
+
+
+def check_int(
+    operation: str,
+    argument: str,
+    value: object,
+    *,
+    minimum: int,
+    optional: bool = False,
+    name: str = "",
+) -> None:
+    """Check that ``value`` is an int (not a bool) ``>= minimum``, or None when ``optional``.
+
+    Args:
+        operation: the call being checked, such as ``"Study.run()"``.
+        argument: the argument's name.
+        value: the value given.
+        minimum: the least value allowed (1 for a count that must be positive).
+        optional: whether None is allowed too.
+        name: the hyperparameter concerned, if any.
+
+    Raises:
+        InvalidArgumentError: ``value`` is not such an int.
+
+    Example:
+        >>> check_int("Study.run()", "max_trials", 0, minimum=1, optional=True)
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.InvalidArgumentError: Study.run(): max_trials=0 is not valid; \
+allowed: None or an int >= 1
+    """
+    if optional and value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise InvalidArgumentError(
+            operation, name, argument, value, int_words(minimum, optional=optional)
+        )
+
+
+def int_at_least(minimum: int, *, optional: bool = False) -> Validator:
+    """An attrs validator: the field is an int ``>= minimum`` (see :func:`check_int`)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check_int(_operation(instance), attribute.name, value, minimum=minimum, optional=optional)
+
+    return check
+
+
+# -- real numbers -----------------------------------------------------------------
+
+
+def real_words(
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    below: float | None = None,
+    at_most: float | None = None,
+    optional: bool = False,
+) -> str:
+    """What a finite number within bounds allows, in words.
+
+    Give at most one lower bound (``above``, exclusive, or ``at_least``) and at
+    most one upper bound (``below``, exclusive, or ``at_most``).
+
+    Example:
+        >>> real_words(above=0, below=1), real_words(above=0)
+        ('a float 0 < x < 1', 'a finite float > 0')
+        >>> real_words(at_least=0, optional=True)
+        'None or a finite float >= 0'
+    """
+    low = f"> {above!r}" if above is not None else None
+    low = f">= {at_least!r}" if at_least is not None else low
+    high = f"< {below!r}" if below is not None else None
+    high = f"<= {at_most!r}" if at_most is not None else high
+    if low is not None and high is not None:  # "> 0" and "< 1" read "0 < x < 1"
+        sign, bound = low.split(" ")
+        words = f"a float {bound} {sign.replace('>', '<')} x {high}"
+    else:
+        words = " ".join(["a finite float", *(part for part in (low, high) if part)])
+    return f"None or {words}" if optional else words
+
+
+def _within(
+    value: float,
+    above: float | None,
+    at_least: float | None,
+    below: float | None,
+    at_most: float | None,
+) -> bool:
+    return (
+        (above is None or value > above)
+        and (at_least is None or value >= at_least)
+        and (below is None or value < below)
+        and (at_most is None or value <= at_most)
+    )
+
+
+def check_real(
+    operation: str,
+    argument: str,
+    value: object,
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    below: float | None = None,
+    at_most: float | None = None,
+    optional: bool = False,
+    name: str = "",
+) -> None:
+    """Check that ``value`` is a finite int or float within the bounds given, or None.
+
+    A probability is ``above=0, below=1`` (the open interval) or ``at_least=0,
+    at_most=1`` (the closed one).
+
+    Args:
+        operation: the call being checked, such as ``"TPEOracle()"``.
+        argument: the argument's name.
+        value: the value given.
+        above: an exclusive lower bound.
+        at_least: an inclusive lower bound.
+        below: an exclusive upper bound.
+        at_most: an inclusive upper bound.
+        optional: whether None is allowed too.
+        name: the hyperparameter concerned, if any.
+
+    Raises:
+        InvalidArgumentError: ``value`` is not such a number.
+
+    Example:
+        >>> check_real("TPEOracle()", "gamma", 1.5, above=0, below=1)
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.InvalidArgumentError: TPEOracle(): gamma=1.5 is not valid; \
+allowed: a float 0 < x < 1
+    """
+    if optional and value is None:
+        return
+    if not is_finite_real(value) or not _within(value, above, at_least, below, at_most):  # type: ignore[arg-type]
+        allowed = real_words(
+            above=above, at_least=at_least, below=below, at_most=at_most, optional=optional
+        )
+        raise InvalidArgumentError(operation, name, argument, value, allowed)
+
+
+def real_within(
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    below: float | None = None,
+    at_most: float | None = None,
+    optional: bool = False,
+) -> Validator:
+    """An attrs validator: the field is a finite number within bounds (see :func:`check_real`)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check_real(
+            _operation(instance),
+            attribute.name,
+            value,
+            above=above,
+            at_least=at_least,
+            below=below,
+            at_most=at_most,
+            optional=optional,
+        )
+
+    return check
+
+
+# -- names ------------------------------------------------------------------------
+
+NAME_WORDS = "a non-empty str"
+"""What a name allows, in words."""
+
+
+def check_name(operation: str, argument: str, value: object, *, name: str = "") -> None:
+    """Check that ``value`` is a non-empty str (a hyperparameter's or a metric's name).
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a str, or is empty.
+
+    Example:
+        >>> check_name("Objective()", "name", "")
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.ArgumentTypeError: Objective(): name='' is not valid; \
+allowed: a non-empty str
+    """
+    if not isinstance(value, str) or not value:
+        raise ArgumentTypeError(operation, name, argument, value, NAME_WORDS)
