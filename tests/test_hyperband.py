@@ -273,3 +273,18 @@ def test_a_budget_is_passed_by_keyword_to_functions_taking_kwargs(tmp_path):
         verbose=0,
     )
     assert sorted(set(budgets)) == [1, 3]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_configuration_tried_by_another_oracle_is_not_started_again(asynchronous):
+    space = Space([Choice("c", values=["a", "b", "c"])])
+    tried = [sa.Values({"c": "a"}), sa.Values({"c": "b"})]  # trials without a budget
+    history = [sa.Observation(values, TrialState.COMPLETED, 0.5) for values in tried]
+    oracle = HyperbandOracle(max_epochs=9, asynchronous=asynchronous)
+    for seed in range(5):
+        proposal = oracle.propose(space, tried, seed=seed, index=2, history=history)
+        assert proposal is not None
+        assert proposal.values == sa.Values({"c": "c"})
+    every = [*tried, sa.Values({"c": "c"})]
+    everything = [sa.Observation(values, TrialState.COMPLETED, 0.5) for values in every]
+    assert oracle.propose(space, every, seed=0, index=3, history=everything) is None

@@ -381,3 +381,43 @@ def test_import_spacealg_does_not_import_scipy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, timeout=60)  # fmt: skip
     assert result.stdout.strip() == "False"
+
+
+# --- n_startup_trials=0: the model from the first proposal ---------------------------------------
+
+STARTUP = Space([Float("x", min_value=-1.0, max_value=1.0), Choice("c", values=["a", "b", "c"])])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tpe_without_startup_trials_models_from_the_first_proposal(seed):
+    random_first = RandomSearchOracle().propose(STARTUP, [], seed=seed, index=0)
+    assert TPEOracle(n_startup_trials=1).propose(STARTUP, [], seed=seed, index=0) == random_first
+    first = TPEOracle(n_startup_trials=0).propose(STARTUP, [], seed=seed, index=0)
+    assert sa.contains(STARTUP, first)
+    assert first != random_first  # drawn from the prior by the model, not by random search
+
+
+def test_tpe_without_startup_trials_steers_away_from_failed_trials():
+    failed = [Values({"x": x, "c": "a"}) for x in np.linspace(-1.0, 1.0, 9).tolist()]
+    history = [Observation(values, TrialState.FAILED) for values in failed]
+
+    def picks(candidates: int) -> list[str]:
+        oracle = TPEOracle(n_startup_trials=0, n_ei_candidates=candidates)
+        return [
+            oracle.propose(STARTUP, failed, seed=seed, index=len(failed), history=history)["c"]
+            for seed in range(30)
+        ]
+
+    assert picks(1).count("a") >= 5  # one candidate, drawn from the prior: no choice
+    assert picks(64).count("a") == 0  # the best of 64: never like the failed trials
+
+
+def test_tpe_with_one_completed_trial_uses_the_model_whatever_the_startup():
+    history = [Observation(Values({"x": 0.5, "c": "b"}), TrialState.COMPLETED, 0.1)]
+    tried = [history[0].values]
+    proposals = {
+        n: TPEOracle(n_startup_trials=n).propose(STARTUP, tried, seed=3, index=1, history=history)
+        for n in (0, 1)
+    }
+    assert proposals[0] == proposals[1]
+    assert proposals[0] != RandomSearchOracle().propose(STARTUP, tried, seed=3, index=1)

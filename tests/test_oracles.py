@@ -331,3 +331,16 @@ def test_a_foreign_history_never_hides_an_untried_point(space, other, seed):
     proposed = _run_from(RandomSearchOracle(), space, seed=seed, tried=history)
     assert len(proposed) == len(set(proposed))
     assert set(proposed) == set(sa.grid(space)) - set(history)
+
+
+@pytest.mark.parametrize("oracle", [RandomSearchOracle(), GridSearchOracle()])
+def test_a_point_a_few_ulps_away_does_not_stand_in_for_a_grid_point(oracle):
+    # The wider range's grid ends near 15.7359982052276, which the narrower space
+    # accepts as a value, but its own grid point 15.735998205227588 was never tried.
+    low = 1.5735998205227588
+    narrow = Float("x", min_value=low, max_value=15.735998205227588, step=10, sampling="log")
+    wide = Float("x", min_value=low, max_value=86.54799012875174, step=10, sampling="log")
+    tried = list(sa.grid(Space([wide])))
+    assert all(sa.contains(Space([narrow]), values) for values in tried)
+    proposed = _run_from(oracle, Space([narrow]), seed=0, tried=tried)
+    assert proposed == [Values({"x": 15.735998205227588})]

@@ -288,8 +288,8 @@ def test_public_imports_are_not_reported(tmp_path):
         ("from spacealg import errors\nerrors.Iterable", "spacealg.errors.Iterable"),
         ("import spacealg.oracles as o\no.annotations", "spacealg.oracles.annotations"),
         (
-            "import spacealg.testing\nspacealg.testing.Hyperparameter",
-            "spacealg.testing.Hyperparameter",
+            "import spacealg.testing\nspacealg.testing.annotations",
+            "spacealg.testing.annotations",
         ),
     ],
 )

@@ -78,7 +78,7 @@ def _search(
         raise ArgumentTypeError(operation, "", "fn", fn, "a function of the trial's values")
     trial_space = _trial_space(space, operation)
     chosen = as_oracle(oracle, operation)
-    if getattr(chosen, "budgeted", False) is True and not takes_budget(fn):
+    if chosen.budgeted and not takes_budget(fn):
         raise ArgumentTypeError(
             operation,
             "",

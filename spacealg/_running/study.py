@@ -26,9 +26,8 @@ from spacealg._running.coordinator import Coordinator, printer
 from spacealg._running.executors import serialized, workers
 from spacealg._running.joined_entries import space_change, space_json, with_defaults, with_joined
 from spacealg._running.parallel import run_on
-from spacealg._search.grid_search import GridSearchOracle
 from spacealg._search.objective import Objective
-from spacealg._search.oracle import Observation, Oracle, uses_history
+from spacealg._search.oracle import Observation, Oracle, check_oracle
 from spacealg._search.random_search import RandomSearchOracle
 from spacealg._search.trials import Proposal, SearchResult
 from spacealg._space.kinds import Hyperparameter
@@ -38,6 +37,10 @@ from spacealg._space.values import Values
 from spacealg._store.rows import StudyRecord
 from spacealg._store.trial_store import TrialStore
 from spacealg.errors import InvalidArgumentError
+
+
+def _oracle(instance: object, attribute: attrs.Attribute[Oracle], value: Oracle) -> None:
+    check_oracle(value, "Study()")
 
 
 def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
@@ -58,7 +61,8 @@ class Study:
         trial_space: the resolved trial space (see :func:`spacealg.resolve`).
         backend: runs one trial (see :mod:`spacealg.backend`).
         objective: the metric to optimise.
-        oracle: proposes values (random search unless given).
+        oracle: proposes values (random search unless given); it must declare the
+            :class:`~spacealg.oracles.Oracle` contract.
         directory: where the project's folder lives.
         project_name: the project's folder; the store is ``trials.db`` in it.
         seed: the search's seed; None draws one (or reuses the stored one).
@@ -70,7 +74,7 @@ class Study:
     trial_space: TrialSpace
     backend: Backend
     objective: Objective
-    oracle: Oracle = attrs.field(factory=RandomSearchOracle)
+    oracle: Oracle = attrs.field(factory=RandomSearchOracle, validator=_oracle)
     directory: Path = attrs.field(default=Path("."), converter=Path)
     project_name: str = "untitled_project"
     seed: int | None = attrs.field(default=None, validator=_seed)
@@ -126,6 +130,8 @@ class Study:
         Raises:
             InvalidArgumentError: ``max_trials`` is None on a continuous space;
                 ``n_workers`` is not a positive int or comes with ``executor``.
+            ContinuousSpaceError: the oracle needs a finite space (grid search) and
+                the trial space has continuous entries.
             ArgumentTypeError: ``executor`` is not an Executor, a Client or an address.
             NotSerializableError: the backend cannot be sent to the executor's workers.
             MissingDependencyError: a Dask address without ``spacealg[dask]`` installed.
@@ -134,10 +140,10 @@ class Study:
         """
         operation = "Study.run()"
         check_int(operation, "max_trials", max_trials, minimum=1, optional=True)
-        if isinstance(self.oracle, GridSearchOracle):
+        if self.oracle.needs_finite_space:
             grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
-        finite = getattr(self.oracle, "finite", False) is True  # Hyperband's schedule ends
-        if max_trials is None and not finite and cardinality(self.trial_space.tuned) is None:
+        ends = self.oracle.finite_schedule
+        if max_trials is None and not ends and cardinality(self.trial_space.tuned) is None:
             raise InvalidArgumentError(
                 operation, "", "max_trials", None, "an int for a space with continuous entries"
             )
@@ -220,19 +226,15 @@ class Study:
         """The claim's proposal function; pending trials are RUNNING in ``tried`` and history."""
         tuned = space.tuned
         joined = [hp for hp in tuned.dependency_order() if hp.name in space.joined]
-        learns = uses_history(self.oracle)
+        learns = self.oracle.uses_history
 
         def propose(tried: list[Values]) -> tuple[Values, Values, Mapping[str, int]] | None:
             if joined:  # trials run before an entry joined ran it at its default
                 tried = [with_defaults(values, joined) for values in tried]
-            if learns:
-                history = self._history(store, joined)
-                learner: Any = self.oracle
-                proposal = learner.propose(
-                    tuned, tried, seed=seed, index=len(tried), history=history
-                )
-            else:
-                proposal = self.oracle.propose(tuned, tried, seed=seed, index=len(tried))
+            history = self._history(store, joined) if learns else ()
+            proposal = self.oracle.propose(
+                tuned, tried, seed=seed, index=len(tried), history=history
+            )
             if proposal is None:
                 return None
             if isinstance(proposal, Proposal):

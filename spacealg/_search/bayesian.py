@@ -173,6 +173,9 @@ class BayesianOptimizationOracle:
 
     name: ClassVar[str] = "bayesian"
     uses_history: ClassVar[bool] = True
+    finite_schedule: ClassVar[bool] = False
+    budgeted: ClassVar[bool] = False
+    needs_finite_space: ClassVar[bool] = False
     num_initial_points: int | None = attrs.field(
         default=3, validator=int_at_least(0, optional=True), kw_only=True
     )

@@ -18,6 +18,9 @@ from spacealg._space.values import Values
 class GridSearchOracle:
     """Every configuration once, in :func:`spacealg.grid` order (KerasTuner's grid search).
 
+    It enumerates the space (``needs_finite_space``): a search refuses a space
+    with continuous entries before it starts.
+
     Example:
         >>> space = Space([Choice("x", values=[1, 2, 3], default=2)])
         >>> GridSearchOracle().propose(space, [Values({"x": 2})], seed=0, index=1)
@@ -25,6 +28,10 @@ class GridSearchOracle:
     """
 
     name: ClassVar[str] = "grid"
+    uses_history: ClassVar[bool] = False
+    finite_schedule: ClassVar[bool] = False
+    budgeted: ClassVar[bool] = False
+    needs_finite_space: ClassVar[bool] = True
 
     def settings(self) -> dict[str, Any]:
         """No settings: ``{}``."""

@@ -169,7 +169,7 @@ class HyperbandOracle:
     It runs until ``max_trials`` (or until a finite space has no new
     configuration and nothing to promote).
 
-    New configurations are drawn at random, never one started before.
+    New configurations are drawn at random, never one started or tried before.
 
     Args:
         max_epochs: the largest budget a trial trains to.
@@ -189,6 +189,7 @@ class HyperbandOracle:
     name: ClassVar[str] = "hyperband"
     uses_history: ClassVar[bool] = True
     budgeted: ClassVar[bool] = True
+    needs_finite_space: ClassVar[bool] = False
     max_epochs: int = attrs.field(default=100, validator=int_at_least(1), kw_only=True)
     factor: int = attrs.field(default=3, validator=int_at_least(2), kw_only=True)
     hyperband_iterations: int = attrs.field(default=1, validator=int_at_least(1), kw_only=True)
@@ -196,8 +197,8 @@ class HyperbandOracle:
     max_collisions: int = attrs.field(default=20, validator=int_at_least(1), kw_only=True)
 
     @property
-    def finite(self) -> bool:
-        """Whether the oracle ends by itself (synchronous Hyperband does)."""
+    def finite_schedule(self) -> bool:
+        """Whether the oracle ends by itself on any space (synchronous Hyperband does)."""
         return not self.asynchronous
 
     def settings(self) -> dict[str, Any]:
@@ -223,7 +224,8 @@ class HyperbandOracle:
             key = _key(observation.meta)
             if key is not None:
                 rungs.setdefault(key, []).append((trial_id, observation))
-        started = {o.values for members in rungs.values() for _, o in members if o.meta[ROUND] == 0}
+        # Every configuration tried is started: one without a budget (another oracle's) too.
+        started = {o.values for o in history}.union(tried)
         rng = trial_rng(seed, index)
 
         def start(rung: Rung) -> Proposal | None:

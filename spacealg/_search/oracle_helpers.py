@@ -37,9 +37,16 @@ def tried_in(space: Space, tried: Collection[Values]) -> int:
 
 
 def exhausted(space: Space, tried: Collection[Values]) -> bool:
-    """Whether every configuration of a finite ``space`` is in ``tried``."""
+    """Whether every configuration of a finite ``space`` is in ``tried``.
+
+    A configuration counts as tried when it equals one in ``tried``: a value
+    that the space merely accepts, such as a grid point of a wider range a few
+    ulps away, does not stand in for it.
+    """
     size = cardinality(space)
-    return size is not None and len(tried) >= size and tried_in(space, tried) >= size
+    if size is None or len(tried) < size or tried_in(space, tried) < size:
+        return False
+    return all(values in tried for values in grid(space))
 
 
 def random_untried(

@@ -33,6 +33,10 @@ class RandomSearchOracle:
     """
 
     name: ClassVar[str] = "random"
+    uses_history: ClassVar[bool] = False
+    finite_schedule: ClassVar[bool] = False
+    budgeted: ClassVar[bool] = False
+    needs_finite_space: ClassVar[bool] = False
     max_collisions: int = attrs.field(default=20, validator=int_at_least(1), kw_only=True)
 
     def settings(self) -> dict[str, Any]:

@@ -197,8 +197,14 @@ class TPEOracle:
     notes for the kernels). It never proposes a configuration already tried:
     when every candidate was, it falls back to random search's proposal.
 
+    ``n_startup_trials=0`` uses the model from the first proposal, as Optuna's
+    ``TPESampler`` does: until a trial completes, the good group's density is
+    the uniform prior alone, so the candidates are drawn from the prior and the
+    one least like the failed trials (the first drawn, when none failed) is
+    proposed.
+
     Args:
-        n_startup_trials: completed trials before the model is used (>= 0).
+        n_startup_trials: completed trials before the model is used (>= 0; 0: none).
         n_ei_candidates: candidates drawn per proposal (>= 1).
         gamma: the share of completed trials that forms the good group (0 < gamma < 1).
         prior_weight: the weight of the uniform prior component (> 0).
@@ -222,6 +228,9 @@ class TPEOracle:
 
     name: ClassVar[str] = "tpe"
     uses_history: ClassVar[bool] = True
+    finite_schedule: ClassVar[bool] = False
+    budgeted: ClassVar[bool] = False
+    needs_finite_space: ClassVar[bool] = False
     n_startup_trials: int = attrs.field(default=10, validator=int_at_least(0), kw_only=True)
     n_ei_candidates: int = attrs.field(default=24, validator=int_at_least(1), kw_only=True)
     gamma: float = attrs.field(default=0.1, validator=real_within(above=0, below=1), kw_only=True)
@@ -257,7 +266,7 @@ class TPEOracle:
         encoding = Encoding.of(space)
         known = in_space(space, history)
         completed = [observation for observation in known if observation.completed]
-        if len(completed) < max(1, self.n_startup_trials) or not encoding.free.any():
+        if len(completed) < self.n_startup_trials or not encoding.free.any():
             return random_untried(space, everything, rng, self.max_collisions)
         ranked = sorted(completed, key=lambda observation: observation.score or 0.0)
         split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
