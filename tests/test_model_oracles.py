@@ -421,3 +421,30 @@ def test_tpe_with_one_completed_trial_uses_the_model_whatever_the_startup():
     }
     assert proposals[0] == proposals[1]
     assert proposals[0] != RandomSearchOracle().propose(STARTUP, tried, seed=3, index=1)
+
+
+# --- num_initial_points=0: the Gaussian process from the first completed trial ------------------
+
+
+def test_bayesian_without_initial_points_is_random_until_a_trial_completes():
+    failed = [Observation(Values({"x": 0.25, "c": "a"}), TrialState.FAILED)]
+    random = RandomSearchOracle()
+    for history in ([], failed):
+        tried = [o.values for o in history]
+        proposal = BayesianOptimizationOracle(num_initial_points=0).propose(
+            STARTUP, tried, seed=5, index=len(history), history=history
+        )
+        assert proposal == random.propose(STARTUP, tried, seed=5, index=len(history))
+
+
+def test_bayesian_without_initial_points_fits_on_the_first_completed_trial():
+    history = [Observation(Values({"x": 0.5, "c": "b"}), TrialState.COMPLETED, 0.1)]
+    tried = [history[0].values]
+
+    def propose(initial: int) -> Values | None:
+        oracle = BayesianOptimizationOracle(num_initial_points=initial, num_candidates=64)
+        return oracle.propose(STARTUP, tried, seed=3, index=1, history=history)
+
+    assert propose(0) == propose(1)  # the model, as soon as one trial completed
+    assert propose(0) != propose(2)  # propose(2) is still random
+    assert propose(2) == RandomSearchOracle().propose(STARTUP, tried, seed=3, index=1)

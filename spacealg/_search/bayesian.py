@@ -145,7 +145,9 @@ class BayesianOptimizationOracle:
 
     Args:
         num_initial_points: random proposals (counting completed trials) before the
-            model is used; ``None`` is KerasTuner's rule, 3 per tuned entry.
+            model is used; ``None`` is KerasTuner's rule, 3 per tuned entry. ``0``
+            uses the model from the first completed trial on: until a trial
+            completes there is nothing to fit, so those proposals are random.
         alpha: the least noise variance of the standardised scores (KerasTuner's
             ``alpha``, added to the kernel's diagonal).
         acquisition: ``"ei"`` (expected improvement) or ``"ucb"`` (confidence bound).
@@ -233,7 +235,7 @@ class BayesianOptimizationOracle:
         initial = self.num_initial_points
         if initial is None:
             initial = 3 * len(features.entries)
-        if len(completed) < max(1, initial) or not features.entries:
+        if not completed or len(completed) < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
         units, active = encoding.encode([o.values for o in completed])
