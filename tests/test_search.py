@@ -352,6 +352,87 @@ def test_resume_keeps_completed_trials_and_never_reruns_them(tmp_path):
     assert len(set(_values(resumed))) == 9
 
 
+def _files(directory: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``directory``: its bytes and modification time, by relative path."""
+    return {
+        str(path.relative_to(directory)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _metrics(values: Values) -> dict[str, float]:
+    return {"loss": float(values["x"]), "acc": -float(values["x"])}
+
+
+@pytest.mark.parametrize(
+    ("maximize", "objective"),
+    [(True, "acc"), (True, "loss"), (False, "acc")],
+    ids=["other-metric-and-direction", "other-direction", "other-metric"],
+)
+def test_resuming_with_another_objective_is_refused_and_the_store_left_as_it_was(
+    tmp_path, maximize, objective
+):
+    first = _search(tmp_path, _metrics, SMALL, max_trials=3, objective="loss")
+    artifact = tmp_path / "p" / "trials" / "0" / "notes.txt"
+    artifact.parent.mkdir(parents=True)
+    artifact.write_text("mine")
+    before = _files(tmp_path)
+    calls = Scripted([])
+    with pytest.raises(InvalidArgumentError) as raised:
+        _search(tmp_path, calls, SMALL, max_trials=4, objective=objective, maximize=maximize)
+    direction = "max" if maximize else "min"
+    assert str(raised.value) == (
+        f"Study.run(): objective=Objective(name={objective!r}, direction={direction!r}) is not "
+        "valid; allowed: the stored study's Objective(name='loss', direction='min'), which "
+        "scored its 3 trials; overwrite=True or another project_name starts a new search"
+    )
+    assert calls.calls == []
+    assert _files(tmp_path) == before
+    loaded = sa.load(tmp_path, "p")
+    assert loaded == first
+    assert loaded.objective == Objective("loss", "min")
+    assert loaded.best_values == first.best_values == Values({"x": 0})
+
+
+def test_study_run_refuses_another_objective_on_resume(tmp_path):
+    _search(tmp_path, _metrics, SMALL, max_trials=3, objective="loss")
+    before = _files(tmp_path)
+    study = Study(
+        trial_space=sa.resolve(SMALL),
+        backend=FunctionBackend(_metrics),
+        objective=Objective("acc", "max"),
+        directory=tmp_path,
+        project_name="p",
+        seed=0,
+    )
+    with pytest.raises(InvalidArgumentError, match=r"the stored study's Objective\(name='loss'"):
+        study.run(4, verbose=0)
+    assert _files(tmp_path) == before
+    assert sa.load(tmp_path, "p").objective == Objective("loss", "min")
+
+
+def test_the_same_objective_resumes_and_overwrite_starts_a_new_search_with_another(tmp_path):
+    _search(tmp_path, _metrics, SMALL, max_trials=3, objective="loss")
+    resumed = _search(tmp_path, _metrics, SMALL, max_trials=4, objective=Objective("loss", "min"))
+    assert len(resumed.trials) == 4
+    fresh = _search(
+        tmp_path, _metrics, SMALL, max_trials=3, objective="acc", maximize=True, overwrite=True
+    )
+    assert [t.score for t in fresh.trials] == [-t.values["x"] for t in fresh.trials]
+    assert fresh.best_values == Values({"x": 0})
+    assert sa.load(tmp_path, "p").objective == Objective("acc", "max")
+
+
+def test_a_new_project_in_the_same_directory_takes_another_objective(tmp_path):
+    _search(tmp_path, _metrics, SMALL, max_trials=3, objective="loss")
+    other = _search(
+        tmp_path, _metrics, SMALL, max_trials=3, objective="acc", maximize=True, project_name="q"
+    )
+    assert other.objective == Objective("acc", "max")
+    assert sa.load(tmp_path, "p").objective == Objective("loss", "min")
+
+
 def test_overwrite_starts_clean(tmp_path):
     _search(tmp_path, max_trials=6)
     calls = Scripted([])
@@ -807,8 +888,10 @@ def test_search_result_best_is_among_completed_trials_only(tmp_path):
     assert result.best_trial == result.trials[0]
     assert result.best_score == 1.0
     assert result.best_values == result.trials[0].values
-    best_max = _search(tmp_path, maximize=True, max_trials=5)
-    assert best_max.best_score == 5.0  # the same store, now maximised: trial 4 is best
+    # The same trials read as maximised (a store refuses another objective on resume).
+    best_max = attrs.evolve(result, objective=Objective("score", "max"))
+    assert best_max.best_trial == result.trials[4]
+    assert best_max.best_score == 5.0
 
 
 def test_ties_keep_trial_order(tmp_path):

@@ -142,7 +142,9 @@ def minimize(
         TooManyFailedTrialsError: ``max_consecutive_failed_trials`` trials failed in a row.
         InvalidArgumentError: an Objective that maximises, an unknown oracle name,
             ``max_trials=None`` on a continuous space (with an oracle that does not end),
-            or ``n_workers`` that is not a positive int or comes with ``executor``.
+            ``n_workers`` that is not a positive int or comes with ``executor``, or a
+            resumed search whose stored trials another objective scored (see
+            :meth:`Study.run`).
         ArgumentTypeError: ``fn`` takes no ``budget`` under an oracle that gives one, or
             ``executor`` is not an Executor, a Client or an address.
         NotSerializableError: ``fn`` cannot be sent to the workers.

@@ -120,6 +120,9 @@ class Study:
 
         ``max_trials`` counts every trial in the store, as in KerasTuner: resuming
         with the same value runs nothing new, a larger one runs the difference.
+        A resumed search keeps its objective: the stored trials' scores are the
+        stored objective's, so another objective is refused before anything is
+        written, as Optuna refuses to change a study's direction.
 
         Trials run in this process unless ``n_workers=k`` (a local pool of ``k``
         spawned processes) or ``executor=`` (a ``concurrent.futures.Executor``, a
@@ -129,7 +132,9 @@ class Study:
 
         Raises:
             InvalidArgumentError: ``max_trials`` is None on a continuous space;
-                ``n_workers`` is not a positive int or comes with ``executor``.
+                ``n_workers`` is not a positive int or comes with ``executor``; the
+                store holds trials scored by another objective (the store is left
+                as it was; ``overwrite=True`` starts a new search).
             ContinuousSpaceError: the oracle needs a finite space (grid search) and
                 the trial space has continuous entries.
             ArgumentTypeError: ``executor`` is not an Executor, a Client or an address.
@@ -147,6 +152,8 @@ class Study:
             raise InvalidArgumentError(
                 operation, "", "max_trials", None, "an int for a space with continuous entries"
             )
+        if not overwrite:
+            self._check_objective(operation)
         pool = workers(executor, n_workers, operation)
         interrupted = True  # an error or a Ctrl-C cancels what is still queued
         try:
@@ -160,6 +167,29 @@ class Study:
         finally:
             if pool is not None:
                 pool.close(cancel=interrupted)
+
+    def _check_objective(self, operation: str) -> None:
+        """Refuse to resume a study whose trials another objective scored.
+
+        A stored trial's score is its best value of the stored objective's metric:
+        read under another objective it would rank the trials wrongly. The check
+        reads the store without writing to it, so a refused run leaves it as it was.
+        """
+        peeked = TrialStore.peek_study(self.store_path)
+        if peeked is None:
+            return
+        stored, count = peeked
+        objective = Objective(**json.loads(stored.objective))
+        if count and objective != self.objective:
+            raise InvalidArgumentError(
+                operation,
+                "",
+                "objective",
+                self.objective,
+                f"the stored study's {objective!r}, which scored its {count} "
+                f"trial{'' if count == 1 else 's'}; "
+                "overwrite=True or another project_name starts a new search",
+            )
 
     def _run(
         self,

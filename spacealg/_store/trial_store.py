@@ -131,6 +131,39 @@ class TrialStore:
             raise
         return store
 
+    @staticmethod
+    def peek_study(path: Path) -> tuple[StudyRecord, int] | None:
+        """The study recorded at ``path`` and its number of trials, read without a trace.
+
+        For a check made before a search writes anything: it neither writes nor
+        migrates the file, and leaves no side file behind (a read-write connection,
+        the last to close, removes the ``-wal`` and ``-shm`` files it made; a
+        read-only one leaves them). None when there is no study to read (no file,
+        a new or a foreign one): :meth:`open` then says what is wrong, if anything.
+        """
+        if not path.is_file():
+            return None
+        try:
+            check_foreign(path, "TrialStore.open()")
+            connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=60.0
+            )
+        except (StoreError, sqlite3.Error):
+            return None
+        try:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            if not {"study", "trials"} <= tables:
+                return None
+            row = connection.execute(
+                "SELECT trial_space, objective, oracle, seed FROM study WHERE id = 1"
+            ).fetchone()
+            count = connection.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+        except sqlite3.Error:
+            return None
+        finally:
+            connection.close()
+        return None if row is None else (StudyRecord(*row), int(count))
+
     def close(self) -> None:
         """Close the connection."""
         self._connection.close()
