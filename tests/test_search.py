@@ -550,6 +550,29 @@ def test_an_exhausted_study_resumed_over_a_new_space_searches_it(tmp_path):
     assert sorted(v["x"] for v in _values(result)[10:]) == [20, 21, 22, 23, 24]
 
 
+@pytest.mark.parametrize("oracle", ["random", "grid"])
+def test_true_tried_in_a_boolean_space_is_not_1_in_a_choice_space(tmp_path, oracle):
+    _search(tmp_path, lambda v: 0.0, Space([Boolean("x")]), max_trials=2, oracle=oracle)
+    ints = Space([Choice("x", values=[0, 1])])
+    result = _search(tmp_path, lambda v: 0.0, ints, max_trials=4, oracle=oracle)
+    assert [type(v["x"]) for v in _values(result)] == [bool, bool, int, int]
+    assert sorted(v["x"] for v in _values(result)[2:]) == [0, 1]
+
+
+def test_the_oracle_helpers_tell_true_from_1():
+    from spacealg._search.oracle_helpers import exhausted, random_untried, tried_in, tried_set
+
+    ints = Space([Choice("x", values=[0, 1])])
+    bools = [Values({"x": True}), Values({"x": False})]
+    assert tried_set(bools, ()) == set(bools)
+    assert not tried_set(bools, ()) & {Values({"x": 1}), Values({"x": 0})}
+    assert tried_in(ints, bools) == 0
+    assert not exhausted(ints, bools)
+    untried = random_untried(ints, bools, np.random.default_rng(0), max_collisions=4)
+    assert untried is not None
+    assert type(untried["x"]) is int
+
+
 def test_a_changed_pinned_value_on_resume_is_named(tmp_path, capsys):
     declared = Space([Int("units", min_value=32, max_value=64, step=32), Boolean("b")])
     tailoring = Space([Boolean("b")])

@@ -7,8 +7,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import spacealg as sa
+from spacealg._space.frozen_mapping import FrozenMapping
+from spacealg._space.scalars import same
 
 
 def test_values_is_a_mapping_in_the_given_order():
@@ -124,6 +128,61 @@ def test_hashable_and_hash_ignores_order():
 def test_hash_is_stable_across_calls():
     values = sa.Values({"a": 1.5})
     assert hash(values) == hash(values) == hash(sa.Values({"a": 1.5}))
+
+
+# --- bools are not numbers ------------------------------------------------------------------
+
+# Values that ``==`` confuses across types: True == 1 == 1.0, False == 0 == 0.0 == -0.0.
+CONFUSABLE = st.sampled_from([True, False, 1, 0, 1.0, 0.0, -0.0, 2, "1"])
+NAMES = st.sampled_from(["a", "b", "c"])
+
+
+def _same_items(first: Mapping[str, object], second: Mapping[str, object]) -> bool:
+    return first.keys() == second.keys() and all(same(first[k], second[k]) for k in first)
+
+
+def test_true_and_one_are_different_values():
+    assert sa.Values({"x": True}) != sa.Values({"x": 1})
+    assert sa.Values({"x": False}) != sa.Values({"x": 0.0})
+    assert len({sa.Values({"x": True}), sa.Values({"x": 1}), sa.Values({"x": 1.0})}) == 2
+    assert sa.Values({"x": True}) != {"x": 1}
+    assert {"x": 1} != sa.Values({"x": True})  # noqa: SIM300 - dict on the left on purpose
+    assert FrozenMapping({"x": True}) != FrozenMapping({"x": 1})
+    assert FrozenMapping({"x": 1}) != sa.Values({"x": True})
+
+
+def test_an_int_and_the_equal_float_are_the_same_value():
+    assert sa.Values({"x": 1}) == sa.Values({"x": 1.0})
+    assert hash(sa.Values({"x": 1})) == hash(sa.Values({"x": 1.0}))
+
+
+@given(
+    st.dictionaries(NAMES, CONFUSABLE, max_size=3),
+    st.dictionaries(NAMES, CONFUSABLE, max_size=3),
+)
+def test_values_are_equal_when_their_names_match_and_their_values_are_the_same(first, second):
+    """``Values`` equality is :func:`same` per name, and equal values hash alike."""
+    a, b = sa.Values(first), sa.Values(second)
+    expected = _same_items(first, second)
+    assert (a == b) is expected
+    assert (b == a) is expected
+    assert (a == second) is expected
+    assert (a != b) is not expected
+    if expected:
+        assert hash(a) == hash(b)
+        assert hash(FrozenMapping(first)) == hash(a)
+
+
+@given(st.lists(st.dictionaries(NAMES, CONFUSABLE, max_size=2), max_size=6))
+def test_a_set_of_values_holds_one_of_each_distinct_configuration(configurations):
+    """A set of ``Values`` (an oracle's tried set) keeps apart what ``same`` keeps apart."""
+    values = [sa.Values(c) for c in configurations]
+    distinct: list[dict[str, object]] = []
+    for candidate in configurations:
+        if not any(_same_items(candidate, kept) for kept in distinct):
+            distinct.append(candidate)
+    assert len(set(values)) == len(distinct)
+    assert all(candidate in set(values) for candidate in values)
 
 
 # --- numpy scalars -------------------------------------------------------------------------

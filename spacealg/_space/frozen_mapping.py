@@ -17,10 +17,13 @@ V = TypeVar("V")
 class FrozenMapping(Mapping[K, V]):
     """An immutable, hashable copy of a mapping.
 
-    It compares equal to any mapping with the same items (a ``dict`` too, by
-    ``dict``'s own equality), hashes like a ``frozenset`` of its items (so it is
-    hashable when its values are), keeps the order it was given in, and pickles.
-    Item assignment and deletion raise ``TypeError``.
+    It compares equal to any mapping (a ``dict`` too) with the same keys whose
+    values are the same under :func:`~spacealg._space.scalars.same`: ``==``, except
+    that a bool is never equal to a number (``{"x": True}`` and ``{"x": 1}``
+    differ, as a ``Boolean`` and an ``Int`` value do). It hashes from its items
+    (so it is hashable when its values are), equal mappings alike; keeps the
+    order it was given in, and pickles. Item assignment and deletion raise
+    ``TypeError``.
 
     Args:
         items: a mapping, or (key, value) pairs; copied, so later changes to it
@@ -30,6 +33,8 @@ class FrozenMapping(Mapping[K, V]):
         >>> meta = FrozenMapping({"tuner/epochs": 3})
         >>> meta == {"tuner/epochs": 3}, hash(meta) == hash(FrozenMapping(meta))
         (True, True)
+        >>> FrozenMapping({"x": True}) == {"x": 1}, FrozenMapping({"x": 1}) == {"x": 1.0}
+        (False, True)
         >>> meta["tuner/epochs"] = 4
         Traceback (most recent call last):
         ...
@@ -58,14 +63,21 @@ class FrozenMapping(Mapping[K, V]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMapping):
-            return self._items == other._items
-        if isinstance(other, Mapping):
-            return self._items == dict(other.items())
-        return NotImplemented
+            items = other._items
+        elif isinstance(other, Mapping):
+            items = dict(other.items())
+        else:
+            return NotImplemented
+        # ``same`` implies ``==``: dict equality first, then bools kept apart from numbers.
+        return self._items == items and all(
+            isinstance(value, bool) is isinstance(items[key], bool)
+            for key, value in self._items.items()
+        )
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash(frozenset(self._items.items()))
+            items = self._items.items()
+            self._hash = hash(frozenset((k, v, isinstance(v, bool)) for k, v in items))
         return self._hash
 
     def __repr__(self) -> str:

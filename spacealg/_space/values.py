@@ -16,6 +16,9 @@ class Values(FrozenMapping[str, Scalar]):
     Values are plain Python scalars (bool, int, float, str); numpy scalars given
     to the constructor become the equal Python scalar. A ``Values`` compares equal
     to a ``dict`` with the same items, and its order is the order it was given in.
+    A bool is never equal to a number: ``Values({"x": True}) != Values({"x": 1})``
+    and the two hash apart, so a tried set tells a ``Boolean`` value from an ``Int``
+    or ``Choice`` one (``1`` and ``1.0`` are the same value, as in Python).
 
     Args:
         items: a mapping (or pairs) of names to values.
@@ -29,6 +32,8 @@ class Values(FrozenMapping[str, Scalar]):
         True
         >>> values["units"], len(values), hash(values) == hash(Values(values))
         (64, 2, True)
+        >>> Values({"x": True}) == Values({"x": 1})
+        False
     """
 
     __slots__ = ()
