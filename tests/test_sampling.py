@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg.errors import (
@@ -14,6 +17,7 @@ from spacealg.errors import (
     InvalidValueError,
     UnknownNameError,
 )
+from spacealg.testing import spaces
 
 # Two branches on ``optimizer``; a chain a -> b -> c where an inactive parent deactivates
 # its child whatever the child's condition says.
@@ -332,6 +336,101 @@ def test_cardinality_counts_conditional_entries_only_where_active():
 def test_cardinality_of_a_continuous_space_is_none():
     assert sa.cardinality(CONTINUOUS) is None
     assert sa.cardinality(OPTIMIZERS) is None
+
+
+def _brute_force_count(space: sa.Space) -> int:
+    """Every assignment of a value or nothing to each entry, kept when it is a configuration."""
+    options = [[*space[name].grid_values(), None] for name in space]
+    return sum(
+        sa.contains(space, {n: v for n, v in zip(space, row, strict=True) if v is not None})
+        for row in itertools.product(*options)
+    )
+
+
+def _assignments(space: sa.Space) -> int:
+    return math.prod(len(space[name].grid_values() or ()) + 1 for name in space)
+
+
+@given(spaces(max_size=4))
+def test_cardinality_equals_brute_force_enumeration(space):
+    """On small finite spaces, cardinality counts what trying every assignment finds."""
+    assume(all(space[name].grid_values() is not None for name in space))
+    assume(_assignments(space) <= 3000)
+    assert sa.cardinality(space) == _brute_force_count(space)
+
+
+@st.composite
+def _wide_parents(draw: st.DrawFn) -> sa.Space:
+    """An Int parent over a wide range, a Choice one, and conditional children, some nested."""
+    top = draw(st.integers(0, 60))
+    wide = sa.Int("wide", min_value=0, max_value=top)
+    pick = sa.Choice("pick", values=["a", "b", "c"])
+    named = st.lists(st.integers(0, top), min_size=1, max_size=3, unique=True)
+    letters = st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=2, unique=True)
+    child = sa.Boolean(
+        "child",
+        conditions=[sa.Condition("wide", draw(named))]
+        + ([sa.Condition("pick", draw(letters))] if draw(st.booleans()) else []),
+    )
+    entries = [wide, pick, child]
+    if draw(st.booleans()):
+        entries.append(
+            sa.Int("grand", min_value=1, max_value=3, conditions=sa.Condition("child", True))
+        )
+    if draw(st.booleans()):
+        entries.append(
+            sa.Choice("other", values=[1, 2], conditions=sa.Condition("wide", draw(named)))
+        )
+    return sa.Space(draw(st.permutations(entries)))
+
+
+@given(_wide_parents())
+def test_cardinality_of_wide_parents_with_conditional_children_equals_brute_force(space):
+    assert sa.cardinality(space) == _brute_force_count(space)
+
+
+@pytest.mark.parametrize(
+    ("parent", "values", "rest"),
+    [
+        (sa.Int("offset", min_value=0, max_value=2**53), [0], 2**53),
+        (sa.Int("offset", min_value=0, max_value=2**53), [0, 7, 2**53], 2**53 - 2),
+        (sa.Int("offset", min_value=1, max_value=2**53, sampling="log"), [1], 2**53 - 1),
+        (sa.Int("offset", min_value=0, max_value=2**53, step=2), [2], 2**52),
+    ],
+    ids=["one-value", "three-values", "log", "step"],
+)
+def test_cardinality_of_a_huge_parent_with_a_conditional_child_counts_by_groups(
+    parent, values, rest
+):
+    """Counting costs in proportion to the conditions: a 2**53-value parent returns at once."""
+    space = sa.Space([parent, sa.Boolean("warm", conditions=sa.Condition("offset", values))])
+    assert sa.cardinality(space) == rest + 2 * len(values)
+
+
+def test_cardinality_of_nested_huge_parents():
+    space = sa.Space(
+        [
+            sa.Int("a", min_value=0, max_value=2**53),
+            sa.Int("b", min_value=0, max_value=10**12, conditions=sa.Condition("a", [1, 2])),
+            sa.Boolean("c", conditions=[sa.Condition("a", 2), sa.Condition("b", 5)]),
+        ]
+    )
+    # a not in {1, 2}: 2**53 - 1; a == 1: every b; a == 2: every b, and c twice when b == 5.
+    assert sa.cardinality(space) == (2**53 - 1) + (10**12 + 1) + (10**12 + 1) + 1
+
+
+def test_a_random_search_over_a_wide_parent_with_a_conditional_child_runs(tmp_path):
+    space = sa.Space(
+        [
+            sa.Int("offset", min_value=0, max_value=2**53),
+            sa.Boolean("warm", conditions=sa.Condition("offset", 0)),
+        ]
+    )
+    result = sa.minimize(
+        lambda v: float(v["offset"]), space, max_trials=3, seed=0, directory=tmp_path, verbose=0
+    )
+    assert len(result.trials) == 3
+    assert all(sa.contains(space, trial.values) for trial in result.trials)
 
 
 # --- defaults ------------------------------------------------------------------------------
