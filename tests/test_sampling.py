@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import spacealg as sa
+from spacealg._space.counting import uniform_configuration
 from spacealg.errors import (
     ActivityError,
     ContinuousSpaceError,
@@ -431,6 +433,45 @@ def test_a_random_search_over_a_wide_parent_with_a_conditional_child_runs(tmp_pa
     )
     assert len(result.trials) == 3
     assert all(sa.contains(space, trial.values) for trial in result.trials)
+
+
+@given(spaces(max_size=4), st.integers(0, 2**32))
+def test_a_uniform_configuration_is_a_configuration(space, seed):
+    assume(sa.cardinality(space) is not None)
+    drawn = uniform_configuration(space, np.random.default_rng(seed))
+    assert sa.contains(space, drawn)
+    assert list(drawn) == [name for name in space if name in drawn]
+
+
+def test_uniform_configurations_are_uniform_over_the_configurations():
+    # 'b' alone is one configuration; 'a' with each of 10 units is ten: sample() gives 'b'
+    # half the time, uniform_configuration one time in eleven.
+    space = sa.Space(
+        [
+            sa.Choice("kind", values=["a", "b"]),
+            sa.Int("units", min_value=0, max_value=9, conditions=sa.Condition("kind", "a")),
+        ]
+    )
+    rng = np.random.default_rng(0)
+    counts = Counter(uniform_configuration(space, rng) for _ in range(11_000))
+    assert set(counts) == set(sa.grid(space))
+    assert all(850 <= n <= 1150 for n in counts.values()), counts
+
+
+def test_a_uniform_configuration_under_a_huge_parent():
+    space = sa.Space(
+        [
+            sa.Int("a", min_value=0, max_value=2**53),
+            sa.Int("b", min_value=0, max_value=2**53, conditions=sa.Condition("a", [0, 1])),
+            sa.Choice("c", values=["x", "y"], conditions=sa.Condition("b", 3)),
+        ]
+    )
+    rng = np.random.default_rng(1)
+    drawn = [uniform_configuration(space, rng) for _ in range(200)]
+    assert all(sa.contains(space, values) for values in drawn)
+    # a in {0, 1} holds about 2/3 of the configurations.
+    assert 100 <= sum(values["a"] in (0, 1) for values in drawn) <= 170
+    assert all(values["a"] not in (0, 1) for values in drawn if "b" not in values)
 
 
 # --- defaults ------------------------------------------------------------------------------

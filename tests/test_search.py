@@ -573,6 +573,33 @@ def test_the_oracle_helpers_tell_true_from_1():
     assert type(untried["x"]) is int
 
 
+RARE_BRANCH = Space(
+    [
+        Choice("mode", values=[f"m{i}" for i in range(20)]),
+        Int("n", min_value=0, max_value=2**53, conditions=Condition("mode", "m0")),
+    ]
+)
+
+
+def test_a_random_search_over_a_rare_branch_under_a_wide_parent_runs(tmp_path):
+    # Once the 19 single configurations are tried, 20 random draws often all collide;
+    # the fallback then draws among 2**53 configurations instead of listing them.
+    result = _search(tmp_path, lambda v: 0.0, RARE_BRANCH, max_trials=40)
+    assert len(set(_values(result))) == 40
+    assert {v["mode"] for v in _values(result)} == {f"m{i}" for i in range(20)}
+
+
+def test_random_untried_picks_an_untried_configuration_without_listing_the_grid():
+    from spacealg._search.oracle_helpers import random_untried
+
+    tried = {Values({"mode": f"m{i}"}) for i in range(1, 20)}
+    for seed in range(5):
+        values = random_untried(RARE_BRANCH, tried, np.random.default_rng(seed), max_collisions=1)
+        assert values is not None
+        assert values["mode"] == "m0"
+        assert sa.contains(RARE_BRANCH, values)
+
+
 def test_a_changed_pinned_value_on_resume_is_named(tmp_path, capsys):
     declared = Space([Int("units", min_value=32, max_value=64, step=32), Boolean("b")])
     tailoring = Space([Boolean("b")])

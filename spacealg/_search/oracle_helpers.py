@@ -12,9 +12,13 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 
 from spacealg._search.oracle import Observation
+from spacealg._space.counting import uniform_configuration
 from spacealg._space.sampling import cardinality, contains, grid, sample
 from spacealg._space.space import Space
 from spacealg._space.values import Values
+
+_LISTED = 100_000
+"""The most configurations the fallback of :func:`random_untried` lists to pick from."""
 
 
 def trial_rng(seed: int, index: int) -> np.random.Generator:
@@ -58,6 +62,9 @@ def random_untried(
     picks at random among the configurations left, and a space with continuous
     entries counts as exhausted: only one whose continuous entries are all
     inactive or span a handful of floats (``min_value == max_value``) does that.
+    A finite space of more than ``_LISTED`` configurations (a rare branch under a
+    wide parent, say) is not listed: configurations drawn each with the same
+    chance are tried until one is new.
     """
     size = cardinality(space)
     if exhausted(space, tried):
@@ -68,6 +75,11 @@ def random_untried(
             return values
     if size is None:
         return None
+    if size > _LISTED:  # too many to list: draw configurations uniformly until one is new
+        while True:  # exhausted() said one is left; most are, as few of so many were tried
+            values = uniform_configuration(space, rng)
+            if values not in tried:
+                return values
     left = [values for values in grid(space) if values not in tried]
     return left[int(rng.integers(len(left)))] if left else None
 

@@ -8,17 +8,16 @@ through the entry's ``from_unit`` and drop the inactive entries, so
 
 from __future__ import annotations
 
-import bisect
 import itertools
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from spacealg._space.counting import count
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
-from spacealg._space.scalars import Scalar, as_python, index_of, same
+from spacealg._space.scalars import Scalar, as_python, same
 from spacealg._space.space import Space
 from spacealg._space.validation import check_int, int_words
 from spacealg._space.values import Values
@@ -339,56 +338,4 @@ def cardinality(space: Space) -> int | None:
     check_space(space, "cardinality()")
     if _continuous(space):
         return None
-    named: dict[str, list[Scalar]] = {}
-    for hp in space.hyperparameters:
-        for condition in hp.conditions:
-            listed = named.setdefault(condition.parent, [])
-            listed.extend(v for v in condition.values if index_of(tuple(listed), v) < 0)
-    order = space.dependency_order()
-    branching = [(hp, _value_groups(hp, named[hp.name])) for hp in order if hp.name in named]
-    leaves = [hp for hp in order if hp.name not in named]
-    return _count(branching, leaves, {}, 1)
-
-
-_OTHER = object()
-"""Stands for a parent's values that no condition names: it equals none of them."""
-
-
-def _value_groups(hp: Hyperparameter, named: list[Scalar]) -> list[tuple[object, int]]:
-    """``hp``'s values as (value, how many) groups: each named value in its domain, the rest."""
-    present = [value for value in named if _in_grid(hp, value)]
-    rest = (hp.size or 0) - len(present)
-    return [(value, 1) for value in present] + ([(_OTHER, rest)] if rest else [])
-
-
-def _in_grid(hp: Hyperparameter, value: Scalar) -> bool:
-    """Whether a grid value of ``hp`` is :func:`same` as ``value``, without walking the grid."""
-    values = hp.grid_values()
-    assert values is not None
-    if isinstance(values, range):  # an Int's grid: membership is arithmetic
-        return isinstance(value, int) and not isinstance(value, bool) and value in values
-    if isinstance(hp, Float):  # an ascending tuple
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        position = bisect.bisect_left(values, value)
-        return position < len(values) and values[position] == value
-    # The values a Choice, Boolean or Fixed lists, or the few factors of a log-step Int.
-    return index_of(tuple(values), value) >= 0
-
-
-def _count(
-    branching: list[tuple[Hyperparameter, list[tuple[object, int]]]],
-    leaves: list[Hyperparameter],
-    chosen: dict[str, object],
-    weight: int,
-) -> int:
-    """The configurations under ``chosen``, each group of values counted once with its size."""
-    if not branching:
-        return weight * math.prod(hp.size or 0 for hp in leaves if hp.is_active(chosen))
-    (hp, groups), rest = branching[0], branching[1:]
-    if not hp.is_active(chosen):
-        return _count(rest, leaves, chosen, weight)
-    total = 0
-    for value, size in groups:
-        total += _count(rest, leaves, {**chosen, hp.name: value}, weight * size)
-    return total
+    return count(space)
