@@ -307,6 +307,36 @@ def test_load_during_an_exclusive_transaction(tmp_path):
         writer.close()
 
 
+def test_peek_study_reads_the_study_and_leaves_no_trace(tmp_path):
+    _search(tmp_path, max_trials=2)
+    path = _store_path(tmp_path)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in path.parent.iterdir()}
+    peeked = TrialStore.peek_study(path)
+    assert peeked is not None
+    study, count = peeked
+    assert (json.loads(study.objective), study.seed, count) == (
+        {"name": "score", "direction": "min"},
+        0,
+        2,
+    )
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in path.parent.iterdir()}
+    assert after == before
+
+
+def test_peek_study_finds_nothing_where_there_is_no_study(tmp_path):
+    path = _store_path(tmp_path)
+    assert TrialStore.peek_study(path) is None  # no file
+    path.parent.mkdir()
+    path.write_bytes(b"my notes")
+    assert TrialStore.peek_study(path) is None  # a foreign file, left as it was
+    assert path.read_bytes() == b"my notes"
+    other = _store_path(tmp_path, "sqlite")
+    before = _foreign_sqlite(other)
+    assert TrialStore.peek_study(other) is None
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in other.parent.iterdir()) == ["trials.db"]
+
+
 def test_store_errors_pickle():
     error = StoreError("load()", "/x/trials.db", "no trial store here")
     again = pickle.loads(pickle.dumps(error))
