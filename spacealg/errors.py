@@ -25,13 +25,17 @@ Each error is an attrs class that keeps its facts as attributes (``operation``,
 attrs passes every field to ``Exception.__init__`` in order, so errors pickle
 and cross process boundaries intact; the classes keep a ``__dict__`` (no
 slots) because tblib's exception pickling, which Dask and TensorFlow install,
-rebuilds an error from it without calling ``__init__``.
+rebuilds an error from it without calling ``__init__``. A fact that does not
+pickle itself (a lambda given as a value, say) travels as a stand-in that keeps
+its ``repr``, so the copy's message is the original's.
 """
 
 from __future__ import annotations
 
 import difflib
+import pickle
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -62,10 +66,44 @@ def quoted(names: Iterable[object]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+class _Shown:
+    """A stand-in for a fact that does not pickle: it keeps the fact's ``repr``."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+
+    def __repr__(self) -> str:
+        return self.shown
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Shown) and other.shown == self.shown
+
+    def __hash__(self) -> int:
+        return hash(self.shown)
+
+
+def _picklable(value: object) -> object:
+    """``value`` itself when it pickles, else a stand-in with its ``repr``."""
+    try:
+        pickle.dumps(value)
+    except Exception:  # whatever stops pickling, the repr travels instead
+        return _Shown(repr(value))
+    return value
+
+
 class SpaceError(Exception):
     """The root of every error spacealg raises."""
 
     operation: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the facts, each replaced by a stand-in with its ``repr`` if it does not pickle.
+
+        tblib's pickling (installed by Dask and TensorFlow) calls this too and
+        rebuilds the error from the same arguments and state.
+        """
+        state = {key: _picklable(value) for key, value in vars(self).items()}
+        return (type(self), tuple(_picklable(arg) for arg in self.args), state)
 
     def __str__(self) -> str:  # pragma: no cover - every subclass overrides it
         return f"{self.operation}: invalid input"

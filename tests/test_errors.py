@@ -1644,3 +1644,48 @@ print("ok")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+# -- errors holding a value that does not pickle (issue 13 item 9) --------------------
+
+UNPICKLABLE_CALLS = [
+    pytest.param(lambda: Fixed("f", value=lambda x: x), id="fixed-lambda"),
+    pytest.param(lambda: Values({"x": threading.Lock()}), id="values-lock"),
+    pytest.param(
+        lambda: sa.fix(Space([Int("u", min_value=0, max_value=3)]), u=[threading.Lock()]),
+        id="fix-list",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", UNPICKLABLE_CALLS)
+def test_an_error_holding_an_unpicklable_value_still_pickles(call: Any) -> None:
+    """The value that does not pickle travels as a stand-in with the same ``repr``."""
+    error = _raise(call)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert repr(copy.value) == repr(error.value)
+    assert vars(copy).keys() == vars(error).keys()
+
+
+def test_an_error_holding_an_unpicklable_value_pickles_as_tblib_pickles_it() -> None:
+    script = """
+import pickle, threading
+import tblib.pickling_support
+from spacealg import Fixed, SpaceError, Values
+tblib.pickling_support.install()
+for call in (lambda: Fixed("f", value=lambda x: x), lambda: Values({"x": threading.Lock()})):
+    try:
+        call()
+    except SpaceError as error:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert str(copy) == str(error), (str(copy), str(error))
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
