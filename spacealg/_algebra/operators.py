@@ -26,7 +26,7 @@ from spacealg._space.discrete import Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, as_python
-from spacealg._space.space import OnConflict, Space
+from spacealg._space.space import OnConflict, Space, missing_parent
 from spacealg._space.validation import is_real
 from spacealg.errors import (
     ActivityError,
@@ -205,7 +205,8 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
 
     Raises:
         UnknownNameError: a replacement whose name is not in the space.
-        InvalidSpaceError: a result that breaks a space invariant (a condition
+        InvalidSpaceError: a replacement with a condition on a name that is not
+            in the space, or a result that breaks a space invariant (a condition
             value outside its parent's domain, a cycle).
 
     Example:
@@ -219,6 +220,9 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
         old = _entry(space, new.name, "override()")
         if not new.conditions and old.conditions:
             new = attrs.evolve(new, conditions=old.conditions)  # noqa: PLW2901
+        for condition in new.conditions:
+            if condition.parent not in space:
+                raise missing_parent("override()", new.name, condition.parent, space.names)
         changes[new.name] = new
     changes = {name: hp for name, hp in changes.items() if hp != space[name]}
     if not changes:

@@ -58,6 +58,21 @@ def _cycle_error(stuck: set[str], entries: tuple[Hyperparameter, ...]) -> Invali
         path.append(following)
 
 
+def missing_parent(
+    operation: str, name: str, parent: str, names: Iterable[str]
+) -> InvalidSpaceError:
+    """The error for ``name``'s condition on ``parent``, which is not among ``names``."""
+    others = [other for other in names if other != name]
+    return InvalidSpaceError(
+        operation,
+        name,
+        f"{name!r} has a condition on {parent!r}, which is not in the space",
+        f"parents among {quoted(others)}"
+        if others
+        else "a parent in the space (it has no other entry)",
+    )
+
+
 @attrs.frozen(init=False, eq=False, repr=False)
 class Space(Mapping[str, Hyperparameter]):
     """An immutable mapping from names to hyperparameters, in declaration order.
@@ -121,16 +136,7 @@ class Space(Mapping[str, Hyperparameter]):
             for condition in hp.conditions:
                 parent = index.get(condition.parent)
                 if parent is None:
-                    others = [name for name in index if name != hp.name]
-                    raise InvalidSpaceError(
-                        "Space()",
-                        hp.name,
-                        f"{hp.name!r} has a condition on {condition.parent!r}, "
-                        "which is not in the space",
-                        f"parents among {quoted(others)}"
-                        if others
-                        else "a parent in the space (it has no other entry)",
-                    )
+                    raise missing_parent("Space()", hp.name, condition.parent, index)
                 for value in condition.values:
                     if not parent.contains(value):
                         raise InvalidSpaceError(
