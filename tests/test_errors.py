@@ -1423,6 +1423,12 @@ ROWS = [
         "or a notebook)",
         id="parallel-objective-not-serializable",
     ),
+    pytest.param(
+        lambda: sa.from_keras_tuner(sa.to_dict(Space([Boolean("b")]))),
+        SerializationError,
+        "from_keras_tuner(): missing field 'space'; a saved spacealg space is read by from_dict()",
+        id="from-keras-tuner-given-a-spacealg-dict",
+    ),
     # The shared checks (spacealg._space.validation): one wording per rule
     pytest.param(
         lambda: sa.RandomSearchOracle(max_collisions=0),
