@@ -163,6 +163,9 @@ A_SCALAR = "allowed: a bool, int, finite float or str"
 A_CONDITION = "allowed: a Condition or a tuple of them, such as Condition('parent', [1, 2])"
 KINDS = "Int, Float, Choice, Boolean or Fixed values"
 A_SPACE = "allowed: a Space, such as Space([Int(...), Boolean(...)])"
+_UNITS = Space(
+    [Int("units", min_value=32, max_value=128, step=32), Choice("opt", values=["a", "b"])]
+)
 
 # -- the table ------------------------------------------------------------------
 
@@ -1429,6 +1432,126 @@ ROWS = [
         "from_keras_tuner(): missing field 'space'; a saved spacealg space is read by from_dict()",
         id="from-keras-tuner-given-a-spacealg-dict",
     ),
+    # Crashes with builtin exceptions (issue 13): each is a SpaceError now
+    pytest.param(
+        lambda: sa.fix([Boolean("b")], b=True),
+        ArgumentTypeError,
+        "fix(): space=[Boolean(name='b', default=False, conditions=())] is not valid; allowed: a "
+        "Space, such as Space([Int(...), Boolean(...)])",
+        id="fix-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.restrict([Boolean("b")], "b", values=[True]),
+        ArgumentTypeError,
+        "restrict(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="restrict-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.override(_UNITS, "units"),
+        ArgumentTypeError,
+        "override(): hyperparameters='units' is not valid; allowed: an Int, Float, Choice, "
+        "Boolean or Fixed, such as Boolean('dropout')",
+        id="override-given-a-name",
+    ),
+    pytest.param(
+        lambda: sa.merge(_UNITS, [Boolean("b")]),
+        ArgumentTypeError,
+        "merge(): spaces=[Boolean(name='b', default=False, conditions=())] is not valid; allowed: "
+        "a Space, such as Space([Int(...), Boolean(...)])",
+        id="merge-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.select(_UNITS, ["opt"]),
+        ArgumentTypeError,
+        "select(): names=['opt'] is not valid; allowed: a non-empty str",
+        id="select-given-a-list-of-names",
+    ),
+    pytest.param(
+        lambda: sa.drop(_UNITS, ["opt"]),
+        ArgumentTypeError,
+        "drop(): names=['opt'] is not valid; allowed: a non-empty str",
+        id="drop-given-a-list-of-names",
+    ),
+    pytest.param(
+        lambda: sa.summary([Boolean("b")]),
+        ArgumentTypeError,
+        "summary(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="summary-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.to_json([Boolean("b")]),
+        ArgumentTypeError,
+        "to_json(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="to-json-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.to_dict([Boolean("b")]),
+        ArgumentTypeError,
+        "to_dict(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="to-dict-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.resolve([Boolean("b")]),
+        ArgumentTypeError,
+        "resolve(): declared=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="resolve-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.explain([Boolean("b")]),
+        ArgumentTypeError,
+        "explain(): trial_space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a TrialSpace, such as resolve(space)",
+        id="explain-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_UNITS, "opt", values=5),
+        ArgumentTypeError,
+        "restrict(): values=5 is not valid for 'opt'; allowed: None or an iterable of values, "
+        "such as ['adam', 'sgd']",
+        id="restrict-values-not-iterable",
+    ),
+    pytest.param(
+        lambda: sa.HyperParameters([("a", 1)]),
+        ArgumentTypeError,
+        "HyperParameters(): values=[('a', 1)] is not valid; allowed: None or a mapping of names "
+        "to values",
+        id="hyperparameters-given-pairs",
+    ),
+    pytest.param(
+        lambda: sa.Objective.infer(5),
+        ArgumentTypeError,
+        "Objective.infer(): name=5 is not valid; allowed: a non-empty str",
+        id="objective-infer-given-an-int",
+    ),
+    pytest.param(
+        lambda: sa.resolve(_UNITS).complete(5),
+        ArgumentTypeError,
+        "TrialSpace.complete(): values=5 is not valid; allowed: a mapping of names to values",
+        id="complete-given-an-int",
+    ),
+    pytest.param(
+        lambda: sa.minimize(lambda v: 0.0, _UNITS, max_trials=1, verbose=0, project_name=None),
+        ArgumentTypeError,
+        "Study(): project_name=None is not valid; allowed: a non-empty str",
+        id="minimize-project-name-none",
+    ),
+    pytest.param(
+        lambda: sa.minimize(lambda v: 0.0, _UNITS, max_trials=1, verbose=0, directory=None),
+        ArgumentTypeError,
+        "Study(): directory=None is not valid; allowed: a str or os.PathLike path",
+        id="minimize-directory-none",
+    ),
+    pytest.param(
+        lambda: sa.validate(_UNITS, {"opt": np.array([1, 2]), "units": 32}),
+        InvalidValueError,
+        "validate(): array([1, 2]) is not a valid value for 'opt'; allowed: one of 'a' or 'b'",
+        id="validate-given-an-array",
+    ),
     # The shared checks (spacealg._space.validation): one wording per rule
     pytest.param(
         lambda: sa.RandomSearchOracle(max_collisions=0),
@@ -1695,3 +1818,7 @@ print("ok")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_contains_of_an_array_value_is_false() -> None:
+    assert sa.contains(_UNITS, {"opt": np.array([1, 2]), "units": 32}) is False

@@ -23,11 +23,11 @@ import attrs
 
 from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
-from spacealg._space.kinds import Hyperparameter
+from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, as_python
-from spacealg._space.space import OnConflict, Space, missing_parent
-from spacealg._space.validation import is_real
+from spacealg._space.space import OnConflict, Space, check_space, missing_parent
+from spacealg._space.validation import check_instance, check_names, is_real
 from spacealg.errors import (
     ActivityError,
     InvalidArgumentError,
@@ -35,6 +35,8 @@ from spacealg.errors import (
     InvalidValueError,
     UnknownNameError,
 )
+
+_A_KIND = "an Int, Float, Choice, Boolean or Fixed, such as Boolean('dropout')"
 
 
 def _entry(space: Space, name: str, operation: str) -> Hyperparameter:
@@ -161,6 +163,7 @@ def fix(space: Space, /, **values: Scalar) -> Space:
         >>> space["units"].kind  # the input is unchanged
         'int'
     """
+    check_space("fix()", "space", space)
     changes: dict[str, Hyperparameter] = {}
     for name, raw in values.items():
         hp = _entry(space, name, "fix()")
@@ -215,6 +218,9 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
         ...     sampling="log"))["learning_rate"].kind
         'float'
     """
+    check_space("override()", "space", space)
+    for new in hyperparameters:
+        check_instance("override()", "hyperparameters", new, KINDS, _A_KIND)
     changes: dict[str, Hyperparameter] = {}
     for new in hyperparameters:
         old = _entry(space, new.name, "override()")
@@ -281,6 +287,8 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
         >>> list(merge(a, b))
         ['units', 'dropout']
     """
+    for space in spaces:
+        check_space("merge()", "spaces", space)
     if on_conflict not in ("error", "left", "right"):
         raise InvalidArgumentError(
             "merge()", "", "on_conflict", on_conflict, "'error', 'left' or 'right'"
@@ -356,6 +364,8 @@ def select(space: Space, /, *names: str) -> Space:
         >>> list(select(space, "dropout"))
         ['dropout']
     """
+    check_space("select()", "space", space)
+    check_names("select()", "names", names)
     for name in names:
         _entry(space, name, "select()")
     kept = [hp for hp in space.hyperparameters if hp.name in names]
@@ -386,6 +396,8 @@ def drop(space: Space, /, *names: str) -> Space:
         >>> list(drop(space, "dropout"))
         ['units']
     """
+    check_space("drop()", "space", space)
+    check_names("drop()", "names", names)
     for name in names:
         _entry(space, name, "drop()")
     if not names:

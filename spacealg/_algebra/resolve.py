@@ -20,7 +20,8 @@ from spacealg._space.discrete import Fixed
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_instance
 from spacealg._space.values import Values
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, quoted
 
@@ -88,6 +89,9 @@ class TrialSpace:
             >>> trial.complete({"dropout": True})
             Values({'dropout': True, 'units': 32})
         """
+        check_instance(
+            "TrialSpace.complete()", "values", values, Mapping, "a mapping of names to values"
+        )
         inactive = {n for n, origin in self.provenance.items() if origin.status == "inactive"}
         chosen: dict[str, Scalar] = {n: v for n, v in values.items() if n not in inactive}
         for hp in self.declared.dependency_order():
@@ -254,6 +258,7 @@ def resolve(
         >>> list(trial.tuned), trial.provenance["learning_rate"].status
         (['learning_rate', 'units'], 'fixed')
     """
+    check_space("resolve()", "declared", declared)
     tailored = _as_space(tailoring)
     new = [name for name in declared if name not in tailored]
     if not allow_new_entries and new:
@@ -326,6 +331,9 @@ hypermodel's
         units    pinned    64             resolve(): not tuned (tune_new_entries=False); \
 built with its default
     """
+    check_instance(
+        "explain()", "trial_space", trial_space, TrialSpace, "a TrialSpace, such as resolve(space)"
+    )
     rows = [("name", "status", "domain", "shaped by")]
     for name, origin in trial_space.provenance.items():
         if name in trial_space.tuned:

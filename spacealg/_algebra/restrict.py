@@ -8,7 +8,7 @@ space as :func:`~spacealg.fix`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -18,9 +18,9 @@ from spacealg._space.discrete import Boolean, Choice, Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python, index_of
-from spacealg._space.space import Space
-from spacealg._space.validation import is_real
-from spacealg.errors import InvalidArgumentError, InvalidValueError
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_name, is_real
+from spacealg.errors import ArgumentTypeError, InvalidArgumentError, InvalidValueError
 
 
 def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:
@@ -177,6 +177,18 @@ def restrict(
         >>> list(restrict(space, "units", min_value=33)["units"].grid_values())
         [64, 96, 128]
     """
+    check_space("restrict()", "space", space)
+    check_name("restrict()", "name", name)
+    if values is not None and (
+        isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable)
+    ):
+        raise ArgumentTypeError(
+            "restrict()",
+            name,
+            "values",
+            values,
+            "None or an iterable of values, such as ['adam', 'sgd']",
+        )
     hp = _entry(space, name, "restrict()")
     low, high = as_python(min_value), as_python(max_value)
     if low is None and high is None and values is None:

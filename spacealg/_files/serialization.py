@@ -25,7 +25,7 @@ from typing import Any
 
 from spacealg._space.conditions import Condition
 from spacealg._space.kinds import KINDS, Hyperparameter
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
 from spacealg.errors import ArgumentTypeError, SerializationError, SpaceError, quoted
 
 FORMAT = "spacealg.space"
@@ -57,6 +57,7 @@ def to_dict(space: Space) -> dict[str, Any]:
         {'format': 'spacealg.space', 'version': 1, 'hyperparameters': [{'kind': 'boolean', \
 'name': 'dropout', 'default': False, 'conditions': []}]}
     """
+    check_space("to_dict()", "space", space)
     entries = [entry_to_dict(hp) for hp in space.hyperparameters]
     return {"format": FORMAT, "version": SCHEMA_VERSION, "hyperparameters": entries}
 
@@ -264,6 +265,7 @@ def to_json(space: Space, *, indent: int | None = None) -> str:
     Returns:
         The JSON text.
     """
+    check_space("to_json()", "space", space)
     return json.dumps(to_dict(space), indent=indent, allow_nan=False)
 
 

@@ -12,6 +12,7 @@ once, while this process alone proposes, claims and records
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Mapping
 from concurrent.futures import Executor
@@ -32,7 +33,7 @@ from spacealg._search.random_search import RandomSearchOracle
 from spacealg._search.trials import Proposal, SearchResult
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
-from spacealg._space.validation import check_int, int_at_least, real_within
+from spacealg._space.validation import a_name, check_instance, check_int, int_at_least, real_within
 from spacealg._space.values import Values
 from spacealg._store.rows import StudyRecord
 from spacealg._store.trial_store import TrialStore
@@ -51,6 +52,11 @@ def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int |
         raise InvalidArgumentError(
             "Study()", "", "seed", value, "None or an int with 0 <= seed < 2**63"
         )
+
+
+def _as_path(value: object) -> Path:
+    check_instance("Study()", "directory", value, (str, os.PathLike), "a str or os.PathLike path")
+    return Path(value)  # type: ignore[arg-type]  # checked just above
 
 
 @attrs.frozen
@@ -75,8 +81,8 @@ class Study:
     backend: Backend
     objective: Objective
     oracle: Oracle = attrs.field(factory=RandomSearchOracle, validator=_oracle)
-    directory: Path = attrs.field(default=Path("."), converter=Path)
-    project_name: str = "untitled_project"
+    directory: Path = attrs.field(default=Path("."), converter=_as_path)
+    project_name: str = attrs.field(default="untitled_project", validator=a_name)
     seed: int | None = attrs.field(default=None, validator=_seed)
     executions_per_trial: int = attrs.field(default=1, validator=int_at_least(1))
     max_consecutive_failed_trials: int = attrs.field(default=3, validator=int_at_least(1))

@@ -89,7 +89,9 @@ class Objective:
 
         Raises:
             InvalidArgumentError: the name implies no direction.
+            ArgumentTypeError: the name is not a non-empty str.
         """
+        check_name("Objective.infer()", "name", name)
         direction = infer_direction(name)
         if direction is None:
             raise InvalidArgumentError(

@@ -11,6 +11,7 @@ import attrs
 
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.scalars import Scalar
+from spacealg._space.validation import check_instance
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, UnknownNameError, quoted
 
 OnConflict = Literal["error", "left", "right"]
@@ -56,6 +57,21 @@ def _cycle_error(stuck: set[str], entries: tuple[Hyperparameter, ...]) -> Invali
                 "parents that do not depend on their children",
             )
         path.append(following)
+
+
+SPACE_WORDS = "a Space, such as Space([Int(...), Boolean(...)])"
+"""What a ``space`` argument allows, in words."""
+
+
+def check_space(operation: str, argument: str, value: object) -> None:
+    """Check that ``value`` is a :class:`Space` (a list of entries is a common slip).
+
+    Every public function that takes a space calls this first.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a Space.
+    """
+    check_instance(operation, argument, value, Space, SPACE_WORDS)
 
 
 def missing_parent(
