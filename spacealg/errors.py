@@ -59,7 +59,13 @@ __all__ = [
 
 
 def quoted(names: Iterable[object]) -> str:
-    """``'a', 'b' and 'c'``: names in quotes, joined for a sentence."""
+    """``'a', 'b' and 'c'``: names in quotes, joined for a sentence.
+
+    Raises:
+        ArgumentTypeError: ``names`` is not an iterable.
+    """
+    if not isinstance(names, Iterable):
+        raise ArgumentTypeError("quoted()", "", "names", names, "an iterable of names")
     items = [repr(name) for name in names]
     if len(items) <= 1:
         return "".join(items)
@@ -83,12 +89,17 @@ class _Shown:
 
 
 def _picklable(value: object) -> object:
-    """``value`` itself when it pickles, else a stand-in with its ``repr``."""
+    """``value`` itself when it pickles back to the same ``repr``, else a stand-in with it.
+
+    An ``object()`` pickles, but its copy's ``repr`` shows another address: the
+    message must read the same on both sides, so such a value travels as its ``repr``.
+    """
+    shown = repr(value)
     try:
-        pickle.dumps(value)
+        same = repr(pickle.loads(pickle.dumps(value))) == shown  # noqa: S301 - our own bytes
     except Exception:  # whatever stops pickling, the repr travels instead
-        return _Shown(repr(value))
-    return value
+        same = False
+    return value if same else _Shown(shown)
 
 
 class SpaceError(Exception):

@@ -1552,6 +1552,12 @@ ROWS = [
         "validate(): array([1, 2]) is not a valid value for 'opt'; allowed: one of 'a' or 'b'",
         id="validate-given-an-array",
     ),
+    pytest.param(
+        lambda: sa.from_json("[" * 100_000 + "]" * 100_000),
+        SerializationError,
+        "from_json(): invalid JSON: nested too deeply",
+        id="from-json-nested-too-deeply",
+    ),
     # The shared checks (spacealg._space.validation): one wording per rule
     pytest.param(
         lambda: sa.RandomSearchOracle(max_collisions=0),

@@ -27,10 +27,9 @@ from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, as_python
 from spacealg._space.space import OnConflict, Space, check_space, missing_parent
-from spacealg._space.validation import check_instance, check_names, is_real
+from spacealg._space.validation import check_instance, check_names, check_option, is_real
 from spacealg.errors import (
     ActivityError,
-    InvalidArgumentError,
     InvalidSpaceError,
     InvalidValueError,
     UnknownNameError,
@@ -289,10 +288,7 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
     """
     for space in spaces:
         check_space("merge()", "spaces", space)
-    if on_conflict not in ("error", "left", "right"):
-        raise InvalidArgumentError(
-            "merge()", "", "on_conflict", on_conflict, "'error', 'left' or 'right'"
-        )
+    check_option("merge()", "on_conflict", on_conflict, ("error", "left", "right"))
     if not spaces:
         return Space()
     winners: dict[str, Hyperparameter] = {}

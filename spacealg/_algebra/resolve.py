@@ -10,7 +10,7 @@ conditions it inherits), and every other declared name is pinned at its default.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -21,7 +21,7 @@ from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
 from spacealg._space.space import Space, check_space
-from spacealg._space.validation import check_instance
+from spacealg._space.validation import check_bool, check_instance
 from spacealg._space.values import Values
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, quoted
 
@@ -49,7 +49,18 @@ class Provenance:
 
 
 def _provenance(provenance: Mapping[str, Provenance]) -> FrozenMapping[str, Provenance]:
+    check_instance(
+        "TrialSpace()", "provenance", provenance, Mapping, "a mapping of names to Provenance"
+    )
     return frozen_mapping(provenance)
+
+
+def _a_space(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_space(f"{type(instance).__name__}()", attribute.name, value)
+
+
+def _values(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_instance("TrialSpace()", attribute.name, value, Values, "a Values, such as Values()")
 
 
 @attrs.frozen
@@ -67,11 +78,13 @@ class TrialSpace:
         joined: the names that joined the declared space during trials (see :meth:`join`).
     """
 
-    tuned: Space
-    pinned: Values
-    declared: Space = attrs.field(eq=False, repr=False)
+    tuned: Space = attrs.field(validator=_a_space)
+    pinned: Values = attrs.field(validator=_values)
+    declared: Space = attrs.field(eq=False, repr=False, validator=_a_space)
     provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False, converter=_provenance)
-    tailoring: Space = attrs.field(factory=Space, eq=False, repr=False, kw_only=True)
+    tailoring: Space = attrs.field(
+        factory=Space, eq=False, repr=False, kw_only=True, validator=_a_space
+    )
     tune_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
     allow_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
     joined: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
@@ -259,6 +272,8 @@ def resolve(
         (['learning_rate', 'units'], 'fixed')
     """
     check_space("resolve()", "declared", declared)
+    check_bool("resolve()", "tune_new_entries", tune_new_entries)
+    check_bool("resolve()", "allow_new_entries", allow_new_entries)
     tailored = _as_space(tailoring)
     new = [name for name in declared if name not in tailored]
     if not allow_new_entries and new:

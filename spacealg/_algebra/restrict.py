@@ -8,7 +8,7 @@ space as :func:`~spacealg.fix`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import attrs
@@ -19,8 +19,8 @@ from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python, index_of
 from spacealg._space.space import Space, check_space
-from spacealg._space.validation import check_name, is_real
-from spacealg.errors import ArgumentTypeError, InvalidArgumentError, InvalidValueError
+from spacealg._space.validation import check_items, check_name, is_real
+from spacealg.errors import InvalidArgumentError, InvalidValueError
 
 
 def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:
@@ -179,15 +179,13 @@ def restrict(
     """
     check_space("restrict()", "space", space)
     check_name("restrict()", "name", name)
-    if values is not None and (
-        isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable)
-    ):
-        raise ArgumentTypeError(
+    if values is not None:
+        check_items(
             "restrict()",
-            name,
             "values",
             values,
             "None or an iterable of values, such as ['adam', 'sgd']",
+            name=name,
         )
     hp = _entry(space, name, "restrict()")
     low, high = as_python(min_value), as_python(max_value)

@@ -12,7 +12,6 @@ once, while this process alone proposes, claims and records
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Mapping
 from concurrent.futures import Executor
@@ -33,7 +32,14 @@ from spacealg._search.random_search import RandomSearchOracle
 from spacealg._search.trials import Proposal, SearchResult
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
-from spacealg._space.validation import a_name, check_instance, check_int, int_at_least, real_within
+from spacealg._space.validation import (
+    a_name,
+    check_bool,
+    check_int,
+    check_path,
+    int_at_least,
+    real_within,
+)
 from spacealg._space.values import Values
 from spacealg._store.rows import StudyRecord
 from spacealg._store.trial_store import TrialStore
@@ -55,7 +61,7 @@ def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int |
 
 
 def _as_path(value: object) -> Path:
-    check_instance("Study()", "directory", value, (str, os.PathLike), "a str or os.PathLike path")
+    check_path("Study()", "directory", value)
     return Path(value)  # type: ignore[arg-type]  # checked just above
 
 
@@ -146,6 +152,8 @@ class Study:
         """
         operation = "Study.run()"
         check_int(operation, "max_trials", max_trials, minimum=1, optional=True)
+        check_bool(operation, "overwrite", overwrite)
+        check_int(operation, "verbose", verbose, minimum=0)
         if self.oracle.needs_finite_space:
             grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
         ends = self.oracle.finite_schedule

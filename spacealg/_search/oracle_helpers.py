@@ -13,12 +13,23 @@ import numpy as np
 
 from spacealg._search.oracle import Observation
 from spacealg._space.sampling import cardinality, contains, grid, sample
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_instance, check_int, check_items
 from spacealg._space.values import Values
+
+_TRIED = "a collection of Values, such as a set"
+_HISTORY = "a sequence of Observation"
+
+
+def _check_tried(operation: str, tried: object) -> None:
+    check_items(operation, "tried", tried, _TRIED)
+    check_instance(operation, "tried", tried, Collection, _TRIED)
 
 
 def trial_rng(seed: int, index: int) -> np.random.Generator:
     """The random stream of trial ``index`` under ``seed``: the same pair, the same stream."""
+    check_int("trial_rng()", "seed", seed, minimum=0)
+    check_int("trial_rng()", "index", index, minimum=0)
     return np.random.default_rng([seed, index])
 
 
@@ -43,6 +54,8 @@ def exhausted(space: Space, tried: Collection[Values]) -> bool:
     that the space merely accepts, such as a grid point of a wider range a few
     ulps away, does not stand in for it.
     """
+    check_space("exhausted()", "space", space)
+    _check_tried("exhausted()", tried)
     size = cardinality(space)
     if size is None or len(tried) < size or tried_in(space, tried) < size:
         return False
@@ -59,6 +72,10 @@ def random_untried(
     entries counts as exhausted: only one whose continuous entries are all
     inactive or span a handful of floats (``min_value == max_value``) does that.
     """
+    check_space("random_untried()", "space", space)
+    _check_tried("random_untried()", tried)
+    check_instance("random_untried()", "rng", rng, np.random.Generator, "a numpy.random.Generator")
+    check_int("random_untried()", "max_collisions", max_collisions, minimum=0)
     size = cardinality(space)
     if exhausted(space, tried):
         return None
@@ -74,4 +91,8 @@ def random_untried(
 
 def in_space(space: Space, history: Sequence[Observation]) -> list[Observation]:
     """The observations whose values are configurations of ``space`` (a space may change)."""
+    check_space("in_space()", "space", space)
+    check_items("in_space()", "history", history, _HISTORY)
+    for observation in history:
+        check_instance("in_space()", "history", observation, Observation, _HISTORY)
     return [observation for observation in history if contains(space, observation.values)]

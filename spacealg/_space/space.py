@@ -131,6 +131,13 @@ class Space(Mapping[str, Hyperparameter]):
             raise ArgumentTypeError(
                 "Space()", "", "hyperparameters", hyperparameters, f"a list of {_KIND_WORDS}"
             )
+        check_instance(
+            "Space()",
+            "history",
+            history,
+            (Mapping, type(None)),
+            "None or a mapping of names to notes",
+        )
         self.__attrs_init__(tuple(hyperparameters), MappingProxyType(dict(history or {})))
 
     def __attrs_post_init__(self) -> None:

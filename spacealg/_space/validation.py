@@ -24,13 +24,14 @@ they name is the class's constructor (``"TPEOracle()"``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from spacealg._space.scalars import as_python
-from spacealg.errors import ArgumentTypeError, InvalidArgumentError
+from spacealg.errors import ArgumentTypeError, InvalidArgumentError, quoted
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """An attrs validator: called with the instance, the attribute and the value."""
@@ -335,3 +336,70 @@ allowed: a non-empty str
     """
     for value in values:
         check_name(operation, argument, value)
+
+
+def check_option(
+    operation: str,
+    argument: str,
+    value: object,
+    options: tuple[str, ...],
+    *,
+    name: str = "",
+) -> None:
+    """Check that ``value`` is one of the str ``options`` (an array or a list is refused too).
+
+    Raises:
+        InvalidArgumentError: ``value`` is not one of ``options``.
+
+    Example:
+        >>> check_option("merge()", "on_conflict", "both", ("error", "left", "right"))
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.InvalidArgumentError: merge(): on_conflict='both' is not valid; \
+allowed: 'error', 'left' or 'right'
+    """
+    if not isinstance(value, str) or value not in options:
+        raise InvalidArgumentError(
+            operation, name, argument, value, quoted(options).replace(" and ", " or ")
+        )
+
+
+PATH_WORDS = "a str or os.PathLike path"
+"""What a path argument allows, in words."""
+
+
+def check_path(operation: str, argument: str, value: object) -> None:
+    """Check that ``value`` is a str or an ``os.PathLike`` (a folder or file path).
+
+    Raises:
+        ArgumentTypeError: ``value`` is neither.
+    """
+    check_instance(operation, argument, value, (str, os.PathLike), PATH_WORDS)
+
+
+def check_bool(operation: str, argument: str, value: object) -> None:
+    """Check that ``value`` is a bool (a numpy bool counts).
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a bool.
+    """
+    check_instance(operation, argument, as_python(value), bool, "True or False")
+
+
+def check_items(
+    operation: str, argument: str, value: object, allowed: str, *, name: str = ""
+) -> None:
+    """Check that ``value`` is an iterable of items (a str, bytes or a mapping is refused).
+
+    Raises:
+        ArgumentTypeError: ``value`` is not such an iterable.
+
+    Example:
+        >>> check_items("ProcessPool()", "devices", None, "a list of device ids")
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.ArgumentTypeError: ProcessPool(): devices=None is not valid; \
+allowed: a list of device ids
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ArgumentTypeError(operation, name, argument, value, allowed)
