@@ -218,6 +218,7 @@ _SEARCH_OPERATIONS = (
     "Study()",
     "Study.run()",
     "Objective()",
+    "Objective.infer()",
     "TrialStore.open()",
 )
 """The search entry points build an Objective, a Study and its store, whose checks name them."""

@@ -1558,6 +1558,13 @@ ROWS = [
         "from_json(): invalid JSON: nested too deeply",
         id="from-json-nested-too-deeply",
     ),
+    pytest.param(
+        lambda: sa.Objective.infer("throughput"),
+        InvalidArgumentError,
+        "Objective.infer(): objective='throughput' is not valid for 'throughput'; allowed: a "
+        "metric whose direction is known, or Objective('throughput', 'min' or 'max')",
+        id="objective-infer-unknown-direction",
+    ),
     # The shared checks (spacealg._space.validation): one wording per rule
     pytest.param(
         lambda: sa.RandomSearchOracle(max_collisions=0),

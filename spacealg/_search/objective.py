@@ -92,7 +92,7 @@ class Objective:
         direction = infer_direction(name)
         if direction is None:
             raise InvalidArgumentError(
-                "Objective",
+                "Objective.infer()",
                 name,
                 "objective",
                 name,
