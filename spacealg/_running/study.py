@@ -43,7 +43,7 @@ from spacealg._space.validation import (
 from spacealg._space.values import Values
 from spacealg._store.rows import StudyRecord
 from spacealg._store.trial_store import TrialStore
-from spacealg.errors import InvalidArgumentError
+from spacealg.errors import InvalidArgumentError, StoreError
 
 
 def _oracle(instance: object, attribute: attrs.Attribute[Oracle], value: Oracle) -> None:
@@ -110,7 +110,15 @@ class Study:
             >>> study.current_trial_space() == study.trial_space  # no store yet
             True
         """
-        if not self.store_path.exists():
+        try:
+            found = self.store_path.exists()
+        except OSError as error:  # a name too long
+            raise StoreError(
+                "Study.current_trial_space()",
+                str(self.store_path),
+                f"cannot be read: {error.strerror}",
+            ) from error
+        if not found:
             return self.trial_space
         store = TrialStore.open_readonly(self.store_path)
         try:
