@@ -10,6 +10,7 @@ the error pickles. A public name of ``spacealg_keras`` without a recipe fails
 
 from __future__ import annotations
 
+import contextlib
 import math
 import pickle
 import re
@@ -189,7 +190,8 @@ def test_a_hostile_argument_succeeds_or_raises_a_space_error(
     value = data.draw(HOSTILE, label="value")
     given: Mapping[str, Any] = {k: make() for k, make in valid.items()} | {argument: value}
     try:
-        call(**given)
+        with contextlib.chdir(_SCRATCH):  # a relative directory drawn lands in the scratch folder
+            call(**given)
     except SpaceError as raised:
         error = raised
     else:
