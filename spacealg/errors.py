@@ -25,13 +25,17 @@ Each error is an attrs class that keeps its facts as attributes (``operation``,
 attrs passes every field to ``Exception.__init__`` in order, so errors pickle
 and cross process boundaries intact; the classes keep a ``__dict__`` (no
 slots) because tblib's exception pickling, which Dask and TensorFlow install,
-rebuilds an error from it without calling ``__init__``.
+rebuilds an error from it without calling ``__init__``. A fact that does not
+pickle itself (a lambda given as a value, say) travels as a stand-in that keeps
+its ``repr``, so the copy's message is the original's.
 """
 
 from __future__ import annotations
 
 import difflib
+import pickle
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -55,17 +59,62 @@ __all__ = [
 
 
 def quoted(names: Iterable[object]) -> str:
-    """``'a', 'b' and 'c'``: names in quotes, joined for a sentence."""
+    """``'a', 'b' and 'c'``: names in quotes, joined for a sentence.
+
+    Raises:
+        ArgumentTypeError: ``names`` is not an iterable.
+    """
+    if not isinstance(names, Iterable):
+        raise ArgumentTypeError("quoted()", "", "names", names, "an iterable of names")
     items = [repr(name) for name in names]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+class _Shown:
+    """A stand-in for a fact that does not pickle: it keeps the fact's ``repr``."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+
+    def __repr__(self) -> str:
+        return self.shown
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Shown) and other.shown == self.shown
+
+    def __hash__(self) -> int:
+        return hash(self.shown)
+
+
+def _picklable(value: object) -> object:
+    """``value`` itself when it pickles back to the same ``repr``, else a stand-in with it.
+
+    An ``object()`` pickles, but its copy's ``repr`` shows another address: the
+    message must read the same on both sides, so such a value travels as its ``repr``.
+    """
+    shown = repr(value)
+    try:
+        same = repr(pickle.loads(pickle.dumps(value))) == shown  # noqa: S301 - our own bytes
+    except Exception:  # whatever stops pickling, the repr travels instead
+        same = False
+    return value if same else _Shown(shown)
+
+
 class SpaceError(Exception):
     """The root of every error spacealg raises."""
 
     operation: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the facts, each replaced by a stand-in with its ``repr`` if it does not pickle.
+
+        tblib's pickling (installed by Dask and TensorFlow) calls this too and
+        rebuilds the error from the same arguments and state.
+        """
+        state = {key: _picklable(value) for key, value in vars(self).items()}
+        return (type(self), tuple(_picklable(arg) for arg in self.args), state)
 
     def __str__(self) -> str:  # pragma: no cover - every subclass overrides it
         return f"{self.operation}: invalid input"

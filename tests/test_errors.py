@@ -163,6 +163,9 @@ A_SCALAR = "allowed: a bool, int, finite float or str"
 A_CONDITION = "allowed: a Condition or a tuple of them, such as Condition('parent', [1, 2])"
 KINDS = "Int, Float, Choice, Boolean or Fixed values"
 A_SPACE = "allowed: a Space, such as Space([Int(...), Boolean(...)])"
+_UNITS = Space(
+    [Int("units", min_value=32, max_value=128, step=32), Choice("opt", values=["a", "b"])]
+)
 
 # -- the table ------------------------------------------------------------------
 
@@ -1423,6 +1426,145 @@ ROWS = [
         "or a notebook)",
         id="parallel-objective-not-serializable",
     ),
+    pytest.param(
+        lambda: sa.from_keras_tuner(sa.to_dict(Space([Boolean("b")]))),
+        SerializationError,
+        "from_keras_tuner(): missing field 'space'; a saved spacealg space is read by from_dict()",
+        id="from-keras-tuner-given-a-spacealg-dict",
+    ),
+    # Crashes with builtin exceptions (issue 13): each is a SpaceError now
+    pytest.param(
+        lambda: sa.fix([Boolean("b")], b=True),
+        ArgumentTypeError,
+        "fix(): space=[Boolean(name='b', default=False, conditions=())] is not valid; allowed: a "
+        "Space, such as Space([Int(...), Boolean(...)])",
+        id="fix-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.restrict([Boolean("b")], "b", values=[True]),
+        ArgumentTypeError,
+        "restrict(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="restrict-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.override(_UNITS, "units"),
+        ArgumentTypeError,
+        "override(): hyperparameters='units' is not valid; allowed: an Int, Float, Choice, "
+        "Boolean or Fixed, such as Boolean('dropout')",
+        id="override-given-a-name",
+    ),
+    pytest.param(
+        lambda: sa.merge(_UNITS, [Boolean("b")]),
+        ArgumentTypeError,
+        "merge(): spaces=[Boolean(name='b', default=False, conditions=())] is not valid; allowed: "
+        "a Space, such as Space([Int(...), Boolean(...)])",
+        id="merge-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.select(_UNITS, ["opt"]),
+        ArgumentTypeError,
+        "select(): names=['opt'] is not valid; allowed: a non-empty str",
+        id="select-given-a-list-of-names",
+    ),
+    pytest.param(
+        lambda: sa.drop(_UNITS, ["opt"]),
+        ArgumentTypeError,
+        "drop(): names=['opt'] is not valid; allowed: a non-empty str",
+        id="drop-given-a-list-of-names",
+    ),
+    pytest.param(
+        lambda: sa.summary([Boolean("b")]),
+        ArgumentTypeError,
+        "summary(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="summary-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.to_json([Boolean("b")]),
+        ArgumentTypeError,
+        "to_json(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="to-json-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.to_dict([Boolean("b")]),
+        ArgumentTypeError,
+        "to_dict(): space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="to-dict-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.resolve([Boolean("b")]),
+        ArgumentTypeError,
+        "resolve(): declared=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a Space, such as Space([Int(...), Boolean(...)])",
+        id="resolve-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.explain([Boolean("b")]),
+        ArgumentTypeError,
+        "explain(): trial_space=[Boolean(name='b', default=False, conditions=())] is not valid; "
+        "allowed: a TrialSpace, such as resolve(space)",
+        id="explain-given-a-list",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_UNITS, "opt", values=5),
+        ArgumentTypeError,
+        "restrict(): values=5 is not valid for 'opt'; allowed: None or an iterable of values, "
+        "such as ['adam', 'sgd']",
+        id="restrict-values-not-iterable",
+    ),
+    pytest.param(
+        lambda: sa.HyperParameters([("a", 1)]),
+        ArgumentTypeError,
+        "HyperParameters(): values=[('a', 1)] is not valid; allowed: None or a mapping of names "
+        "to values",
+        id="hyperparameters-given-pairs",
+    ),
+    pytest.param(
+        lambda: sa.Objective.infer(5),
+        ArgumentTypeError,
+        "Objective.infer(): name=5 is not valid; allowed: a non-empty str",
+        id="objective-infer-given-an-int",
+    ),
+    pytest.param(
+        lambda: sa.resolve(_UNITS).complete(5),
+        ArgumentTypeError,
+        "TrialSpace.complete(): values=5 is not valid; allowed: a mapping of names to values",
+        id="complete-given-an-int",
+    ),
+    pytest.param(
+        lambda: sa.minimize(lambda v: 0.0, _UNITS, max_trials=1, verbose=0, project_name=None),
+        ArgumentTypeError,
+        "Study(): project_name=None is not valid; allowed: a non-empty str",
+        id="minimize-project-name-none",
+    ),
+    pytest.param(
+        lambda: sa.minimize(lambda v: 0.0, _UNITS, max_trials=1, verbose=0, directory=None),
+        ArgumentTypeError,
+        "Study(): directory=None is not valid; allowed: a str or os.PathLike path",
+        id="minimize-directory-none",
+    ),
+    pytest.param(
+        lambda: sa.validate(_UNITS, {"opt": np.array([1, 2]), "units": 32}),
+        InvalidValueError,
+        "validate(): array([1, 2]) is not a valid value for 'opt'; allowed: one of 'a' or 'b'",
+        id="validate-given-an-array",
+    ),
+    pytest.param(
+        lambda: sa.from_json("[" * 100_000 + "]" * 100_000),
+        SerializationError,
+        "from_json(): invalid JSON: nested too deeply",
+        id="from-json-nested-too-deeply",
+    ),
+    pytest.param(
+        lambda: sa.Objective.infer("throughput"),
+        InvalidArgumentError,
+        "Objective.infer(): objective='throughput' is not valid for 'throughput'; allowed: a "
+        "metric whose direction is known, or Objective('throughput', 'min' or 'max')",
+        id="objective-infer-unknown-direction",
+    ),
     # The shared checks (spacealg._space.validation): one wording per rule
     pytest.param(
         lambda: sa.RandomSearchOracle(max_collisions=0),
@@ -1644,3 +1786,52 @@ print("ok")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+# -- errors holding a value that does not pickle (issue 13 item 9) --------------------
+
+UNPICKLABLE_CALLS = [
+    pytest.param(lambda: Fixed("f", value=lambda x: x), id="fixed-lambda"),
+    pytest.param(lambda: Values({"x": threading.Lock()}), id="values-lock"),
+    pytest.param(
+        lambda: sa.fix(Space([Int("u", min_value=0, max_value=3)]), u=[threading.Lock()]),
+        id="fix-list",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", UNPICKLABLE_CALLS)
+def test_an_error_holding_an_unpicklable_value_still_pickles(call: Any) -> None:
+    """The value that does not pickle travels as a stand-in with the same ``repr``."""
+    error = _raise(call)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert repr(copy.value) == repr(error.value)
+    assert vars(copy).keys() == vars(error).keys()
+
+
+def test_an_error_holding_an_unpicklable_value_pickles_as_tblib_pickles_it() -> None:
+    script = """
+import pickle, threading
+import tblib.pickling_support
+from spacealg import Fixed, SpaceError, Values
+tblib.pickling_support.install()
+for call in (lambda: Fixed("f", value=lambda x: x), lambda: Values({"x": threading.Lock()})):
+    try:
+        call()
+    except SpaceError as error:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert str(copy) == str(error), (str(copy), str(error))
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_contains_of_an_array_value_is_false() -> None:
+    assert sa.contains(_UNITS, {"opt": np.array([1, 2]), "units": 32}) is False

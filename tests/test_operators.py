@@ -337,6 +337,27 @@ def test_override_an_unknown_name_raises(model_space):
         sa.override(model_space, Boolean("filter"))
 
 
+def test_override_with_a_condition_on_a_missing_parent_raises_as_space_does():
+    """Issue 13 item 4: the replacement is refused, not deleted with its children."""
+    space = Space(
+        [
+            Int("u", min_value=0, max_value=3),
+            Boolean("b"),
+            Int("c", min_value=0, max_value=2, conditions=Condition("b", True)),
+        ]
+    )
+    replacement = Boolean("b", conditions=Condition("zz", 1))
+    with pytest.raises(InvalidSpaceError) as built:
+        Space([space["u"], replacement, space["c"]])
+    with pytest.raises(InvalidSpaceError) as overridden:
+        sa.override(space, replacement)
+    assert str(overridden.value) == str(built.value).replace("Space()", "override()", 1)
+    assert str(overridden.value) == (
+        "override(): 'b' has a condition on 'zz', which is not in the space; "
+        "allowed: parents among 'u' and 'c'"
+    )
+
+
 def test_override_twice_the_last_wins():
     space = Space([UNITS])
     first, last = Boolean("units"), Fixed("units", value=3)

@@ -23,9 +23,9 @@ from spacealg._space.discrete import Boolean, Choice, Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
 from spacealg._space.unit_interval import Sampling
-from spacealg._space.validation import check_int
+from spacealg._space.validation import check_instance, check_int
 from spacealg.errors import InactiveError, InvalidSpaceError, UnknownNameError
 
 MAX_EXPLORATIONS = 1000
@@ -75,6 +75,16 @@ class HyperParameters:
         declared: Space | None = None,
         allow_new_entries: bool = True,
     ) -> None:
+        check_instance(
+            "HyperParameters()",
+            "values",
+            values,
+            (Mapping, type(None)),
+            "None or a mapping of names to values",
+        )
+        for argument, space in (("tailoring", tailoring), ("declared", declared)):
+            if space is not None:
+                check_space("HyperParameters()", argument, space)
         self._allow_new = allow_new_entries
         self._given: dict[str, Scalar] = {k: as_python(v) for k, v in (values or {}).items()}
         self._tailoring = tailoring if tailoring is not None else Space()

@@ -23,18 +23,19 @@ import attrs
 
 from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
-from spacealg._space.kinds import Hyperparameter
+from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, as_python
-from spacealg._space.space import OnConflict, Space
-from spacealg._space.validation import is_real
+from spacealg._space.space import OnConflict, Space, check_space, missing_parent
+from spacealg._space.validation import check_instance, check_names, check_option, is_real
 from spacealg.errors import (
     ActivityError,
-    InvalidArgumentError,
     InvalidSpaceError,
     InvalidValueError,
     UnknownNameError,
 )
+
+_A_KIND = "an Int, Float, Choice, Boolean or Fixed, such as Boolean('dropout')"
 
 
 def _entry(space: Space, name: str, operation: str) -> Hyperparameter:
@@ -161,6 +162,7 @@ def fix(space: Space, /, **values: Scalar) -> Space:
         >>> space["units"].kind  # the input is unchanged
         'int'
     """
+    check_space("fix()", "space", space)
     changes: dict[str, Hyperparameter] = {}
     for name, raw in values.items():
         hp = _entry(space, name, "fix()")
@@ -205,7 +207,8 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
 
     Raises:
         UnknownNameError: a replacement whose name is not in the space.
-        InvalidSpaceError: a result that breaks a space invariant (a condition
+        InvalidSpaceError: a replacement with a condition on a name that is not
+            in the space, or a result that breaks a space invariant (a condition
             value outside its parent's domain, a cycle).
 
     Example:
@@ -214,11 +217,17 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
         ...     sampling="log"))["learning_rate"].kind
         'float'
     """
+    check_space("override()", "space", space)
+    for new in hyperparameters:
+        check_instance("override()", "hyperparameters", new, KINDS, _A_KIND)
     changes: dict[str, Hyperparameter] = {}
     for new in hyperparameters:
         old = _entry(space, new.name, "override()")
         if not new.conditions and old.conditions:
             new = attrs.evolve(new, conditions=old.conditions)  # noqa: PLW2901
+        for condition in new.conditions:
+            if condition.parent not in space:
+                raise missing_parent("override()", new.name, condition.parent, space.names)
         changes[new.name] = new
     changes = {name: hp for name, hp in changes.items() if hp != space[name]}
     if not changes:
@@ -277,10 +286,9 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
         >>> list(merge(a, b))
         ['units', 'dropout']
     """
-    if on_conflict not in ("error", "left", "right"):
-        raise InvalidArgumentError(
-            "merge()", "", "on_conflict", on_conflict, "'error', 'left' or 'right'"
-        )
+    for space in spaces:
+        check_space("merge()", "spaces", space)
+    check_option("merge()", "on_conflict", on_conflict, ("error", "left", "right"))
     if not spaces:
         return Space()
     winners: dict[str, Hyperparameter] = {}
@@ -352,6 +360,8 @@ def select(space: Space, /, *names: str) -> Space:
         >>> list(select(space, "dropout"))
         ['dropout']
     """
+    check_space("select()", "space", space)
+    check_names("select()", "names", names)
     for name in names:
         _entry(space, name, "select()")
     kept = [hp for hp in space.hyperparameters if hp.name in names]
@@ -382,6 +392,8 @@ def drop(space: Space, /, *names: str) -> Space:
         >>> list(drop(space, "dropout"))
         ['units']
     """
+    check_space("drop()", "space", space)
+    check_names("drop()", "names", names)
     for name in names:
         _entry(space, name, "drop()")
     if not names:

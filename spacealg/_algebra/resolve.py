@@ -10,7 +10,7 @@ conditions it inherits), and every other declared name is pinned at its default.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -20,7 +20,8 @@ from spacealg._space.discrete import Fixed
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_bool, check_instance
 from spacealg._space.values import Values
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, quoted
 
@@ -48,7 +49,18 @@ class Provenance:
 
 
 def _provenance(provenance: Mapping[str, Provenance]) -> FrozenMapping[str, Provenance]:
+    check_instance(
+        "TrialSpace()", "provenance", provenance, Mapping, "a mapping of names to Provenance"
+    )
     return frozen_mapping(provenance)
+
+
+def _a_space(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_space(f"{type(instance).__name__}()", attribute.name, value)
+
+
+def _values(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_instance("TrialSpace()", attribute.name, value, Values, "a Values, such as Values()")
 
 
 @attrs.frozen
@@ -66,11 +78,13 @@ class TrialSpace:
         joined: the names that joined the declared space during trials (see :meth:`join`).
     """
 
-    tuned: Space
-    pinned: Values
-    declared: Space = attrs.field(eq=False, repr=False)
+    tuned: Space = attrs.field(validator=_a_space)
+    pinned: Values = attrs.field(validator=_values)
+    declared: Space = attrs.field(eq=False, repr=False, validator=_a_space)
     provenance: Mapping[str, Provenance] = attrs.field(eq=False, repr=False, converter=_provenance)
-    tailoring: Space = attrs.field(factory=Space, eq=False, repr=False, kw_only=True)
+    tailoring: Space = attrs.field(
+        factory=Space, eq=False, repr=False, kw_only=True, validator=_a_space
+    )
     tune_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
     allow_new_entries: bool = attrs.field(default=True, eq=False, repr=False, kw_only=True)
     joined: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
@@ -88,6 +102,9 @@ class TrialSpace:
             >>> trial.complete({"dropout": True})
             Values({'dropout': True, 'units': 32})
         """
+        check_instance(
+            "TrialSpace.complete()", "values", values, Mapping, "a mapping of names to values"
+        )
         inactive = {n for n, origin in self.provenance.items() if origin.status == "inactive"}
         chosen: dict[str, Scalar] = {n: v for n, v in values.items() if n not in inactive}
         for hp in self.declared.dependency_order():
@@ -254,6 +271,9 @@ def resolve(
         >>> list(trial.tuned), trial.provenance["learning_rate"].status
         (['learning_rate', 'units'], 'fixed')
     """
+    check_space("resolve()", "declared", declared)
+    check_bool("resolve()", "tune_new_entries", tune_new_entries)
+    check_bool("resolve()", "allow_new_entries", allow_new_entries)
     tailored = _as_space(tailoring)
     new = [name for name in declared if name not in tailored]
     if not allow_new_entries and new:
@@ -326,6 +346,9 @@ hypermodel's
         units    pinned    64             resolve(): not tuned (tune_new_entries=False); \
 built with its default
     """
+    check_instance(
+        "explain()", "trial_space", trial_space, TrialSpace, "a TrialSpace, such as resolve(space)"
+    )
     rows = [("name", "status", "domain", "shaped by")]
     for name, origin in trial_space.provenance.items():
         if name in trial_space.tuned:

@@ -18,8 +18,8 @@ from spacealg._space.discrete import Boolean, Choice, Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python, index_of
-from spacealg._space.space import Space
-from spacealg._space.validation import is_real
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_items, check_name, is_real
 from spacealg.errors import InvalidArgumentError, InvalidValueError
 
 
@@ -177,6 +177,16 @@ def restrict(
         >>> list(restrict(space, "units", min_value=33)["units"].grid_values())
         [64, 96, 128]
     """
+    check_space("restrict()", "space", space)
+    check_name("restrict()", "name", name)
+    if values is not None:
+        check_items(
+            "restrict()",
+            "values",
+            values,
+            "None or an iterable of values, such as ['adam', 'sgd']",
+            name=name,
+        )
     hp = _entry(space, name, "restrict()")
     low, high = as_python(min_value), as_python(max_value)
     if low is None and high is None and values is None:

@@ -151,6 +151,10 @@ def from_keras_tuner(config: Mapping[str, Any]) -> Space:
     """
     operation = "from_keras_tuner()"
     root = _object(config, "", operation)
+    if "space" not in root and "format" in root:
+        raise SerializationError(
+            operation, "", "missing field 'space'; a saved spacealg space is read by from_dict()"
+        )
     items = _array(_field(root, "space", "", operation), "space", operation)
     entries = [_KTEntry(item, _at("space", i), operation) for i, item in enumerate(items)]
     boolean_parents = {

@@ -25,7 +25,8 @@ from typing import Any
 
 from spacealg._space.conditions import Condition
 from spacealg._space.kinds import KINDS, Hyperparameter
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_int
 from spacealg.errors import ArgumentTypeError, SerializationError, SpaceError, quoted
 
 FORMAT = "spacealg.space"
@@ -57,6 +58,7 @@ def to_dict(space: Space) -> dict[str, Any]:
         {'format': 'spacealg.space', 'version': 1, 'hyperparameters': [{'kind': 'boolean', \
 'name': 'dropout', 'default': False, 'conditions': []}]}
     """
+    check_space("to_dict()", "space", space)
     entries = [entry_to_dict(hp) for hp in space.hyperparameters]
     return {"format": FORMAT, "version": SCHEMA_VERSION, "hyperparameters": entries}
 
@@ -264,6 +266,8 @@ def to_json(space: Space, *, indent: int | None = None) -> str:
     Returns:
         The JSON text.
     """
+    check_space("to_json()", "space", space)
+    check_int("to_json()", "indent", indent, minimum=0, optional=True)
     return json.dumps(to_dict(space), indent=indent, allow_nan=False)
 
 
@@ -295,6 +299,8 @@ def from_json(text: str | bytes | bytearray) -> Space:
         raise SerializationError(
             operation, "", f"invalid JSON: {error.reason} at byte {error.start}"
         ) from error
+    except RecursionError as error:  # arrays or objects nested thousands deep
+        raise SerializationError(operation, "", "invalid JSON: nested too deeply") from error
     return _decode(data, operation)
 
 

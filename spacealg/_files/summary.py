@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
 
 _CLASS_NAMES = {
     "int": "Int",
@@ -32,6 +32,7 @@ def summary(space: Space) -> str:
         {'default': 64, 'conditions': [], 'min_value': 32, 'max_value': 128, 'step': 32, \
 'sampling': 'linear'}
     """
+    check_space("summary()", "space", space)
     lines = ["Search space summary", f"Default search space size: {len(space)}"]
     for hp in space.hyperparameters:
         lines.append(f"{hp.name} ({_CLASS_NAMES[hp.kind]})")

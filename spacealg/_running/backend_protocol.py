@@ -34,7 +34,7 @@ from spacealg._algebra.resolve import TrialSpace, resolve
 from spacealg._search.trials import trial_meta
 from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
-from spacealg._space.validation import check_int
+from spacealg._space.validation import check_int, check_name, check_path
 from spacealg._space.values import Values
 from spacealg._store.trial_store import ARTIFACTS
 from spacealg.errors import InvalidArgumentError
@@ -123,6 +123,7 @@ def load_backend(name: str) -> Any:
         >>> load_backend("function").__name__
         'FunctionBackend'
     """
+    check_name("load_backend()", "name", name)
     for point in entry_points(group=GROUP):
         if point.name == name:
             return point.load()
@@ -160,5 +161,7 @@ def trial_directory(directory: str | os.PathLike[str], project_name: str, trial_
         >>> trial_directory("runs", "mnist", 3).as_posix()
         'runs/mnist/trials/3'
     """
+    check_path("trial_directory()", "directory", directory)
+    check_name("trial_directory()", "project_name", project_name)
     check_int("trial_directory()", "trial_id", trial_id, minimum=0)
     return Path(directory) / project_name / ARTIFACTS / str(trial_id)

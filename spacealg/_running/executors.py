@@ -24,7 +24,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from spacealg._running.execution import TrialOutcome, TrialTask, run_remote
-from spacealg._space.validation import check_int
+from spacealg._space.validation import check_int, check_items
 from spacealg.errors import (
     ArgumentTypeError,
     InvalidArgumentError,
@@ -71,6 +71,7 @@ class ProcessPool(ProcessPoolExecutor):
 
     def __init__(self, n_workers: int, *, devices: Sequence[str] = ()) -> None:
         check_int("ProcessPool()", "n_workers", n_workers, minimum=1)
+        check_items("ProcessPool()", "devices", devices, "a list of device ids, such as ['0', '1']")
         self.n_workers = n_workers
         self.devices = tuple(str(device) for device in devices)
         context = multiprocessing.get_context("spawn")

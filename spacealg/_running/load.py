@@ -7,6 +7,7 @@ import os
 
 from spacealg._search.objective import Objective
 from spacealg._search.trials import SearchResult
+from spacealg._space.validation import check_name, check_path
 from spacealg._store.trial_store import TrialStore
 from spacealg.errors import InvalidArgumentError
 
@@ -19,6 +20,8 @@ def load(directory: str | os.PathLike[str], project_name: str) -> SearchResult:
     Raises:
         StoreError: there is no spacealg store there.
     """
+    check_path("load()", "directory", directory)
+    check_name("load()", "project_name", project_name)
     store = TrialStore.open_readonly(TrialStore.location(directory, project_name))
     try:
         study = store.study()

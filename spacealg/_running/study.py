@@ -32,11 +32,18 @@ from spacealg._search.random_search import RandomSearchOracle
 from spacealg._search.trials import Proposal, SearchResult
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
-from spacealg._space.validation import check_int, int_at_least, real_within
+from spacealg._space.validation import (
+    a_name,
+    check_bool,
+    check_int,
+    check_path,
+    int_at_least,
+    real_within,
+)
 from spacealg._space.values import Values
 from spacealg._store.rows import StudyRecord
 from spacealg._store.trial_store import TrialStore
-from spacealg.errors import InvalidArgumentError
+from spacealg.errors import InvalidArgumentError, StoreError
 
 
 def _oracle(instance: object, attribute: attrs.Attribute[Oracle], value: Oracle) -> None:
@@ -51,6 +58,11 @@ def _seed(instance: object, attribute: attrs.Attribute[int | None], value: int |
         raise InvalidArgumentError(
             "Study()", "", "seed", value, "None or an int with 0 <= seed < 2**63"
         )
+
+
+def _as_path(value: object) -> Path:
+    check_path("Study()", "directory", value)
+    return Path(value)  # type: ignore[arg-type]  # checked just above
 
 
 @attrs.frozen
@@ -75,8 +87,8 @@ class Study:
     backend: Backend
     objective: Objective
     oracle: Oracle = attrs.field(factory=RandomSearchOracle, validator=_oracle)
-    directory: Path = attrs.field(default=Path("."), converter=Path)
-    project_name: str = "untitled_project"
+    directory: Path = attrs.field(default=Path("."), converter=_as_path)
+    project_name: str = attrs.field(default="untitled_project", validator=a_name)
     seed: int | None = attrs.field(default=None, validator=_seed)
     executions_per_trial: int = attrs.field(default=1, validator=int_at_least(1))
     max_consecutive_failed_trials: int = attrs.field(default=3, validator=int_at_least(1))
@@ -98,7 +110,15 @@ class Study:
             >>> study.current_trial_space() == study.trial_space  # no store yet
             True
         """
-        if not self.store_path.exists():
+        try:
+            found = self.store_path.exists()
+        except OSError as error:  # a name too long
+            raise StoreError(
+                "Study.current_trial_space()",
+                str(self.store_path),
+                f"cannot be read: {error.strerror}",
+            ) from error
+        if not found:
             return self.trial_space
         store = TrialStore.open_readonly(self.store_path)
         try:
@@ -145,6 +165,8 @@ class Study:
         """
         operation = "Study.run()"
         check_int(operation, "max_trials", max_trials, minimum=1, optional=True)
+        check_bool(operation, "overwrite", overwrite)
+        check_int(operation, "verbose", verbose, minimum=0)
         if self.oracle.needs_finite_space:
             grid(self.trial_space.tuned)  # a continuous space raises here, before the store opens
         ends = self.oracle.finite_schedule

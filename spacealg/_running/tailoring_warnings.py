@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from spacealg._algebra.resolve import TrialSpace
+from spacealg._space.validation import check_instance, check_int
 from spacealg.errors import quoted
 
 
@@ -42,6 +43,9 @@ def warn_about_tailoring(trial_space: TrialSpace, *, stacklevel: int) -> None:
         >>> caught[0].category.__name__, str(caught[0].message).split(";")[0]
         ('TailoringWarning', "the tailoring lists 'dropout', which the hypermodel never declares")
     """
+    operation = "warn_about_tailoring()"
+    check_instance(operation, "trial_space", trial_space, TrialSpace, "a TrialSpace")
+    check_int(operation, "stacklevel", stacklevel, minimum=1)
     statuses = {name: origin.status for name, origin in trial_space.provenance.items()}
     only = [name for name, status in statuses.items() if status == "tailoring-only"]
     if only:

@@ -51,7 +51,7 @@ from spacealg._search.oracle_helpers import (
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import FloatArray
-from spacealg._space.validation import int_at_least, real_within
+from spacealg._space.validation import check_option, int_at_least, real_within
 from spacealg._space.values import Values
 from spacealg.errors import InvalidArgumentError, MissingDependencyError
 
@@ -195,8 +195,7 @@ class BayesianOptimizationOracle:
 
     def __attrs_post_init__(self) -> None:
         op = "BayesianOptimizationOracle()"
-        if self.acquisition not in ("ei", "ucb"):
-            raise InvalidArgumentError(op, "", "acquisition", self.acquisition, "'ei' or 'ucb'")
+        check_option(op, "acquisition", self.acquisition, ("ei", "ucb"))
         if self.beta is not None and self.acquisition != "ucb":
             raise InvalidArgumentError(op, "", "beta", self.beta, "None unless acquisition='ucb'")
 

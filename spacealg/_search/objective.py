@@ -6,7 +6,7 @@ from typing import Literal
 
 import attrs
 
-from spacealg._space.validation import check_name
+from spacealg._space.validation import check_name, check_option
 from spacealg.errors import InvalidArgumentError
 
 Direction = Literal["min", "max"]
@@ -55,10 +55,7 @@ def infer_direction(name: str) -> Direction | None:
 
 
 def _check_direction(instance: Objective, attribute: attrs.Attribute[str], value: str) -> None:
-    if value not in ("min", "max"):
-        raise InvalidArgumentError(
-            "Objective()", instance.name, "direction", value, "'min' or 'max'"
-        )
+    check_option("Objective()", "direction", value, ("min", "max"), name=instance.name)
 
 
 @attrs.frozen
@@ -89,11 +86,13 @@ class Objective:
 
         Raises:
             InvalidArgumentError: the name implies no direction.
+            ArgumentTypeError: the name is not a non-empty str.
         """
+        check_name("Objective.infer()", "name", name)
         direction = infer_direction(name)
         if direction is None:
             raise InvalidArgumentError(
-                "Objective",
+                "Objective.infer()",
                 name,
                 "objective",
                 name,

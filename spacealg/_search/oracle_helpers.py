@@ -14,15 +14,25 @@ import numpy as np
 from spacealg._search.oracle import Observation
 from spacealg._space.counting import uniform_configuration
 from spacealg._space.sampling import cardinality, contains, grid, sample
-from spacealg._space.space import Space
+from spacealg._space.space import Space, check_space
+from spacealg._space.validation import check_instance, check_int, check_items
 from spacealg._space.values import Values
 
 _LISTED = 100_000
 """The most configurations the fallback of :func:`random_untried` lists to pick from."""
+_TRIED = "a collection of Values, such as a set"
+_HISTORY = "a sequence of Observation"
+
+
+def _check_tried(operation: str, tried: object) -> None:
+    check_items(operation, "tried", tried, _TRIED)
+    check_instance(operation, "tried", tried, Collection, _TRIED)
 
 
 def trial_rng(seed: int, index: int) -> np.random.Generator:
     """The random stream of trial ``index`` under ``seed``: the same pair, the same stream."""
+    check_int("trial_rng()", "seed", seed, minimum=0)
+    check_int("trial_rng()", "index", index, minimum=0)
     return np.random.default_rng([seed, index])
 
 
@@ -47,6 +57,8 @@ def exhausted(space: Space, tried: Collection[Values]) -> bool:
     that the space merely accepts, such as a grid point of a wider range a few
     ulps away, does not stand in for it.
     """
+    check_space("exhausted()", "space", space)
+    _check_tried("exhausted()", tried)
     size = cardinality(space)
     if size is None or len(tried) < size or tried_in(space, tried) < size:
         return False
@@ -66,6 +78,10 @@ def random_untried(
     wide parent, say) is not listed: configurations drawn each with the same
     chance are tried until one is new.
     """
+    check_space("random_untried()", "space", space)
+    _check_tried("random_untried()", tried)
+    check_instance("random_untried()", "rng", rng, np.random.Generator, "a numpy.random.Generator")
+    check_int("random_untried()", "max_collisions", max_collisions, minimum=0)
     size = cardinality(space)
     if exhausted(space, tried):
         return None
@@ -86,4 +102,8 @@ def random_untried(
 
 def in_space(space: Space, history: Sequence[Observation]) -> list[Observation]:
     """The observations whose values are configurations of ``space`` (a space may change)."""
+    check_space("in_space()", "space", space)
+    check_items("in_space()", "history", history, _HISTORY)
+    for observation in history:
+        check_instance("in_space()", "history", observation, Observation, _HISTORY)
     return [observation for observation in history if contains(space, observation.values)]

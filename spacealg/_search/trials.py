@@ -11,6 +11,7 @@ import attrs
 
 from spacealg._search.objective import Objective
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
+from spacealg._space.validation import check_items
 from spacealg._space.values import Values
 from spacealg.errors import NoCompletedTrialError
 
@@ -97,6 +98,7 @@ class TrialRecord:
 
 
 def _records(trials: Iterable[TrialRecord]) -> tuple[TrialRecord, ...]:
+    check_items("SearchResult()", "trials", trials, "an iterable of TrialRecord")
     return tuple(trials)
 
 

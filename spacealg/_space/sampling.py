@@ -17,8 +17,9 @@ import numpy as np
 from spacealg._space.counting import count
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
-from spacealg._space.scalars import Scalar, as_python, same
+from spacealg._space.scalars import Scalar, as_python, is_scalar, same
 from spacealg._space.space import Space
+from spacealg._space.space import check_space as space_check
 from spacealg._space.validation import check_int, int_words
 from spacealg._space.values import Values
 from spacealg.errors import (
@@ -49,10 +50,7 @@ def as_generator(rng: Rng, operation: str) -> np.random.Generator:
 
 def check_space(space: object, operation: str) -> None:
     """Raise unless ``space`` is a :class:`Space` (a list of entries is a common slip)."""
-    if not isinstance(space, Space):
-        raise ArgumentTypeError(
-            operation, "", "space", space, "a Space, such as Space([Int(...), Boolean(...)])"
-        )
+    space_check(operation, "space", space)
 
 
 def _in_space_order(space: Space, chosen: dict[str, Scalar]) -> Values:
@@ -208,7 +206,7 @@ def _problem(space: Space, values: Mapping[str, object], operation: str) -> Spac
                 f"is inactive but has the value {values[hp.name]!r}; "
                 f"allowed: no value, as it is active only when {_when(hp)}",
             )
-        if not hp.contains(values[hp.name]):
+        if not is_scalar(as_python(values[hp.name])) or not hp.contains(values[hp.name]):
             return InvalidValueError(operation, hp.name, values[hp.name], hp.describe())
     return None
 

@@ -11,6 +11,7 @@ import attrs
 
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.scalars import Scalar
+from spacealg._space.validation import check_instance
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, UnknownNameError, quoted
 
 OnConflict = Literal["error", "left", "right"]
@@ -58,6 +59,36 @@ def _cycle_error(stuck: set[str], entries: tuple[Hyperparameter, ...]) -> Invali
         path.append(following)
 
 
+SPACE_WORDS = "a Space, such as Space([Int(...), Boolean(...)])"
+"""What a ``space`` argument allows, in words."""
+
+
+def check_space(operation: str, argument: str, value: object) -> None:
+    """Check that ``value`` is a :class:`Space` (a list of entries is a common slip).
+
+    Every public function that takes a space calls this first.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a Space.
+    """
+    check_instance(operation, argument, value, Space, SPACE_WORDS)
+
+
+def missing_parent(
+    operation: str, name: str, parent: str, names: Iterable[str]
+) -> InvalidSpaceError:
+    """The error for ``name``'s condition on ``parent``, which is not among ``names``."""
+    others = [other for other in names if other != name]
+    return InvalidSpaceError(
+        operation,
+        name,
+        f"{name!r} has a condition on {parent!r}, which is not in the space",
+        f"parents among {quoted(others)}"
+        if others
+        else "a parent in the space (it has no other entry)",
+    )
+
+
 @attrs.frozen(init=False, eq=False, repr=False)
 class Space(Mapping[str, Hyperparameter]):
     """An immutable mapping from names to hyperparameters, in declaration order.
@@ -100,6 +131,13 @@ class Space(Mapping[str, Hyperparameter]):
             raise ArgumentTypeError(
                 "Space()", "", "hyperparameters", hyperparameters, f"a list of {_KIND_WORDS}"
             )
+        check_instance(
+            "Space()",
+            "history",
+            history,
+            (Mapping, type(None)),
+            "None or a mapping of names to notes",
+        )
         self.__attrs_init__(tuple(hyperparameters), MappingProxyType(dict(history or {})))
 
     def __attrs_post_init__(self) -> None:
@@ -121,16 +159,7 @@ class Space(Mapping[str, Hyperparameter]):
             for condition in hp.conditions:
                 parent = index.get(condition.parent)
                 if parent is None:
-                    others = [name for name in index if name != hp.name]
-                    raise InvalidSpaceError(
-                        "Space()",
-                        hp.name,
-                        f"{hp.name!r} has a condition on {condition.parent!r}, "
-                        "which is not in the space",
-                        f"parents among {quoted(others)}"
-                        if others
-                        else "a parent in the space (it has no other entry)",
-                    )
+                    raise missing_parent("Space()", hp.name, condition.parent, index)
                 for value in condition.values:
                     if not parent.contains(value):
                         raise InvalidSpaceError(

@@ -11,7 +11,11 @@ built by one function per rule, so the same rule reads the same everywhere:
 * a finite number within bounds: ``a float 0 < x < 1`` with two bounds,
   ``a finite float > 0`` with one, ``a finite float`` with none —
   :func:`check_real`, :func:`real_within`;
-* a name: ``a non-empty str`` — :func:`check_name`.
+* a name: ``a non-empty str`` — :func:`check_name`;
+* a type: :func:`check_instance` (a Space, a mapping, a hyperparameter).
+
+A numpy scalar counts as the Python number it equals (``np.int64(3)`` is an
+int, ``np.float32(0.5)`` a float), everywhere a number is accepted.
 
 The ``*_at_least`` and ``*_within`` forms are attrs validators: the operation
 they name is the class's constructor (``"TPEOracle()"``).
@@ -20,12 +24,14 @@ they name is the class's constructor (``"TPEOracle()"``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from spacealg.errors import ArgumentTypeError, InvalidArgumentError
+from spacealg._space.scalars import as_python
+from spacealg.errors import ArgumentTypeError, InvalidArgumentError, quoted
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """An attrs validator: called with the instance, the attribute and the value."""
@@ -102,6 +108,7 @@ allowed: None or an int >= 1
     """
     if optional and value is None:
         return
+    value = as_python(value)  # a numpy integer counts (docs/errors.md)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise InvalidArgumentError(
             operation, name, argument, value, int_words(minimum, optional=optional)
@@ -206,6 +213,7 @@ allowed: a float 0 < x < 1
     """
     if optional and value is None:
         return
+    value = as_python(value)  # a numpy number counts (docs/errors.md)
     if not is_finite_real(value) or not _within(value, above, at_least, below, at_most):  # type: ignore[arg-type]
         allowed = real_words(
             above=above, at_least=at_least, below=below, at_most=at_most, optional=optional
@@ -244,6 +252,11 @@ NAME_WORDS = "a non-empty str"
 """What a name allows, in words."""
 
 
+def a_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: the field is a non-empty str (see :func:`check_name`)."""
+    check_name(_operation(instance), attribute.name, value)
+
+
 def check_name(operation: str, argument: str, value: object, *, name: str = "") -> None:
     """Check that ``value`` is a non-empty str (a hyperparameter's or a metric's name).
 
@@ -259,3 +272,134 @@ allowed: a non-empty str
     """
     if not isinstance(value, str) or not value:
         raise ArgumentTypeError(operation, name, argument, value, NAME_WORDS)
+
+
+# -- types ------------------------------------------------------------------------
+
+
+def check_instance(
+    operation: str,
+    argument: str,
+    value: object,
+    expected: type | tuple[type, ...],
+    allowed: str,
+    *,
+    name: str = "",
+) -> None:
+    """Check that ``value`` is an instance of ``expected`` (a bool is never an int here).
+
+    The one check behind every "wrong type of argument" error: the operators'
+    ``space`` argument (:func:`~spacealg._space.space.check_space`), a mapping of
+    values, a replacement hyperparameter.
+
+    Args:
+        operation: the call being checked, such as ``"fix()"``.
+        argument: the argument's name.
+        value: the value given.
+        expected: the type or types allowed.
+        allowed: what is allowed, in words.
+        name: the hyperparameter concerned, if any.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not such an instance.
+
+    Example:
+        >>> check_instance("f()", "values", [1], dict, "a mapping of names to values")
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.ArgumentTypeError: f(): values=[1] is not valid; \
+allowed: a mapping of names to values
+    """
+    wants_int = expected is int or (isinstance(expected, tuple) and int in expected)
+    if not isinstance(value, expected) or (
+        isinstance(value, bool) and wants_int and bool not in _as_tuple(expected)
+    ):
+        raise ArgumentTypeError(operation, name, argument, value, allowed)
+
+
+def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def check_names(operation: str, argument: str, values: tuple[object, ...]) -> None:
+    """Check that every item of ``values`` (a ``*names`` argument) is a non-empty str.
+
+    Raises:
+        ArgumentTypeError: an item is not a str, or is empty.
+
+    Example:
+        >>> check_names("select()", "names", ("units", ["opt"]))
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.ArgumentTypeError: select(): names=['opt'] is not valid; \
+allowed: a non-empty str
+    """
+    for value in values:
+        check_name(operation, argument, value)
+
+
+def check_option(
+    operation: str,
+    argument: str,
+    value: object,
+    options: tuple[str, ...],
+    *,
+    name: str = "",
+) -> None:
+    """Check that ``value`` is one of the str ``options`` (an array or a list is refused too).
+
+    Raises:
+        InvalidArgumentError: ``value`` is not one of ``options``.
+
+    Example:
+        >>> check_option("merge()", "on_conflict", "both", ("error", "left", "right"))
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.InvalidArgumentError: merge(): on_conflict='both' is not valid; \
+allowed: 'error', 'left' or 'right'
+    """
+    if not isinstance(value, str) or value not in options:
+        raise InvalidArgumentError(
+            operation, name, argument, value, quoted(options).replace(" and ", " or ")
+        )
+
+
+PATH_WORDS = "a str or os.PathLike path"
+"""What a path argument allows, in words."""
+
+
+def check_path(operation: str, argument: str, value: object) -> None:
+    """Check that ``value`` is a str or an ``os.PathLike`` (a folder or file path).
+
+    Raises:
+        ArgumentTypeError: ``value`` is neither.
+    """
+    check_instance(operation, argument, value, (str, os.PathLike), PATH_WORDS)
+
+
+def check_bool(operation: str, argument: str, value: object) -> None:
+    """Check that ``value`` is a bool (a numpy bool counts).
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a bool.
+    """
+    check_instance(operation, argument, as_python(value), bool, "True or False")
+
+
+def check_items(
+    operation: str, argument: str, value: object, allowed: str, *, name: str = ""
+) -> None:
+    """Check that ``value`` is an iterable of items (a str, bytes or a mapping is refused).
+
+    Raises:
+        ArgumentTypeError: ``value`` is not such an iterable.
+
+    Example:
+        >>> check_items("ProcessPool()", "devices", None, "a list of device ids")
+        Traceback (most recent call last):
+        ...
+        spacealg.errors.ArgumentTypeError: ProcessPool(): devices=None is not valid; \
+allowed: a list of device ids
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ArgumentTypeError(operation, name, argument, value, allowed)

@@ -79,12 +79,17 @@ class TrialStore:
                 with ``overwrite=True``) or is from a newer schema version.
         """
         operation = "TrialStore.open()"
-        check_foreign(path, operation)
-        if overwrite:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            shutil.rmtree(path.parent / ARTIFACTS, ignore_errors=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            check_foreign(path, operation)
+            if overwrite:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                shutil.rmtree(path.parent / ARTIFACTS, ignore_errors=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a file where a folder goes, a name too long
+            raise StoreError(
+                operation, str(path), f"cannot be created: {error.strerror}"
+            ) from error
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
         except sqlite3.Error as error:
@@ -112,9 +117,14 @@ class TrialStore:
     def open_readonly(cls, path: Path) -> TrialStore:
         """Open an existing store for reading, also while another process writes."""
         operation = "load()"
-        if not path.exists():
+        try:
+            found = path.exists()
+            if found:
+                check_foreign(path, operation)
+        except OSError as error:  # a name too long
+            raise StoreError(operation, str(path), f"cannot be read: {error.strerror}") from error
+        if not found:
             raise StoreError(operation, str(path), "no trial store here")
-        check_foreign(path, operation)
         try:
             connection = sqlite3.connect(
                 f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60.0

@@ -10,8 +10,9 @@ finished trial.
 from __future__ import annotations
 
 import contextlib
+import os
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,37 @@ def _trial_space(
     )
 
 
+def _check_arguments(
+    operation: str, overwrite: object, directory: object, project_name: object, devices: object
+) -> None:
+    """Refuse arguments of the wrong type before anything is built or opened."""
+    problems = [
+        ("overwrite", overwrite, isinstance(overwrite, bool), "True or False"),
+        (
+            "directory",
+            directory,
+            directory is None or isinstance(directory, str | os.PathLike),
+            "None or a str or os.PathLike path",
+        ),
+        (
+            "project_name",
+            project_name,
+            project_name is None or (isinstance(project_name, str) and bool(project_name)),
+            "None or a non-empty str",
+        ),
+        (
+            "devices",
+            devices,
+            devices is None
+            or (isinstance(devices, Iterable) and not isinstance(devices, str | bytes | Mapping)),
+            "None or a list of device ids, such as ['0', '1']",
+        ),
+    ]
+    for argument, value, valid, allowed in problems:
+        if not valid:
+            raise sa.errors.ArgumentTypeError(operation, "", argument, value, allowed)
+
+
 class Tuner:
     """The base tuner; override :meth:`run_trial` for a custom training loop.
 
@@ -131,6 +163,7 @@ class Tuner:
                     f"{type(self).__name__}()", "", name, value, f"{neutral!r} ({why})"
                 )
         operation = f"{type(self).__name__}()"
+        _check_arguments(operation, overwrite, directory, project_name, devices)
         runs_in_parallel(executor, n_workers, operation=operation)  # fails here, not in search()
         self.executor = executor
         """Where trials run (``executor=``); not sent to the workers."""
