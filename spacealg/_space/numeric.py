@@ -5,8 +5,19 @@ continuous range (a ``Float`` without a step). Linear grids are additive
 (min, min + step, ...); under ``sampling="log"`` they are multiplicative
 (min, min * step, ...). Bounds are inclusive: the maximum belongs to the domain
 whenever it lies on the grid, also when float division would lose it
-(``Float(0, 0.6, step=0.1)`` reaches 0.6), and grid values are rounded to
-remove accumulated error (0.3, not 0.30000000000000004).
+(``Float(0, 0.6, step=0.1)`` reaches 0.6).
+
+Linear ``Float`` grid points are the decimal points the declaration reads: each
+bound and the step are taken as the shortest decimal that prints them (their
+``repr``: ``0.1`` is ``Decimal("0.1")``), and point ``k`` is the float nearest the
+exact decimal ``min + k * step``. So ``Float(-0.3, 0.3, step=0.1)`` holds ``0.0``,
+not ``5.55e-17``, and ``0.3``, not ``0.30000000000000004``; and a grid rebuilt
+from any of its points (as ``restrict`` does) holds the very same floats.
+Log-scale grid points ``min * step**k`` are rounded to 15 significant digits.
+
+A value within a relative 1e-9 of a grid point is that point: ``contains``
+accepts it, and ``canonical`` returns the grid point itself, which is what
+``fix``, ``restrict``, conditions, ``validate`` and the handle keep.
 """
 
 from __future__ import annotations
@@ -14,6 +25,8 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
@@ -88,6 +101,51 @@ def _grid_size(instance: _Numeric, count: float) -> None:
 def _tidy_within(value: float, low: float, high: float) -> float:
     """A grid value tidied (0.3, not 0.30000000000000004) but never moved outside [low, high]."""
     return min(max(tidy(value), low), high)
+
+
+def _decimal(x: float) -> Decimal:
+    """The shortest decimal that prints ``x`` (``0.1`` is ``Decimal('0.1')``)."""
+    return Decimal(repr(x))
+
+
+def _scaled(x: float, places: int) -> int:
+    """The integer ``x * 10**places`` for the decimal of ``x`` (exact)."""
+    return int(_decimal(x).scaleb(places))
+
+
+def _places(x: float) -> int:
+    exponent = _decimal(x).as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number
+    return max(0, -exponent)
+
+
+def _additive_count(low: float, high: float, step: float) -> int:
+    """How many decimal points ``low + k * step`` lie in [low, high] (high within 1e-9)."""
+    span = (Fraction(_decimal(high)) - Fraction(_decimal(low))) / Fraction(_decimal(step))
+    whole = math.floor(span)
+    if (whole + 1 - span) * 10**9 <= span + 1:  # the next point is max within tolerance
+        whole += 1
+    return whole + 1
+
+
+def _additive_grid(low: float, high: float, step: float, count: int) -> tuple[float, ...]:
+    """The floats nearest the decimals ``low + k * step``, never above ``high``.
+
+    ``low`` and ``step`` are written as integers over ``10**places``; Python's
+    int division rounds correctly, and so does numpy's float division of two
+    floats that hold those integers exactly (both below 2**53, ``10**places``
+    at most 10**22), which is the fast path.
+    """
+    places = max(_places(low), _places(step))
+    start, stride, scale = _scaled(low, places), _scaled(step, places), 10**places
+    last = start + (count - 1) * stride
+    if places <= 22 and max(abs(start), abs(last)) < 2**53:
+        numerators = start + stride * np.arange(count, dtype=np.int64)
+        points = (numerators.astype(np.float64) / float(scale)).tolist()
+    else:
+        points = [(start + k * stride) / scale for k in range(count)]
+    points[-1] = min(points[-1], high)
+    return tuple(points)
 
 
 def _multiplicative_grid(low: float, high: float, factor: float) -> list[float]:
@@ -400,12 +458,8 @@ class Float(_Numeric):
             points = _multiplicative_grid(low, high, step)
             grid = tuple(_tidy_within(v, low, high) if k else low for k, v in enumerate(points))
         elif step is not None:
-            span = (high - low) / step * (1 + _TOLERANCE) + _TOLERANCE
-            _grid_size(self, span + 1)
-            count = math.floor(span) + 1
-            grid = tuple(
-                _tidy_within(low + k * step, low, high) if k else low for k in range(count)
-            )
+            _grid_size(self, (high - low) / step + 1)
+            grid = _additive_grid(low, high, step, _additive_count(low, high, step))
         object.__setattr__(self, "_grid", grid)
         default = self.default
         if grid is not None and (index := self._grid_index(default)) >= 0:
