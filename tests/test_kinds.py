@@ -757,4 +757,19 @@ def test_linear_float_grid_points_are_the_decimals_min_plus_k_step(places, data)
     hp = sa.Float("x", min_value=float(low), max_value=float(high), step=float(step))
     grid = hp.grid_values()
     assert grid == tuple(float(low + k * step) for k in range(count))
-    assert all(hp.contains(v) for v in grid)
+    assert all(hp.contains(v) and hp.canonical(v) == v for v in grid)
+
+
+# --- Issue 13 item 3: a value within tolerance of a grid point is that grid point ---------------
+
+
+def test_float_canonical_snaps_to_the_grid_point():
+    drop = sa.Float("drop", min_value=0, max_value=0.6, step=0.1)
+    assert repr(drop.canonical(0.1 * 3)) == "0.3"
+    assert repr(drop.canonical(np.float64(0.1 * 3))) == "0.3"
+    assert drop.canonical(0.35) == 0.35  # not in the domain: unchanged, for contains to refuse
+    assert drop.canonical("a") == "a"
+    assert repr(sa.Float("r", min_value=0, max_value=1).canonical(1)) == "1.0"
+    assert sa.Int("n", min_value=0, max_value=3).canonical(np.int64(2)) == 2
+    assert type(sa.Int("n", min_value=0, max_value=3).canonical(np.int64(2))) is int
+    assert sa.Choice("c", values=["a", "b"]).canonical("a") == "a"

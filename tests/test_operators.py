@@ -491,3 +491,52 @@ def test_space_methods_chain(model_space):
     assert list(chained) == ["model", "filters", "kernel", "dilate"]
     assert chained["kernel"] == Fixed("kernel", value=5, conditions=Condition("model", "cnn"))
     assert chained["dilate"].conditions == (Condition("kernel", 5),)
+
+
+# --- Issue 13 item 3: accepted values snap to their grid point ---------------------------------
+
+
+def dropout_space() -> Space:
+    return Space(
+        [
+            Float("drop", min_value=0, max_value=0.6, step=0.1),
+            Boolean("child", conditions=Condition("drop", 0.3)),
+        ]
+    )
+
+
+def test_fix_snaps_a_value_to_its_grid_point():
+    space = dropout_space()
+    result = sa.fix(space, drop=0.1 * 3)
+    assert repr(result["drop"].default) == "0.3"
+    assert "child" in result
+    assert result == sa.fix(space, drop=0.3)
+    assert result == sa.restrict(space, "drop", min_value=0.3, max_value=0.3)
+    assert result == sa.restrict(space, "drop", min_value=0.1 * 3, max_value=0.1 * 3)
+
+
+def test_condition_values_snap_to_their_parent_grid_point():
+    space = Space(
+        [
+            Float("drop", min_value=0, max_value=0.6, step=0.1),
+            Boolean("child", conditions=Condition("drop", 0.1 * 3)),
+        ]
+    )
+    assert repr(space["child"].conditions[0].values[0]) == "0.3"
+    assert space == dropout_space()
+    assert "child" in sa.fix(space, drop=0.3)
+
+
+def test_validate_and_contains_snap_values_before_checking_activity():
+    space = dropout_space()
+    values = sa.validate(space, {"drop": 0.1 * 3, "child": True})
+    assert repr(values["drop"]) == "0.3"
+    assert sa.contains(space, {"drop": 0.1 * 3, "child": True})
+    assert not sa.contains(space, {"drop": 0.1 * 3})
+
+
+def test_handle_values_snap_to_their_grid_point():
+    space = dropout_space()
+    hp = sa.HyperParameters.holding(space, {"drop": 0.1 * 3, "child": True})
+    assert repr(hp["drop"]) == "0.3"
+    assert hp["child"] is True

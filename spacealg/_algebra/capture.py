@@ -330,7 +330,7 @@ class HyperParameters:
             if not self._declared[name].is_active(self._values):
                 self._values.pop(name, None)
             return None
-        value = self._given.get(name, entry.default)
+        value = entry.canonical(self._given[name]) if name in self._given else entry.default
         self._values[name] = value
         return value
 

@@ -25,7 +25,7 @@ from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
-from spacealg._space.scalars import Scalar, as_python
+from spacealg._space.scalars import Scalar
 from spacealg._space.space import OnConflict, Space
 from spacealg._space.validation import is_real
 from spacealg.errors import (
@@ -164,7 +164,7 @@ def fix(space: Space, /, **values: Scalar) -> Space:
     changes: dict[str, Hyperparameter] = {}
     for name, raw in values.items():
         hp = _entry(space, name, "fix()")
-        value = as_python(raw)
+        value = hp.canonical(raw)
         if not hp.contains(value):
             raise InvalidValueError("fix()", name, value, hp.describe())
         pinned = _pinned(hp, value)

@@ -478,6 +478,14 @@ class Float(_Numeric):
     def describe(self) -> str:
         return self._describe("a float")
 
+    def canonical(self, value: object) -> Any:
+        value = as_python(value)
+        if not self.contains(value):
+            return value
+        if self._grid is not None:
+            return self._grid[self._grid_index(value)]  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
+
     def from_unit(self, u: float) -> float:
         if self._grid is not None:
             return self._grid[cell(u, len(self._grid))]
