@@ -39,6 +39,7 @@ laws = settings(
 SAMPLES = 12
 MODES = ("error", "left", "right")
 seeds = st.integers(0, 2**32 - 1)
+_positive = st.floats(1e-6, 1e6, allow_nan=False, allow_subnormal=False)
 conditional = spaces(max_size=6)
 nonempty = spaces(min_size=1, max_size=6)
 
@@ -176,9 +177,12 @@ def _consistent_fixings(draw: st.DrawFn, space: sa.Space) -> dict[str, sa.Scalar
 
 
 @st.composite
-def _bounds(draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False) -> dict[str, Any]:
-    """min_value and/or max_value (both when ``both``) inside the entry's current range,
-    keeping a value."""
+def _bounds(
+    draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False, beyond: bool = False
+) -> dict[str, Any]:
+    """min_value and/or max_value (both when ``both``) keeping a value: inside the
+    entry's current range, or with ``beyond`` sometimes past its ends (such a bound
+    narrows nothing on its side)."""
     grid = hp.grid_values()
     if grid is None:
         assert isinstance(hp, sa.Float)
@@ -202,6 +206,11 @@ def _bounds(draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False) -> di
                     if last + 1 < len(ordered)
                     else high
                 )
+    if beyond and draw(st.booleans()):
+        smallest, largest = (hp.min_value, hp.max_value) if grid is None else (min(grid), max(grid))  # type: ignore[type-var]
+        past = st.integers(1, 10**6) if isinstance(hp, sa.Int) else _positive
+        low = smallest - draw(past) if low == smallest and draw(st.booleans()) else low
+        high = largest + draw(past) if high == largest and draw(st.booleans()) else high
     which = "both" if both else draw(st.sampled_from(("both", "min", "max")))
     return {
         **({"min_value": low} if which != "max" else {}),
@@ -216,17 +225,19 @@ def _restrictions(
     *,
     declared: sa.Hyperparameter,
     both: bool = False,
+    beyond: bool = False,
 ) -> dict[str, Any]:
     """Valid arguments to ``restrict`` for ``hp``, in a form that also applies to the
     entry as ``declared``: bounds for an Int or Float (narrowed to one value it is a
     ``Fixed`` that still takes bounds), bounds or values for a numeric Choice, values
-    otherwise. With ``both``, bounds are two-sided (a set inside ``hp``'s domain)."""
+    otherwise. With ``both``, bounds are two-sided (a set inside ``hp``'s domain); with
+    ``beyond``, a bound may lie past the domain's ends."""
     if isinstance(declared, sa.Int | sa.Float):
-        return draw(_bounds(hp, both=both))
+        return draw(_bounds(hp, both=both, beyond=beyond))
     grid = hp.grid_values()
     assert grid is not None
     if _is_numeric(declared) and draw(st.booleans()):
-        return draw(_bounds(hp, both=both))
+        return draw(_bounds(hp, both=both, beyond=beyond))
     chosen = draw(st.lists(st.sampled_from(grid), min_size=1, unique_by=repr))
     return {"values": chosen}
 
@@ -246,7 +257,8 @@ def _calls(draw: st.DrawFn, operator: str) -> tuple[list[Any], dict[str, Any], l
         return [space], draw(_fixings(space)), list(space)
     if operator == "restrict":
         name = draw(_named(space))
-        return [space, name], draw(_restrictions(space[name], declared=space[name])), list(space)
+        restriction = _restrictions(space[name], declared=space[name], beyond=True)
+        return [space, name], draw(restriction), list(space)
     if operator == "override":
         names = draw(st.lists(_named(space), min_size=1, max_size=3))
         return [space, *(draw(hyperparameters(name=n)) for n in names)], {}, list(space)
@@ -590,7 +602,7 @@ def test_fix_removes_children_outside_their_condition(data):
 def _restricted(draw: st.DrawFn) -> tuple[sa.Space, str, dict[str, Any]]:
     space = draw(nonempty)
     name = draw(_named(space))
-    return space, name, draw(_restrictions(space[name], declared=space[name]))
+    return space, name, draw(_restrictions(space[name], declared=space[name], beyond=True))
 
 
 @laws
@@ -611,6 +623,17 @@ def test_restrict_only_narrows(drawn, seed):
         original = space[name].grid_values()
         if original is not None:
             assert len(grid) <= len(original)
+
+
+@laws
+@given(_restricted())
+def test_restrict_is_idempotent(drawn):
+    """restrict(restrict(s, n, **a), n, **a) is restrict(s, n, **a): a bound that
+    narrows nothing (here, one the first call already applied, or one past the
+    domain's ends) leaves the space unchanged."""
+    space, name, kwargs = drawn
+    once = sa.restrict(space, name, **kwargs)
+    assert sa.restrict(once, name, **kwargs) is once
 
 
 @laws

@@ -196,18 +196,22 @@ def test_restrict_between_grid_points_to_nothing_raises():
     ("kwargs", "message"),
     [
         (
-            {"min_value": 16},
+            {"min_value": 200},
             (
-                "min_value=16 is not valid for 'units'; "
-                "allowed: 32 <= min_value <= 128 (restrict never widens)"
+                "min_value=200 is not valid for 'units'; "
+                "allowed: bounds that keep a value of an int 32 <= x <= 128 in steps of 32"
             ),
         ),
         (
-            {"max_value": 200},
+            {"max_value": 16},
             (
-                "max_value=200 is not valid for 'units'; "
-                "allowed: 32 <= max_value <= 128 (restrict never widens)"
+                "max_value=16 is not valid for 'units'; "
+                "allowed: bounds that keep a value of an int 32 <= x <= 128 in steps of 32"
             ),
+        ),
+        (
+            {"min_value": "a"},
+            "min_value='a' is not valid for 'units'; allowed: None or a finite float",
         ),
         (
             {"min_value": 96, "max_value": 64},
@@ -229,7 +233,7 @@ def test_restrict_between_grid_points_to_nothing_raises():
         ),
     ],
 )
-def test_restrict_never_widens_and_needs_something_to_narrow_by(kwargs, message):
+def test_restrict_to_nothing_or_by_nothing_raises(kwargs, message):
     with pytest.raises(InvalidArgumentError) as raised:
         sa.restrict(one(UNITS), "units", **kwargs)
     assert str(raised.value) == "restrict(): " + message
@@ -275,8 +279,19 @@ def test_restrict_listed_values_errors():
         sa.restrict(act, "act", values=["gelu"])
     with pytest.raises(InvalidArgumentError, match="a non-empty part of"):
         sa.restrict(act, "act", values=[])
-    with pytest.raises(InvalidArgumentError, match="restrict never widens"):
-        sa.restrict(one(Choice("lr", values=[1e-2, 1e-3])), "lr", max_value=1.0)
+    with pytest.raises(InvalidArgumentError, match="bounds that keep a value"):
+        sa.restrict(one(Choice("lr", values=[1e-2, 1e-3])), "lr", min_value=1.0)
+
+
+def test_restrict_by_bounds_beyond_the_range_narrows_only_inside_it():
+    space = one(UNITS)
+    assert sa.restrict(space, "units", min_value=16) is space
+    assert sa.restrict(space, "units", min_value=-(10**30), max_value=10**30) is space
+    assert narrowed(UNITS, min_value=16, max_value=70) == Int(
+        "units", min_value=32, max_value=64, step=32, default=64
+    )
+    lr = one(Choice("lr", values=[1e-2, 1e-3]))
+    assert sa.restrict(lr, "lr", max_value=1.0) is lr
 
 
 # --- children follow a parent that narrows ----------------------------------------------------
@@ -540,3 +555,25 @@ def test_handle_values_snap_to_their_grid_point():
     hp = sa.HyperParameters.holding(space, {"drop": 0.1 * 3, "child": True})
     assert repr(hp["drop"]) == "0.3"
     assert hp["child"] is True
+
+
+# --- Issue 13 item 5: restrict is idempotent; a bound that narrows nothing is a no-op -----------
+
+
+@pytest.mark.parametrize(
+    "hp",
+    [UNITS, Choice("units", values=[32, 64, 96, 128]), Float("units", min_value=32, max_value=128)],
+)
+def test_restrict_twice_with_the_same_bound_is_the_first_result(hp):
+    once = sa.restrict(one(hp), "units", min_value=40)
+    assert sa.restrict(once, "units", min_value=40) is once
+    assert sa.restrict(once, "units", min_value=0, max_value=1000) is once
+    pinned = sa.restrict(one(hp), "units", min_value=60, max_value=64)
+    assert sa.restrict(pinned, "units", min_value=60, max_value=64) is pinned
+
+
+def test_restrict_to_nothing_stays_an_error():
+    with pytest.raises(InvalidArgumentError, match="bounds that keep a value"):
+        sa.restrict(one(UNITS), "units", min_value=200)
+    with pytest.raises(InvalidArgumentError):
+        sa.restrict(one(Choice("units", values=[32, 64])), "units", max_value=10)
