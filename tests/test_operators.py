@@ -577,3 +577,15 @@ def test_restrict_to_nothing_stays_an_error():
         sa.restrict(one(UNITS), "units", min_value=200)
     with pytest.raises(InvalidArgumentError):
         sa.restrict(one(Choice("units", values=[32, 64])), "units", max_value=10)
+
+
+# --- Issue 13 item 6: restrict narrows wide log grids ------------------------------------------
+
+
+def test_restrict_narrows_a_log_grid_spanning_many_decades():
+    space = one(Float("x", min_value=1e-3, max_value=1e10, step=10, sampling="log"))
+    result = sa.restrict(space, "x", min_value=0.01)
+    assert result["x"].grid_values()[0] == 0.01
+    assert result["x"].size == 13
+    top = sa.restrict(space, "x", max_value=1e9)
+    assert top["x"].grid_values()[-1] == 1e9

@@ -34,15 +34,18 @@ def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:
 def _between(grid: Sequence[Any], low: Any, high: Any) -> Sequence[Any]:
     """The grid points in [low, high]; a slice of a ``range`` stays a range (no listing).
 
-    A float grid point within 1e-12 (relative) of a bound counts as inside: a grid
-    rebuilt from another minimum can differ from the original one in the last digit.
+    A float grid point within 1e-12 of a bound, relative to that bound, counts as
+    inside: a log grid rebuilt from another minimum can differ from the original
+    one in the last digit, and a bound given as ``0.1 * 3`` means the point 0.3.
+    The slack is relative to each bound, so that a small bound keeps its meaning
+    on a grid spanning many decades.
     """
     if isinstance(grid, range):
         first = max(0, math.ceil((low - grid.start) / grid.step))
         last = math.floor((high - grid.start) / grid.step)
         return grid[first : last + 1]
-    slack = 1e-12 * max(abs(low), abs(high), 1e-300)
-    return [v for v in grid if low - slack <= v <= high + slack]
+    lowest, highest = low - 1e-12 * abs(low), high + 1e-12 * abs(high)
+    return [v for v in grid if lowest <= v <= highest]
 
 
 def _check_bounds(name: str, low: Any, high: Any) -> None:
