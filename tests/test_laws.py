@@ -58,8 +58,9 @@ def _snapshot(*items: object) -> bytes:
 
 
 def _as_typed(hp: sa.Hyperparameter, value: sa.Scalar) -> sa.Scalar:
-    """A value as the entry stores it once fixed (a Float fixed at ``1`` holds ``1.0``)."""
-    return float(value) if isinstance(hp, sa.Float) else value
+    """A value as the entry stores it once fixed (a Float fixed at ``1`` holds ``1.0``,
+    one at ``0.1 * 3`` on a grid holds the grid point ``0.3``)."""
+    return hp.canonical(value)  # type: ignore[no-any-return]
 
 
 def _is_numeric(hp: sa.Hyperparameter) -> bool:
@@ -114,11 +115,27 @@ def _outcome(call: Callable[[], sa.Space]) -> tuple[str, object]:
 
 
 def _in_domain(hp: sa.Hyperparameter) -> st.SearchStrategy[sa.Scalar]:
+    """Values of the domain; on a Float grid, often a grid point off by rounding (within
+    the tolerance ``contains`` allows, as ``0.1 * 3`` is off 0.3), which stands for it."""
     grid = hp.grid_values()
     if grid is None:
         assert isinstance(hp, sa.Float)
         return st.floats(hp.min_value, hp.max_value, allow_nan=False, allow_subnormal=False)
-    return st.sampled_from(grid)
+    points = st.sampled_from(grid)
+    if not isinstance(hp, sa.Float):
+        return points
+    return points | st.tuples(points, _NUDGES).map(lambda pair: _nudged(hp, *pair))
+
+
+_NUDGES = st.sampled_from((1e-15, -1e-15, 1e-12, -1e-12, 3e-10, -3e-10))
+"""Relative errors within the 1e-9 that a Float grid tolerates: float drift and worse."""
+
+
+def _nudged(hp: sa.Float, point: float, nudge: float) -> float:
+    """``point`` moved by ``nudge`` relative to its scale, if the domain still takes it."""
+    scale = max(abs(point), abs(hp.step or 0)) if hp.sampling == "linear" else abs(point)
+    moved = point + nudge * scale
+    return moved if hp.contains(moved) else point
 
 
 @st.composite
@@ -192,7 +209,11 @@ def _bounds(
         first = draw(st.integers(0, len(ordered) - 1))
         last = draw(st.integers(first, len(ordered) - 1))
         low, high = ordered[first], ordered[last]
-        if isinstance(hp, sa.Int | sa.Float) and draw(st.booleans()):
+        if isinstance(hp, sa.Float) and draw(st.booleans()):
+            # Grid points off by rounding: they stand for the grid points.
+            low, high = (_nudged(hp, bound, draw(_NUDGES)) for bound in (low, high))
+            low, high = min(low, high), max(low, high)
+        elif isinstance(hp, sa.Int | sa.Float) and draw(st.booleans()):
             # Bounds between grid points: the result is the grid points inside them.
             below = ordered[first - 1] if first > 0 else low
             above = ordered[last + 1] if last + 1 < len(ordered) else high
@@ -506,13 +527,16 @@ def test_fix_refuses_values_that_contradict_their_conditions(drawn):
 )
 def test_fix_is_idempotent(drawn):
     """fix(fix(s, **v), **v) is fix(s, **v) whenever fix(s, **v) does not raise (values
-    that agree with the conditions, part of one configuration, never make it raise)."""
+    that agree with the conditions, part of one configuration, never make it raise) and
+    each value is its entry's canonical one; a Float grid value off by rounding is fixed
+    at its grid point, and fixing again with that point is the identity."""
     space, chosen = drawn
     try:
         once = sa.fix(space, **chosen)
     except ActivityError:
         assume(False)
-    assert sa.fix(once, **chosen) is once
+    canonical = {name: space[name].canonical(value) for name, value in chosen.items()}
+    assert sa.fix(once, **canonical) is once
     for name, value in chosen.items():
         assert once[name] == sa.Fixed(
             name, value=_as_typed(space[name], value), conditions=once[name].conditions
@@ -577,6 +601,7 @@ def test_fix_removes_children_outside_their_condition(data):
     parent = data.draw(st.sampled_from(parents))
     value = data.draw(_in_domain(space[parent]))
     fixed = sa.fix(space, **{parent: value})
+    value = space[parent].canonical(value)  # 0.1 * 3 fixes a Float grid at 0.3
     for child in _children(space, parent):
         holds = [
             any(same(v, value) for v in c.values)

@@ -129,7 +129,9 @@ def fix(space: Space, /, **values: Scalar) -> Space:
             ``ActivityError`` exactly when it would remove a name it fixes
             (otherwise every fixed name is in the result).
         is idempotent: ``fix(fix(s, **v), **v) is fix(s, **v)`` whenever
-            ``fix(s, **v)`` does not raise.
+            ``fix(s, **v)`` does not raise and each value is its entry's canonical
+            one (a ``Float`` grid value off by rounding, such as ``0.1 * 3``, is
+            fixed at its grid point, ``0.3``, and the result takes only that point).
         pins every sample: for values ``v`` that agree with the conditions (part of
             one configuration of ``s``), every sample of ``fix(s, **v)`` lies in
             ``s`` and holds ``v[name]`` for every fixed name that is active.

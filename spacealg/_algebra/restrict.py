@@ -66,6 +66,7 @@ def _empty(hp: Hyperparameter, low: Any, high: Any) -> InvalidArgumentError:
 
 def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
     _check_bounds(hp.name, low, high)
+    low, high = hp.canonical(low), hp.canonical(high)  # a bound within tolerance of a grid point
     lo = hp.min_value if low is None else max(low, hp.min_value)
     hi = hp.max_value if high is None else min(high, hp.max_value)
     grid = hp.grid_values()
