@@ -7,13 +7,10 @@ continuous range (a ``Float`` without a step). Linear grids are additive
 whenever it lies on the grid, also when float division would lose it
 (``Float(0, 0.6, step=0.1)`` reaches 0.6).
 
-Linear ``Float`` grid points are the decimal points the declaration reads: each
-bound and the step are taken as the shortest decimal that prints them (their
-``repr``: ``0.1`` is ``Decimal("0.1")``), and point ``k`` is the float nearest the
-exact decimal ``min + k * step``. So ``Float(-0.3, 0.3, step=0.1)`` holds ``0.0``,
-not ``5.55e-17``, and ``0.3``, not ``0.30000000000000004``; and a grid rebuilt
-from any of its points (as ``restrict`` does) holds the very same floats.
-Log-scale grid points ``min * step**k`` are rounded to 15 significant digits.
+Linear ``Float`` grid points are the decimal points the declaration reads, the
+float nearest the exact decimal ``min + k * step`` (``Float(-0.3, 0.3, step=0.1)``
+holds ``0.0``, not ``5.55e-17``); log-scale points are rounded to 15 significant
+digits. :mod:`spacealg._space.grids` computes them and says why.
 
 A value within a relative 1e-9 of a grid point is that point: ``contains``
 accepts it, and ``canonical`` returns the grid point itself, which is what
@@ -25,14 +22,19 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 
 from spacealg._space.conditions import Condition, as_conditions
+from spacealg._space.grids import (
+    TOLERANCE,
+    additive_count,
+    additive_grid,
+    multiplicative_points,
+    tidy_within,
+)
 from spacealg._space.hyperparameter import HyperparameterBase
 from spacealg._space.scalars import Scalar, as_python, typed
 from spacealg._space.unit_interval import (
@@ -44,13 +46,11 @@ from spacealg._space.unit_interval import (
     cell_center,
     from_unit,
     from_unit_array,
-    tidy,
     to_unit,
 )
 from spacealg._space.validation import is_real
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
-_TOLERANCE = 1e-9
 _SAMPLING_WORDS = "'linear', 'log' or 'reverse_log'"
 _INT_LIMIT = 2**53
 """The largest Int bound in magnitude: samplers map through floats, exact up to 2**53."""
@@ -96,67 +96,6 @@ def _grid_size(instance: _Numeric, count: float) -> None:
             f"a step that gives at most {MAX_GRID_POINTS:,} grid points (this one gives "
             f"{count:,.0f}); no step for a continuous range",
         )
-
-
-def _tidy_within(value: float, low: float, high: float) -> float:
-    """A grid value tidied (0.3, not 0.30000000000000004) but never moved outside [low, high]."""
-    return min(max(tidy(value), low), high)
-
-
-def _decimal(x: float) -> Decimal:
-    """The shortest decimal that prints ``x`` (``0.1`` is ``Decimal('0.1')``)."""
-    return Decimal(repr(x))
-
-
-def _scaled(x: float, places: int) -> int:
-    """The integer ``x * 10**places`` for the decimal of ``x`` (exact)."""
-    return int(_decimal(x).scaleb(places))
-
-
-def _places(x: float) -> int:
-    exponent = _decimal(x).as_tuple().exponent
-    assert isinstance(exponent, int)  # a finite number
-    return max(0, -exponent)
-
-
-def _additive_count(low: float, high: float, step: float) -> int:
-    """How many decimal points ``low + k * step`` lie in [low, high] (high within 1e-9)."""
-    span = (Fraction(_decimal(high)) - Fraction(_decimal(low))) / Fraction(_decimal(step))
-    whole = math.floor(span)
-    if (whole + 1 - span) * 10**9 <= span + 1:  # the next point is max within tolerance
-        whole += 1
-    return whole + 1
-
-
-def _additive_grid(low: float, high: float, step: float, count: int) -> tuple[float, ...]:
-    """The floats nearest the decimals ``low + k * step``, never above ``high``.
-
-    ``low`` and ``step`` are written as integers over ``10**places``; Python's
-    int division rounds correctly, and so does numpy's float division of two
-    floats that hold those integers exactly (both below 2**53, ``10**places``
-    at most 10**22), which is the fast path.
-    """
-    places = max(_places(low), _places(step))
-    start, stride, scale = _scaled(low, places), _scaled(step, places), 10**places
-    last = start + (count - 1) * stride
-    if places <= 22 and max(abs(start), abs(last)) < 2**53:
-        numerators = start + stride * np.arange(count, dtype=np.int64)
-        points = (numerators.astype(np.float64) / float(scale)).tolist()
-    else:
-        points = [(start + k * stride) / scale for k in range(count)]
-    points[-1] = min(points[-1], high)
-    return tuple(points)
-
-
-def _multiplicative_grid(low: float, high: float, factor: float) -> list[float]:
-    values: list[float] = []
-    k = 0
-    while True:
-        value = low * factor**k
-        if value > high * (1 + _TOLERANCE):
-            return values
-        values.append(min(value, high))
-        k += 1
 
 
 class _Numeric(HyperparameterBase):
@@ -240,7 +179,7 @@ class _Numeric(HyperparameterBase):
         if not 0 <= index < len(grid):
             return -1
         scale = max(abs(grid[index]), abs(self.step), 1e-300)
-        return index if abs(grid[index] - value) <= _TOLERANCE * scale else -1
+        return index if abs(grid[index] - value) <= TOLERANCE * scale else -1
 
     def grid_values(self) -> Sequence[Scalar] | None:
         return self._grid
@@ -333,7 +272,7 @@ class Int(_Numeric):
         grid: Sequence[int]
         if self.sampling == "log" and self.step is not None:
             grid = tuple(
-                round(v) for v in _multiplicative_grid(self.min_value, self.max_value, self.step)
+                round(v) for v in multiplicative_points(self.min_value, self.max_value, self.step)
             )
         else:
             grid = range(self.min_value, self.max_value + 1, self.step or 1)
@@ -455,11 +394,11 @@ class Float(_Numeric):
         grid: tuple[float, ...] | None = None
         if step is not None and self.sampling == "log":
             _grid_size(self, math.log(high / low) / math.log(step) + 1)
-            points = _multiplicative_grid(low, high, step)
-            grid = tuple(_tidy_within(v, low, high) if k else low for k, v in enumerate(points))
+            points = multiplicative_points(low, high, step)
+            grid = tuple(tidy_within(v, low, high) if k else low for k, v in enumerate(points))
         elif step is not None:
             _grid_size(self, (high - low) / step + 1)
-            grid = _additive_grid(low, high, step, _additive_count(low, high, step))
+            grid = additive_grid(low, high, step, additive_count(low, high, step))
         object.__setattr__(self, "_grid", grid)
         default = self.default
         if grid is not None and (index := self._grid_index(default)) >= 0:
