@@ -589,3 +589,16 @@ def test_restrict_narrows_a_log_grid_spanning_many_decades():
     assert result["x"].size == 13
     top = sa.restrict(space, "x", max_value=1e9)
     assert top["x"].grid_values()[-1] == 1e9
+
+
+def test_handle_conditions_snap_to_their_parent_grid_point():
+    def build(hp: sa.HyperParameters) -> None:
+        hp.Float("drop", min_value=0, max_value=0.6, step=0.1)
+        with hp.conditional_scope("drop", 0.1 * 3):
+            hp.Boolean("scoped")
+        hp.Boolean("child", parent_name="drop", parent_values=[0.1 * 3])
+
+    handle = sa.HyperParameters({"drop": 0.3})
+    build(handle)
+    assert handle.values == {"drop": 0.3, "scoped": False, "child": False}
+    assert handle.space == sa.declare(build)
