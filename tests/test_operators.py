@@ -602,3 +602,16 @@ def test_handle_conditions_snap_to_their_parent_grid_point():
     build(handle)
     assert handle.values == {"drop": 0.3, "scoped": False, "child": False}
     assert handle.space == sa.declare(build)
+
+
+def test_trial_space_complete_snaps_tuned_values():
+    declared = Space(
+        [
+            Float("drop", min_value=0, max_value=0.6, step=0.1),
+            Boolean("child", conditions=Condition("drop", 0.3)),
+        ]
+    )
+    trial = sa.resolve(declared, Space([declared["drop"]]), tune_new_entries=False)
+    completed = trial.complete({"drop": 0.1 * 3})
+    assert repr(completed["drop"]) == "0.3"
+    assert completed["child"] is False
