@@ -18,7 +18,9 @@ spaces, or a hypermodel over every point of its space:
 
 Drawn domains stay moderate so tests remain fast: grids have at most a few
 hundred points, Float bounds lie within [-1e6, 1e6] (and above 1e-8 under log
-sampling) and no bound is a subnormal float.
+sampling, where a grid may reach 1e12) and no bound is a subnormal float. Float
+grids through zero, steps that are no binary fraction and log grids spanning
+many decades come up often.
 
 Example:
     >>> from hypothesis import given, settings

@@ -1175,25 +1175,31 @@ ROWS = [
         id="restrict-unknown-name",
     ),
     pytest.param(
-        lambda: sa.restrict(_tailorable(), "units", min_value=16),
+        lambda: sa.restrict(_tailorable(), "units", min_value=200),
         InvalidArgumentError,
-        "restrict(): min_value=16 is not valid for 'units'; "
-        "allowed: 32 <= min_value <= 128 (restrict never widens)",
-        id="restrict-bound-below-min",
-    ),
-    pytest.param(
-        lambda: sa.restrict(_tailorable(), "dropout", max_value=0.7),
-        InvalidArgumentError,
-        "restrict(): max_value=0.7 is not valid for 'dropout'; "
-        "allowed: 0.0 <= max_value <= 0.5 (restrict never widens)",
+        "restrict(): min_value=200 is not valid for 'units'; "
+        "allowed: bounds that keep a value of an int 32 <= x <= 128 in steps of 32",
         id="restrict-bound-above-max",
     ),
     pytest.param(
-        lambda: sa.restrict(_tailorable(), "lr", min_value=1e-5),
+        lambda: sa.restrict(_tailorable(), "dropout", max_value=-0.1),
         InvalidArgumentError,
-        "restrict(): min_value=1e-05 is not valid for 'lr'; "
-        "allowed: 0.0001 <= min_value <= 0.01 (restrict never widens)",
-        id="restrict-numeric-choice-bound-below-min",
+        "restrict(): max_value=-0.1 is not valid for 'dropout'; "
+        "allowed: bounds that keep a value of a float 0.0 <= x <= 0.5",
+        id="restrict-bound-below-min",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "lr", min_value=0.5),
+        InvalidArgumentError,
+        "restrict(): min_value=0.5 is not valid for 'lr'; "
+        "allowed: bounds that keep a value of one of 0.01, 0.001 or 0.0001",
+        id="restrict-numeric-choice-bound-above-max",
+    ),
+    pytest.param(
+        lambda: sa.restrict(_tailorable(), "units", min_value=math.nan),
+        InvalidArgumentError,
+        "restrict(): min_value=nan is not valid for 'units'; allowed: None or a finite float",
+        id="restrict-bound-not-a-number",
     ),
     pytest.param(
         lambda: sa.restrict(_tailorable(), "units", min_value=96, max_value=64),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import pickle
+from decimal import Decimal
 
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
@@ -699,3 +702,74 @@ def test_is_active_needs_every_condition():
     assert not hp.is_active({"x": 1, "y": "off"})
     assert not hp.is_active({"x": 1})
     assert sa.Boolean("free").is_active({})
+
+
+# --- Issue 13 item 2: linear Float grids hold the decimal points the declaration reads ----------
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "step"), [(-0.3, 0.3, 0.1), (-0.9, 0.9, 0.3), (-2, 2, 0.1), (-1, 1, 0.25)]
+)
+def test_float_grids_through_zero_hold_zero_exactly(low, high, step):
+    grid = sa.Float("shift", min_value=low, max_value=high, step=step).grid_values()
+    assert 0.0 in grid
+    assert all(v == 0.0 or abs(v) >= step / 2 for v in grid)
+
+
+def test_a_child_conditioned_on_zero_is_reachable():
+    space = sa.Space(
+        [
+            sa.Float("shift", min_value=-0.3, max_value=0.3, step=0.1),
+            sa.Boolean("flag", conditions=sa.Condition("shift", 0.0)),
+        ]
+    )
+    assert sa.cardinality(space) == 8
+    assert sum("flag" in values for values in sa.grid(space)) == 2
+
+
+def test_float_grid_points_are_the_decimal_points():
+    assert sa.Float("x", min_value=-2, max_value=2, step=0.1).grid_values() == tuple(
+        k / 10 for k in range(-20, 21)
+    )
+    assert sa.Float("x", min_value=0.7, max_value=1.0, step=0.1).grid_values() == (
+        0.7,
+        0.8,
+        0.9,
+        1.0,
+    )
+
+
+def _short_decimals(places: int, low: int, high: int) -> st.SearchStrategy[Decimal]:
+    return st.integers(low, high).map(lambda n: Decimal(n).scaleb(-places))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    places=st.integers(0, 4),
+    data=st.data(),
+)
+def test_linear_float_grid_points_are_the_decimals_min_plus_k_step(places, data):
+    """Every point of a linear Float grid is float(Decimal(min) + k * Decimal(step))."""
+    low = data.draw(_short_decimals(places, -(10**5), 10**5), label="min")
+    step = data.draw(_short_decimals(places, 1, 10**4), label="step")
+    count = data.draw(st.integers(1, 60), label="count")
+    high = low + (count - 1) * step + data.draw(_short_decimals(places, 0, 10**4)) % step
+    hp = sa.Float("x", min_value=float(low), max_value=float(high), step=float(step))
+    grid = hp.grid_values()
+    assert grid == tuple(float(low + k * step) for k in range(count))
+    assert all(hp.contains(v) and hp.canonical(v) == v for v in grid)
+
+
+# --- Issue 13 item 3: a value within tolerance of a grid point is that grid point ---------------
+
+
+def test_float_canonical_snaps_to_the_grid_point():
+    drop = sa.Float("drop", min_value=0, max_value=0.6, step=0.1)
+    assert repr(drop.canonical(0.1 * 3)) == "0.3"
+    assert repr(drop.canonical(np.float64(0.1 * 3))) == "0.3"
+    assert drop.canonical(0.35) == 0.35  # not in the domain: unchanged, for contains to refuse
+    assert drop.canonical("a") == "a"
+    assert repr(sa.Float("r", min_value=0, max_value=1).canonical(1)) == "1.0"
+    assert sa.Int("n", min_value=0, max_value=3).canonical(np.int64(2)) == 2
+    assert type(sa.Int("n", min_value=0, max_value=3).canonical(np.int64(2))) is int
+    assert sa.Choice("c", values=["a", "b"]).canonical("a") == "a"

@@ -39,6 +39,7 @@ laws = settings(
 SAMPLES = 12
 MODES = ("error", "left", "right")
 seeds = st.integers(0, 2**32 - 1)
+_positive = st.floats(1e-6, 1e6, allow_nan=False, allow_subnormal=False)
 conditional = spaces(max_size=6)
 nonempty = spaces(min_size=1, max_size=6)
 
@@ -57,8 +58,9 @@ def _snapshot(*items: object) -> bytes:
 
 
 def _as_typed(hp: sa.Hyperparameter, value: sa.Scalar) -> sa.Scalar:
-    """A value as the entry stores it once fixed (a Float fixed at ``1`` holds ``1.0``)."""
-    return float(value) if isinstance(hp, sa.Float) else value
+    """A value as the entry stores it once fixed (a Float fixed at ``1`` holds ``1.0``,
+    one at ``0.1 * 3`` on a grid holds the grid point ``0.3``)."""
+    return hp.canonical(value)  # type: ignore[no-any-return]
 
 
 def _is_numeric(hp: sa.Hyperparameter) -> bool:
@@ -113,11 +115,27 @@ def _outcome(call: Callable[[], sa.Space]) -> tuple[str, object]:
 
 
 def _in_domain(hp: sa.Hyperparameter) -> st.SearchStrategy[sa.Scalar]:
+    """Values of the domain; on a Float grid, often a grid point off by rounding (within
+    the tolerance ``contains`` allows, as ``0.1 * 3`` is off 0.3), which stands for it."""
     grid = hp.grid_values()
     if grid is None:
         assert isinstance(hp, sa.Float)
         return st.floats(hp.min_value, hp.max_value, allow_nan=False, allow_subnormal=False)
-    return st.sampled_from(grid)
+    points = st.sampled_from(grid)
+    if not isinstance(hp, sa.Float):
+        return points
+    return points | st.tuples(points, _NUDGES).map(lambda pair: _nudged(hp, *pair))
+
+
+_NUDGES = st.sampled_from((1e-15, -1e-15, 1e-12, -1e-12, 3e-10, -3e-10))
+"""Relative errors within the 1e-9 that a Float grid tolerates: float drift and worse."""
+
+
+def _nudged(hp: sa.Float, point: float, nudge: float) -> float:
+    """``point`` moved by ``nudge`` relative to its scale, if the domain still takes it."""
+    scale = max(abs(point), abs(hp.step or 0)) if hp.sampling == "linear" else abs(point)
+    moved = point + nudge * scale
+    return moved if hp.contains(moved) else point
 
 
 @st.composite
@@ -176,9 +194,12 @@ def _consistent_fixings(draw: st.DrawFn, space: sa.Space) -> dict[str, sa.Scalar
 
 
 @st.composite
-def _bounds(draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False) -> dict[str, Any]:
-    """min_value and/or max_value (both when ``both``) inside the entry's current range,
-    keeping a value."""
+def _bounds(
+    draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False, beyond: bool = False
+) -> dict[str, Any]:
+    """min_value and/or max_value (both when ``both``) keeping a value: inside the
+    entry's current range, or with ``beyond`` sometimes past its ends (such a bound
+    narrows nothing on its side)."""
     grid = hp.grid_values()
     if grid is None:
         assert isinstance(hp, sa.Float)
@@ -188,7 +209,11 @@ def _bounds(draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False) -> di
         first = draw(st.integers(0, len(ordered) - 1))
         last = draw(st.integers(first, len(ordered) - 1))
         low, high = ordered[first], ordered[last]
-        if isinstance(hp, sa.Int | sa.Float) and draw(st.booleans()):
+        if isinstance(hp, sa.Float) and draw(st.booleans()):
+            # Grid points off by rounding: they stand for the grid points.
+            low, high = (_nudged(hp, bound, draw(_NUDGES)) for bound in (low, high))
+            low, high = min(low, high), max(low, high)
+        elif isinstance(hp, sa.Int | sa.Float) and draw(st.booleans()):
             # Bounds between grid points: the result is the grid points inside them.
             below = ordered[first - 1] if first > 0 else low
             above = ordered[last + 1] if last + 1 < len(ordered) else high
@@ -202,6 +227,11 @@ def _bounds(draw: st.DrawFn, hp: sa.Hyperparameter, *, both: bool = False) -> di
                     if last + 1 < len(ordered)
                     else high
                 )
+    if beyond and draw(st.booleans()):
+        smallest, largest = (hp.min_value, hp.max_value) if grid is None else (min(grid), max(grid))  # type: ignore[type-var]
+        past = st.integers(1, 10**6) if isinstance(hp, sa.Int) else _positive
+        low = smallest - draw(past) if low == smallest and draw(st.booleans()) else low
+        high = largest + draw(past) if high == largest and draw(st.booleans()) else high
     which = "both" if both else draw(st.sampled_from(("both", "min", "max")))
     return {
         **({"min_value": low} if which != "max" else {}),
@@ -216,17 +246,19 @@ def _restrictions(
     *,
     declared: sa.Hyperparameter,
     both: bool = False,
+    beyond: bool = False,
 ) -> dict[str, Any]:
     """Valid arguments to ``restrict`` for ``hp``, in a form that also applies to the
     entry as ``declared``: bounds for an Int or Float (narrowed to one value it is a
     ``Fixed`` that still takes bounds), bounds or values for a numeric Choice, values
-    otherwise. With ``both``, bounds are two-sided (a set inside ``hp``'s domain)."""
+    otherwise. With ``both``, bounds are two-sided (a set inside ``hp``'s domain); with
+    ``beyond``, a bound may lie past the domain's ends."""
     if isinstance(declared, sa.Int | sa.Float):
-        return draw(_bounds(hp, both=both))
+        return draw(_bounds(hp, both=both, beyond=beyond))
     grid = hp.grid_values()
     assert grid is not None
     if _is_numeric(declared) and draw(st.booleans()):
-        return draw(_bounds(hp, both=both))
+        return draw(_bounds(hp, both=both, beyond=beyond))
     chosen = draw(st.lists(st.sampled_from(grid), min_size=1, unique_by=repr))
     return {"values": chosen}
 
@@ -246,7 +278,8 @@ def _calls(draw: st.DrawFn, operator: str) -> tuple[list[Any], dict[str, Any], l
         return [space], draw(_fixings(space)), list(space)
     if operator == "restrict":
         name = draw(_named(space))
-        return [space, name], draw(_restrictions(space[name], declared=space[name])), list(space)
+        restriction = _restrictions(space[name], declared=space[name], beyond=True)
+        return [space, name], draw(restriction), list(space)
     if operator == "override":
         names = draw(st.lists(_named(space), min_size=1, max_size=3))
         return [space, *(draw(hyperparameters(name=n)) for n in names)], {}, list(space)
@@ -494,13 +527,16 @@ def test_fix_refuses_values_that_contradict_their_conditions(drawn):
 )
 def test_fix_is_idempotent(drawn):
     """fix(fix(s, **v), **v) is fix(s, **v) whenever fix(s, **v) does not raise (values
-    that agree with the conditions, part of one configuration, never make it raise)."""
+    that agree with the conditions, part of one configuration, never make it raise) and
+    each value is its entry's canonical one; a Float grid value off by rounding is fixed
+    at its grid point, and fixing again with that point is the identity."""
     space, chosen = drawn
     try:
         once = sa.fix(space, **chosen)
     except ActivityError:
         assume(False)
-    assert sa.fix(once, **chosen) is once
+    canonical = {name: space[name].canonical(value) for name, value in chosen.items()}
+    assert sa.fix(once, **canonical) is once
     for name, value in chosen.items():
         assert once[name] == sa.Fixed(
             name, value=_as_typed(space[name], value), conditions=once[name].conditions
@@ -565,6 +601,7 @@ def test_fix_removes_children_outside_their_condition(data):
     parent = data.draw(st.sampled_from(parents))
     value = data.draw(_in_domain(space[parent]))
     fixed = sa.fix(space, **{parent: value})
+    value = space[parent].canonical(value)  # 0.1 * 3 fixes a Float grid at 0.3
     for child in _children(space, parent):
         holds = [
             any(same(v, value) for v in c.values)
@@ -590,7 +627,7 @@ def test_fix_removes_children_outside_their_condition(data):
 def _restricted(draw: st.DrawFn) -> tuple[sa.Space, str, dict[str, Any]]:
     space = draw(nonempty)
     name = draw(_named(space))
-    return space, name, draw(_restrictions(space[name], declared=space[name]))
+    return space, name, draw(_restrictions(space[name], declared=space[name], beyond=True))
 
 
 @laws
@@ -611,6 +648,17 @@ def test_restrict_only_narrows(drawn, seed):
         original = space[name].grid_values()
         if original is not None:
             assert len(grid) <= len(original)
+
+
+@laws
+@given(_restricted())
+def test_restrict_is_idempotent(drawn):
+    """restrict(restrict(s, n, **a), n, **a) is restrict(s, n, **a): a bound that
+    narrows nothing (here, one the first call already applied, or one past the
+    domain's ends) leaves the space unchanged."""
+    space, name, kwargs = drawn
+    once = sa.restrict(space, name, **kwargs)
+    assert sa.restrict(once, name, **kwargs) is once
 
 
 @laws

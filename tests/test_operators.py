@@ -196,18 +196,22 @@ def test_restrict_between_grid_points_to_nothing_raises():
     ("kwargs", "message"),
     [
         (
-            {"min_value": 16},
+            {"min_value": 200},
             (
-                "min_value=16 is not valid for 'units'; "
-                "allowed: 32 <= min_value <= 128 (restrict never widens)"
+                "min_value=200 is not valid for 'units'; "
+                "allowed: bounds that keep a value of an int 32 <= x <= 128 in steps of 32"
             ),
         ),
         (
-            {"max_value": 200},
+            {"max_value": 16},
             (
-                "max_value=200 is not valid for 'units'; "
-                "allowed: 32 <= max_value <= 128 (restrict never widens)"
+                "max_value=16 is not valid for 'units'; "
+                "allowed: bounds that keep a value of an int 32 <= x <= 128 in steps of 32"
             ),
+        ),
+        (
+            {"min_value": "a"},
+            "min_value='a' is not valid for 'units'; allowed: None or a finite float",
         ),
         (
             {"min_value": 96, "max_value": 64},
@@ -229,7 +233,7 @@ def test_restrict_between_grid_points_to_nothing_raises():
         ),
     ],
 )
-def test_restrict_never_widens_and_needs_something_to_narrow_by(kwargs, message):
+def test_restrict_to_nothing_or_by_nothing_raises(kwargs, message):
     with pytest.raises(InvalidArgumentError) as raised:
         sa.restrict(one(UNITS), "units", **kwargs)
     assert str(raised.value) == "restrict(): " + message
@@ -275,8 +279,19 @@ def test_restrict_listed_values_errors():
         sa.restrict(act, "act", values=["gelu"])
     with pytest.raises(InvalidArgumentError, match="a non-empty part of"):
         sa.restrict(act, "act", values=[])
-    with pytest.raises(InvalidArgumentError, match="restrict never widens"):
-        sa.restrict(one(Choice("lr", values=[1e-2, 1e-3])), "lr", max_value=1.0)
+    with pytest.raises(InvalidArgumentError, match="bounds that keep a value"):
+        sa.restrict(one(Choice("lr", values=[1e-2, 1e-3])), "lr", min_value=1.0)
+
+
+def test_restrict_by_bounds_beyond_the_range_narrows_only_inside_it():
+    space = one(UNITS)
+    assert sa.restrict(space, "units", min_value=16) is space
+    assert sa.restrict(space, "units", min_value=-(10**30), max_value=10**30) is space
+    assert narrowed(UNITS, min_value=16, max_value=70) == Int(
+        "units", min_value=32, max_value=64, step=32, default=64
+    )
+    lr = one(Choice("lr", values=[1e-2, 1e-3]))
+    assert sa.restrict(lr, "lr", max_value=1.0) is lr
 
 
 # --- children follow a parent that narrows ----------------------------------------------------
@@ -512,3 +527,112 @@ def test_space_methods_chain(model_space):
     assert list(chained) == ["model", "filters", "kernel", "dilate"]
     assert chained["kernel"] == Fixed("kernel", value=5, conditions=Condition("model", "cnn"))
     assert chained["dilate"].conditions == (Condition("kernel", 5),)
+
+
+# --- Issue 13 item 3: accepted values snap to their grid point ---------------------------------
+
+
+def dropout_space() -> Space:
+    return Space(
+        [
+            Float("drop", min_value=0, max_value=0.6, step=0.1),
+            Boolean("child", conditions=Condition("drop", 0.3)),
+        ]
+    )
+
+
+def test_fix_snaps_a_value_to_its_grid_point():
+    space = dropout_space()
+    result = sa.fix(space, drop=0.1 * 3)
+    assert repr(result["drop"].default) == "0.3"
+    assert "child" in result
+    assert result == sa.fix(space, drop=0.3)
+    assert result == sa.restrict(space, "drop", min_value=0.3, max_value=0.3)
+    assert result == sa.restrict(space, "drop", min_value=0.1 * 3, max_value=0.1 * 3)
+
+
+def test_condition_values_snap_to_their_parent_grid_point():
+    space = Space(
+        [
+            Float("drop", min_value=0, max_value=0.6, step=0.1),
+            Boolean("child", conditions=Condition("drop", 0.1 * 3)),
+        ]
+    )
+    assert repr(space["child"].conditions[0].values[0]) == "0.3"
+    assert space == dropout_space()
+    assert "child" in sa.fix(space, drop=0.3)
+
+
+def test_validate_and_contains_snap_values_before_checking_activity():
+    space = dropout_space()
+    values = sa.validate(space, {"drop": 0.1 * 3, "child": True})
+    assert repr(values["drop"]) == "0.3"
+    assert sa.contains(space, {"drop": 0.1 * 3, "child": True})
+    assert not sa.contains(space, {"drop": 0.1 * 3})
+
+
+def test_handle_values_snap_to_their_grid_point():
+    space = dropout_space()
+    hp = sa.HyperParameters.holding(space, {"drop": 0.1 * 3, "child": True})
+    assert repr(hp["drop"]) == "0.3"
+    assert hp["child"] is True
+
+
+# --- Issue 13 item 5: restrict is idempotent; a bound that narrows nothing is a no-op -----------
+
+
+@pytest.mark.parametrize(
+    "hp",
+    [UNITS, Choice("units", values=[32, 64, 96, 128]), Float("units", min_value=32, max_value=128)],
+)
+def test_restrict_twice_with_the_same_bound_is_the_first_result(hp):
+    once = sa.restrict(one(hp), "units", min_value=40)
+    assert sa.restrict(once, "units", min_value=40) is once
+    assert sa.restrict(once, "units", min_value=0, max_value=1000) is once
+    pinned = sa.restrict(one(hp), "units", min_value=60, max_value=64)
+    assert sa.restrict(pinned, "units", min_value=60, max_value=64) is pinned
+
+
+def test_restrict_to_nothing_stays_an_error():
+    with pytest.raises(InvalidArgumentError, match="bounds that keep a value"):
+        sa.restrict(one(UNITS), "units", min_value=200)
+    with pytest.raises(InvalidArgumentError):
+        sa.restrict(one(Choice("units", values=[32, 64])), "units", max_value=10)
+
+
+# --- Issue 13 item 6: restrict narrows wide log grids ------------------------------------------
+
+
+def test_restrict_narrows_a_log_grid_spanning_many_decades():
+    space = one(Float("x", min_value=1e-3, max_value=1e10, step=10, sampling="log"))
+    result = sa.restrict(space, "x", min_value=0.01)
+    assert result["x"].grid_values()[0] == 0.01
+    assert result["x"].size == 13
+    top = sa.restrict(space, "x", max_value=1e9)
+    assert top["x"].grid_values()[-1] == 1e9
+
+
+def test_handle_conditions_snap_to_their_parent_grid_point():
+    def build(hp: sa.HyperParameters) -> None:
+        hp.Float("drop", min_value=0, max_value=0.6, step=0.1)
+        with hp.conditional_scope("drop", 0.1 * 3):
+            hp.Boolean("scoped")
+        hp.Boolean("child", parent_name="drop", parent_values=[0.1 * 3])
+
+    handle = sa.HyperParameters({"drop": 0.3})
+    build(handle)
+    assert handle.values == {"drop": 0.3, "scoped": False, "child": False}
+    assert handle.space == sa.declare(build)
+
+
+def test_trial_space_complete_snaps_tuned_values():
+    declared = Space(
+        [
+            Float("drop", min_value=0, max_value=0.6, step=0.1),
+            Boolean("child", conditions=Condition("drop", 0.3)),
+        ]
+    )
+    trial = sa.resolve(declared, Space([declared["drop"]]), tune_new_entries=False)
+    completed = trial.complete({"drop": 0.1 * 3})
+    assert repr(completed["drop"]) == "0.3"
+    assert completed["child"] is False

@@ -199,7 +199,7 @@ class HyperParameters:
             raise UnknownNameError(
                 "HyperParameters.conditional_scope()", parent, tuple(self._declared)
             )
-        condition = Condition(parent, parent_values)
+        condition = self._condition(parent, parent_values)
         self._scopes_seen[condition] = self._scopes_seen.get(condition, False) or condition.holds(
             self._values
         )
@@ -287,8 +287,18 @@ class HyperParameters:
             parent = self._full(parent_name)
             if parent not in self._declared:
                 raise UnknownNameError(f"HyperParameters.{kind}()", parent, tuple(self._declared))
-            conditions.append(Condition(parent, parent_values))
+            conditions.append(self._condition(parent, parent_values))
         return tuple(conditions)
+
+    def _condition(self, parent: str, parent_values: Any) -> Condition:
+        """A condition on a declared parent, its values as the parent holds them.
+
+        ``0.1 * 3`` on a Float grid becomes 0.3, so that the condition holds for
+        the parent's snapped value.
+        """
+        given = Condition(parent, parent_values)
+        hp = self._declared[parent]
+        return Condition(parent, [hp.canonical(value) for value in given.values])
 
     def _make(
         self,
@@ -340,7 +350,7 @@ class HyperParameters:
             if not self._declared[name].is_active(self._values):
                 self._values.pop(name, None)
             return None
-        value = self._given.get(name, entry.default)
+        value = entry.canonical(self._given[name]) if name in self._given else entry.default
         self._values[name] = value
         return value
 

@@ -25,7 +25,7 @@ from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.numeric import Float
-from spacealg._space.scalars import Scalar, as_python
+from spacealg._space.scalars import Scalar
 from spacealg._space.space import OnConflict, Space, check_space, missing_parent
 from spacealg._space.validation import check_instance, check_names, check_option, is_real
 from spacealg.errors import (
@@ -130,7 +130,9 @@ def fix(space: Space, /, **values: Scalar) -> Space:
             ``ActivityError`` exactly when it would remove a name it fixes
             (otherwise every fixed name is in the result).
         is idempotent: ``fix(fix(s, **v), **v) is fix(s, **v)`` whenever
-            ``fix(s, **v)`` does not raise.
+            ``fix(s, **v)`` does not raise and each value is its entry's canonical
+            one (a ``Float`` grid value off by rounding, such as ``0.1 * 3``, is
+            fixed at its grid point, ``0.3``, and the result takes only that point).
         pins every sample: for values ``v`` that agree with the conditions (part of
             one configuration of ``s``), every sample of ``fix(s, **v)`` lies in
             ``s`` and holds ``v[name]`` for every fixed name that is active.
@@ -166,7 +168,7 @@ def fix(space: Space, /, **values: Scalar) -> Space:
     changes: dict[str, Hyperparameter] = {}
     for name, raw in values.items():
         hp = _entry(space, name, "fix()")
-        value = as_python(raw)
+        value = hp.canonical(raw)
         if not hp.contains(value):
             raise InvalidValueError("fix()", name, value, hp.describe())
         pinned = _pinned(hp, value)

@@ -93,7 +93,8 @@ class TrialSpace:
         """A trial's tuned ``values`` plus the pinned defaults that are active under them.
 
         Tuned entries that the pinned values leave inactive (provenance status
-        ``inactive``) are left out: the hypermodel never reads them.
+        ``inactive``) are left out: the hypermodel never reads them. A value within
+        tolerance of a ``Float`` grid point is that point.
 
         Example:
             >>> declared = Space([Int("units", min_value=32, max_value=128, step=32),
@@ -106,7 +107,11 @@ class TrialSpace:
             "TrialSpace.complete()", "values", values, Mapping, "a mapping of names to values"
         )
         inactive = {n for n, origin in self.provenance.items() if origin.status == "inactive"}
-        chosen: dict[str, Scalar] = {n: v for n, v in values.items() if n not in inactive}
+        chosen: dict[str, Scalar] = {
+            n: self.tuned[n].canonical(v) if n in self.tuned else v  # 0.1 * 3 as 0.3
+            for n, v in values.items()
+            if n not in inactive
+        }
         for hp in self.declared.dependency_order():
             if hp.name in self.pinned and all(c.holds(chosen) for c in hp.conditions):
                 chosen[hp.name] = self.pinned[hp.name]

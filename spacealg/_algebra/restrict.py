@@ -1,8 +1,10 @@
-"""``restrict``: narrow one entry's domain, never widening it.
+"""``restrict``: narrow one entry's domain by set intersection, never widening it.
 
 Bounds intersect a numeric domain (on a step grid, the grid points inside the
-bounds); ``values`` intersect a listed one. One remaining value gives the same
-space as :func:`~spacealg.fix`.
+bounds); ``values`` intersect a listed one. A bound beyond the current range
+narrows nothing on its side, so restricting twice by the same bounds is
+restricting once; only a result with no value left is an error. One remaining
+value gives the same space as :func:`~spacealg.fix`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python, index_of
 from spacealg._space.space import Space, check_space
-from spacealg._space.validation import check_items, check_name, is_real
+from spacealg._space.validation import check_items, check_name, check_real, is_real
 from spacealg.errors import InvalidArgumentError, InvalidValueError
 
 
@@ -32,43 +34,52 @@ def _evolved(hp: Hyperparameter, **changes: Any) -> Hyperparameter:
 def _between(grid: Sequence[Any], low: Any, high: Any) -> Sequence[Any]:
     """The grid points in [low, high]; a slice of a ``range`` stays a range (no listing).
 
-    A float grid point within 1e-12 (relative) of a bound counts as inside: a grid
-    rebuilt from another minimum can differ from the original one in the last digit.
+    A float grid point within 1e-12 of a bound, relative to that bound, counts as
+    inside: a log grid rebuilt from another minimum can differ from the original
+    one in the last digit, and a bound given as ``0.1 * 3`` means the point 0.3.
+    The slack is relative to each bound, so that a small bound keeps its meaning
+    on a grid spanning many decades.
     """
     if isinstance(grid, range):
         first = max(0, math.ceil((low - grid.start) / grid.step))
         last = math.floor((high - grid.start) / grid.step)
         return grid[first : last + 1]
-    slack = 1e-12 * max(abs(low), abs(high), 1e-300)
-    return [v for v in grid if low - slack <= v <= high + slack]
+    lowest, highest = low - 1e-12 * abs(low), high + 1e-12 * abs(high)
+    return [v for v in grid if lowest <= v <= highest]
+
+
+def _check_bounds(name: str, low: Any, high: Any) -> None:
+    """Each bound a finite number or None, and ``low <= high``."""
+    for argument, bound in (("min_value", low), ("max_value", high)):
+        check_real("restrict()", argument, bound, optional=True, name=name)
+    if low is not None and high is not None and low > high:
+        raise InvalidArgumentError("restrict()", name, "max_value", high, f"max_value >= {low!r}")
+
+
+def _empty(hp: Hyperparameter, low: Any, high: Any) -> InvalidArgumentError:
+    """The error for bounds that leave no value (named by the lower bound when given)."""
+    argument, bound = ("min_value", low) if low is not None else ("max_value", high)
+    return InvalidArgumentError(
+        "restrict()", hp.name, argument, bound, f"bounds that keep a value of {hp.describe()}"
+    )
 
 
 def _restrict_numeric(hp: Int | Float, low: Any, high: Any) -> Hyperparameter:
-    operation = "restrict()"
-    for argument, bound in (("min_value", low), ("max_value", high)):
-        if bound is not None and not (is_real(bound) and hp.min_value <= bound <= hp.max_value):
-            raise InvalidArgumentError(
-                operation,
-                hp.name,
-                argument,
-                bound,
-                f"{hp.min_value!r} <= {argument} <= {hp.max_value!r} (restrict never widens)",
-            )
-    lo = hp.min_value if low is None else low
-    hi = hp.max_value if high is None else high
-    if lo > hi:
-        raise InvalidArgumentError(operation, hp.name, "max_value", hi, f"max_value >= {lo!r}")
+    _check_bounds(hp.name, low, high)
+    low, high = hp.canonical(low), hp.canonical(high)  # a bound within tolerance of a grid point
+    lo = hp.min_value if low is None else max(low, hp.min_value)
+    hi = hp.max_value if high is None else min(high, hp.max_value)
     grid = hp.grid_values()
     if grid is None:  # a continuous Float
+        if lo > hi:
+            raise _empty(hp, low, high)
         if lo == hi:
             return Fixed(hp.name, value=float(lo), conditions=hp.conditions)
         default = hp.default if lo <= hp.default <= hi else float(lo)
         return _evolved(hp, min_value=lo, max_value=hi, default=default)
     inside = _between(grid, lo, hi)
     if not inside:
-        raise InvalidArgumentError(
-            operation, hp.name, "min_value", lo, f"bounds that keep a value of {hp.describe()}"
-        )
+        raise _empty(hp, low, high)
     if len(inside) == 1:
         return Fixed(hp.name, value=inside[0], conditions=hp.conditions)
     if len(inside) == len(grid):  # every grid point kept: the same domain, nothing changes
@@ -99,21 +110,14 @@ def _restrict_listed(
             raise InvalidArgumentError(
                 operation, hp.name, argument, bound, "values=[...] for a non-numeric entry"
             )
-        smallest, largest = min(domain), max(domain)
-        for argument, bound in (("min_value", low), ("max_value", high)):
-            if bound is not None and not (is_real(bound) and smallest <= bound <= largest):  # type: ignore[operator]
-                raise InvalidArgumentError(
-                    operation,
-                    hp.name,
-                    argument,
-                    bound,
-                    f"{smallest!r} <= {argument} <= {largest!r} (restrict never widens)",
-                )
+        _check_bounds(hp.name, low, high)
         inside = [
             v
             for v in inside
             if (low is None or v >= low) and (high is None or v <= high)  # type: ignore[operator]
         ]
+        if not inside:
+            raise _empty(hp, low, high)
     if not inside:
         raise InvalidArgumentError(
             operation, hp.name, "values", list(values or ()), f"a non-empty part of {hp.describe()}"
@@ -144,6 +148,15 @@ def restrict(
     default is kept when still inside, else the new minimum or first remaining
     value. A single remaining value gives the same space as :func:`fix`.
 
+    ``restrict`` is set intersection: a bound beyond the current range narrows
+    nothing on its side (``min_value=0`` on ``Int(32..128)`` keeps 32), so a
+    restriction that narrows nothing returns ``space`` itself. What stays an
+    error: bounds or values that leave no value, ``min_value > max_value``, a
+    bound that is not a finite number, a listed value outside the domain (a
+    typo guard: ``values`` name members, bounds a range), and an argument that
+    does not apply to the kind. Nothing is clamped: the result holds exactly
+    the domain's values inside the bounds.
+
     Laws:
         does not mutate: ``s`` (entries and history) is unchanged by ``restrict(s, n, ...)``.
         keeps order: the result lists its names in ``s``'s order; only the
@@ -155,6 +168,8 @@ def restrict(
         only narrows: every sample of the result lies in ``s`` and each of its
             values in its entry's original domain; a finite result's every point
             lies in the original domain, and it has no more points.
+        is idempotent: ``restrict(restrict(s, n, **a), n, **a) is restrict(s, n, **a)``
+            whenever ``restrict(s, n, **a)`` does not raise.
         twice equals the inner restriction: ``restrict(restrict(s, n, a), n, b) ==
             restrict(s, n, b)`` when ``b`` lies inside ``a``'s result (both bounds
             within the narrowed range, or its values among the remaining ones);
@@ -167,9 +182,9 @@ def restrict(
 
     Raises:
         UnknownNameError: no entry of that name.
-        InvalidArgumentError: a bound outside the current range (restrict never
-            widens), an empty result, nothing to restrict by, or an argument that
-            does not apply to the kind.
+        InvalidArgumentError: bounds or values that leave no value, min_value >
+            max_value, a bound that is not a finite number, nothing to restrict
+            by, or an argument that does not apply to the kind.
         InvalidValueError: a listed value that is not in the domain.
 
     Example:

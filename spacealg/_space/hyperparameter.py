@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from spacealg._space.conditions import Condition
-from spacealg._space.scalars import Scalar
+from spacealg._space.scalars import Scalar, as_python
 from spacealg._space.unit_interval import FloatArray
 from spacealg._space.validation import check_name
 from spacealg.errors import ArgumentTypeError
@@ -64,6 +64,16 @@ class HyperparameterBase(abc.ABC):
     @abc.abstractmethod
     def config(self) -> dict[str, Any]:
         """KerasTuner's config dict without the name, keys in KerasTuner's order."""
+
+    def canonical(self, value: object) -> Any:
+        """``value`` as the domain holds it; any value outside the domain unchanged.
+
+        Every entry point that accepts a value for an entry (``fix``, conditions,
+        ``validate``, the handle) keeps this form of it: for a ``Float`` step
+        grid the grid point a value lies within tolerance of (``0.1 * 3`` is
+        ``0.3``), for a ``Float`` a float, and a numpy scalar as a Python one.
+        """
+        return as_python(value)
 
     @property
     def size(self) -> int | None:

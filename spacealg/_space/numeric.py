@@ -5,8 +5,16 @@ continuous range (a ``Float`` without a step). Linear grids are additive
 (min, min + step, ...); under ``sampling="log"`` they are multiplicative
 (min, min * step, ...). Bounds are inclusive: the maximum belongs to the domain
 whenever it lies on the grid, also when float division would lose it
-(``Float(0, 0.6, step=0.1)`` reaches 0.6), and grid values are rounded to
-remove accumulated error (0.3, not 0.30000000000000004).
+(``Float(0, 0.6, step=0.1)`` reaches 0.6).
+
+Linear ``Float`` grid points are the decimal points the declaration reads, the
+float nearest the exact decimal ``min + k * step`` (``Float(-0.3, 0.3, step=0.1)``
+holds ``0.0``, not ``5.55e-17``); log-scale points are rounded to 15 significant
+digits. :mod:`spacealg._space.grids` computes them and says why.
+
+A value within a relative 1e-9 of a grid point is that point: ``contains``
+accepts it, and ``canonical`` returns the grid point itself, which is what
+``fix``, ``restrict``, conditions, ``validate`` and the handle keep.
 """
 
 from __future__ import annotations
@@ -20,6 +28,13 @@ import attrs
 import numpy as np
 
 from spacealg._space.conditions import Condition, as_conditions
+from spacealg._space.grids import (
+    TOLERANCE,
+    additive_count,
+    additive_grid,
+    multiplicative_points,
+    tidy_within,
+)
 from spacealg._space.hyperparameter import HyperparameterBase
 from spacealg._space.scalars import Scalar, as_python, typed
 from spacealg._space.unit_interval import (
@@ -31,13 +46,11 @@ from spacealg._space.unit_interval import (
     cell_center,
     from_unit,
     from_unit_array,
-    tidy,
     to_unit,
 )
 from spacealg._space.validation import is_real
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
-_TOLERANCE = 1e-9
 _SAMPLING_WORDS = "'linear', 'log' or 'reverse_log'"
 _INT_LIMIT = 2**53
 """The largest Int bound in magnitude: samplers map through floats, exact up to 2**53."""
@@ -83,22 +96,6 @@ def _grid_size(instance: _Numeric, count: float) -> None:
             f"a step that gives at most {MAX_GRID_POINTS:,} grid points (this one gives "
             f"{count:,.0f}); no step for a continuous range",
         )
-
-
-def _tidy_within(value: float, low: float, high: float) -> float:
-    """A grid value tidied (0.3, not 0.30000000000000004) but never moved outside [low, high]."""
-    return min(max(tidy(value), low), high)
-
-
-def _multiplicative_grid(low: float, high: float, factor: float) -> list[float]:
-    values: list[float] = []
-    k = 0
-    while True:
-        value = low * factor**k
-        if value > high * (1 + _TOLERANCE):
-            return values
-        values.append(min(value, high))
-        k += 1
 
 
 class _Numeric(HyperparameterBase):
@@ -182,7 +179,7 @@ class _Numeric(HyperparameterBase):
         if not 0 <= index < len(grid):
             return -1
         scale = max(abs(grid[index]), abs(self.step), 1e-300)
-        return index if abs(grid[index] - value) <= _TOLERANCE * scale else -1
+        return index if abs(grid[index] - value) <= TOLERANCE * scale else -1
 
     def grid_values(self) -> Sequence[Scalar] | None:
         return self._grid
@@ -275,7 +272,7 @@ class Int(_Numeric):
         grid: Sequence[int]
         if self.sampling == "log" and self.step is not None:
             grid = tuple(
-                round(v) for v in _multiplicative_grid(self.min_value, self.max_value, self.step)
+                round(v) for v in multiplicative_points(self.min_value, self.max_value, self.step)
             )
         else:
             grid = range(self.min_value, self.max_value + 1, self.step or 1)
@@ -397,15 +394,11 @@ class Float(_Numeric):
         grid: tuple[float, ...] | None = None
         if step is not None and self.sampling == "log":
             _grid_size(self, math.log(high / low) / math.log(step) + 1)
-            points = _multiplicative_grid(low, high, step)
-            grid = tuple(_tidy_within(v, low, high) if k else low for k, v in enumerate(points))
+            points = multiplicative_points(low, high, step)
+            grid = tuple(tidy_within(v, low, high) if k else low for k, v in enumerate(points))
         elif step is not None:
-            span = (high - low) / step * (1 + _TOLERANCE) + _TOLERANCE
-            _grid_size(self, span + 1)
-            count = math.floor(span) + 1
-            grid = tuple(
-                _tidy_within(low + k * step, low, high) if k else low for k in range(count)
-            )
+            _grid_size(self, (high - low) / step + 1)
+            grid = additive_grid(low, high, step, additive_count(low, high, step))
         object.__setattr__(self, "_grid", grid)
         default = self.default
         if grid is not None and (index := self._grid_index(default)) >= 0:
@@ -423,6 +416,14 @@ class Float(_Numeric):
 
     def describe(self) -> str:
         return self._describe("a float")
+
+    def canonical(self, value: object) -> Any:
+        value = as_python(value)
+        if not self.contains(value):
+            return value
+        if self._grid is not None:
+            return self._grid[self._grid_index(value)]  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
 
     def from_unit(self, u: float) -> float:
         if self._grid is not None:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
 import numpy as np
 
 from spacealg._space.counting import count
 from spacealg._space.kinds import Hyperparameter
-from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, as_python, is_scalar, same
 from spacealg._space.space import Space
 from spacealg._space.space import check_space as space_check
@@ -191,6 +189,7 @@ def _problem(space: Space, values: Mapping[str, object], operation: str) -> Spac
     for name in values:
         if name not in space:
             return UnknownNameError(operation, name, space.names)
+    values = {name: space[name].canonical(value) for name, value in values.items()}
     for hp in space.dependency_order():
         active = hp.is_active(values)
         if hp.name not in values:
@@ -223,7 +222,9 @@ def contains(space: Space, values: Mapping[str, object]) -> bool:
 def validate(space: Space, values: Mapping[str, object]) -> Values:
     """``values`` as :class:`Values` when it is a configuration of ``space``, else an error.
 
-    The result is in space order, and a number given for a ``Float`` entry is a float.
+    The result is in space order, a number given for a ``Float`` entry is a float,
+    and a value within tolerance of a ``Float`` grid point is that grid point
+    (``0.1 * 3`` is ``0.3``), also when deciding which entries are active.
 
     Raises:
         UnknownNameError: a name that is not in the space.
@@ -241,14 +242,7 @@ allowed: a float 0.0 <= x <= 0.5
     problem = _problem(space, values, "validate()")
     if problem is not None:
         raise problem
-    return Values(
-        {name: _in_domain_type(space[name], values[name]) for name in space if name in values}
-    )
-
-
-def _in_domain_type(hp: Hyperparameter, value: Any) -> Any:
-    """A number given for a ``Float`` entry as a float; any other value unchanged."""
-    return float(value) if isinstance(hp, Float) else value
+    return Values({name: space[name].canonical(values[name]) for name in space if name in values})
 
 
 def _continuous(space: Space) -> tuple[str, ...]:

@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 import attrs
 
+from spacealg._space.conditions import Condition
 from spacealg._space.kinds import KINDS, Hyperparameter
-from spacealg._space.scalars import Scalar
+from spacealg._space.scalars import Scalar, typed
 from spacealg._space.validation import check_instance
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, UnknownNameError, quoted
 
@@ -40,6 +41,20 @@ def _dependency_order(entries: tuple[Hyperparameter, ...]) -> tuple[Hyperparamet
     if len(order) < len(entries):
         raise _cycle_error({name for name, parents in waiting.items() if parents}, entries)
     return tuple(order)
+
+
+def _snapped(hp: Hyperparameter, index: Mapping[str, Hyperparameter]) -> Hyperparameter:
+    """``hp`` with its condition values as their parents hold them (``0.1 * 3`` as ``0.3``)."""
+    conditions = []
+    for condition in hp.conditions:
+        parent = index[condition.parent]
+        values = [parent.canonical(value) for value in condition.values]
+        same = typed(tuple(values)) == typed(condition.values)
+        conditions.append(condition if same else Condition(condition.parent, values))
+    if all(a is b for a, b in zip(conditions, hp.conditions, strict=True)):
+        return hp
+    evolved: Hyperparameter = attrs.evolve(hp, conditions=tuple(conditions))
+    return evolved
 
 
 def _cycle_error(stuck: set[str], entries: tuple[Hyperparameter, ...]) -> InvalidSpaceError:
@@ -169,6 +184,10 @@ class Space(Mapping[str, Hyperparameter]):
                             f"for {condition.parent!r}",
                             f"values of {condition.parent!r}: {parent.describe()}",
                         )
+        snapped = tuple(_snapped(hp, index) for hp in self.hyperparameters)
+        if any(new is not old for new, old in zip(snapped, self.hyperparameters, strict=True)):
+            object.__setattr__(self, "hyperparameters", snapped)
+            index = {hp.name: hp for hp in snapped}
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_order", _dependency_order(self.hyperparameters))
 

@@ -2,13 +2,17 @@
 
 Drawn domains stay moderate so tests remain fast: grids have at most a few
 hundred points, Float bounds lie within [-1e6, 1e6] (and above 1e-8 under log
-sampling) and no bound is a subnormal float. See :mod:`spacealg.testing`.
+sampling; a log grid may reach 1e12, spanning up to 20 decades) and no bound is
+a subnormal float. Hostile grids come up often: linear Float grids through zero
+(min a negative multiple of the step), steps that are no binary fraction (0.1,
+0.3, 0.07, ...) and log grids spanning many decades. See :mod:`spacealg.testing`.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Collection, Sequence
+from decimal import Decimal
 from typing import TypeAlias
 
 from hypothesis import strategies as st
@@ -33,7 +37,10 @@ _LOG_FLOOR = 1e-8
 _MAX_CONDITIONS = 2
 _MAX_CONDITION_VALUES = 3
 _NICE_STEPS: tuple[float, ...] = (0.001, 0.01, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5)
+_DECIMAL_STEPS: tuple[float, ...] = (0.1, 0.3, 0.07, 0.03, 1.1, 0.15, 2.2, 0.003)
+"""Steps that are no binary fraction: their multiples drift in binary arithmetic."""
 _NICE_FACTORS: tuple[float, ...] = (2, 10, 1.5, 3)
+_LOG_GRID_LIMIT = 1e12
 
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
@@ -100,16 +107,19 @@ def _float_range(draw: st.DrawFn, sampling: str) -> tuple[float, float, float | 
         low, high = sorted((draw(_floats(floor, _FLOAT_LIMIT)), draw(_floats(floor, _FLOAT_LIMIT))))
         return low, high, None
     if sampling == "linear":
-        step = draw(st.sampled_from(_NICE_STEPS) | _floats(1e-3, 1e3))
-        low = draw(st.integers(-1000, 1000).map(float) | _floats(-1e3, 1e3))
+        step = draw(
+            st.sampled_from(_NICE_STEPS) | st.sampled_from(_DECIMAL_STEPS) | _floats(1e-3, 1e3)
+        )
+        through_zero = st.integers(0, 30).map(lambda k: float(-k * Decimal(repr(step))))
+        low = draw(st.integers(-1000, 1000).map(float) | _floats(-1e3, 1e3) | through_zero)
         gaps = draw(_grid_sizes()) - 1
         extra = draw(st.sampled_from((0.0, 0.5)) | _floats(0.0, 0.9))
         return low, low + step * (gaps + extra), step
     step = draw(st.sampled_from(_NICE_FACTORS) | _floats(1.05, 10.0))
-    low = draw(st.sampled_from((1e-4, 1e-3, 0.01, 0.1, 1.0)) | _floats(_LOG_FLOOR, 1e3))
+    low = draw(st.sampled_from((1e-8, 1e-4, 1e-3, 0.01, 0.1, 1.0)) | _floats(_LOG_FLOOR, 1e3))
     top = low
     for _ in range(draw(st.integers(0, 60))):
-        if top * step > _FLOAT_LIMIT:
+        if top * step > _LOG_GRID_LIMIT:
             break
         top *= step
     extra = draw(st.sampled_from((0.0, 0.5)) | _floats(0.0, 0.9))
