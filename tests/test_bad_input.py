@@ -559,9 +559,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     "(OverflowError); drawn from small hostile values only",
     ("to_json", "indent"): "an indent of 10**30 overflows inside json.dumps (OverflowError); "
     "drawn from small hostile values only",
-    ("tried_set", "tried"): "None raises TypeError: spacealg/_search/oracle_helpers.py's "
-    "tried_set is being reworked for the tried-set items of issue 13",
-    ("tried_set", "history"): "as for tried",
     ("hyperparameters", "name"): "strategies raise hypothesis's InvalidArgument, as "
     "hypothesis's own strategies do, when drawn from",
     ("hyperparameters", "kinds"): "as for name",

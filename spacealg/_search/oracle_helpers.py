@@ -36,9 +36,27 @@ def trial_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, index])
 
 
+def _check_history(operation: str, history: object) -> None:
+    check_items(operation, "history", history, _HISTORY)
+    assert isinstance(history, Iterable)
+    for observation in history:
+        check_instance(operation, "history", observation, Observation, _HISTORY)
+
+
 def tried_set(tried: Iterable[Values], history: Sequence[Observation]) -> set[Values]:
-    """Every configuration tried: those in ``tried`` and those in ``history``."""
-    return set(tried).union(observation.values for observation in history)
+    """Every configuration tried: those in ``tried`` and those in ``history``.
+
+    Raises:
+        ArgumentTypeError: ``tried`` holds something else than ``Values``, or
+            ``history`` something else than ``Observation`` records.
+    """
+    check_items("tried_set()", "tried", tried, _TRIED)
+    everything: set[Values] = set()
+    for values in tried:
+        check_instance("tried_set()", "tried", values, Values, _TRIED)
+        everything.add(values)
+    _check_history("tried_set()", history)
+    return everything.union(observation.values for observation in history)
 
 
 def tried_in(space: Space, tried: Collection[Values]) -> int:
@@ -103,7 +121,5 @@ def random_untried(
 def in_space(space: Space, history: Sequence[Observation]) -> list[Observation]:
     """The observations whose values are configurations of ``space`` (a space may change)."""
     check_space("in_space()", "space", space)
-    check_items("in_space()", "history", history, _HISTORY)
-    for observation in history:
-        check_instance("in_space()", "history", observation, Observation, _HISTORY)
+    _check_history("in_space()", history)
     return [observation for observation in history if contains(space, observation.values)]
