@@ -367,7 +367,6 @@ RECIPES: dict[str, Recipe] = {
     "to_json": _r(
         "to_json()",
         _kw(sa.to_json),
-        frozenset({"indent"}),  # KNOWN_GAPS: a huge indent overflows inside json.dumps
         space=_space,
         indent=lambda: None,
     ),
@@ -470,7 +469,6 @@ RECIPES: dict[str, Recipe] = {
     "ProcessPool": _r(
         "ProcessPool()",
         _kw(sa.ProcessPool),
-        frozenset({"n_workers"}),  # KNOWN_GAPS: a huge count overflows inside multiprocessing
         n_workers=lambda: 2,
         devices=lambda: (),
     ),
@@ -555,10 +553,6 @@ NOT_CALLED: dict[str, str] = {
 }
 
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("ProcessPool", "n_workers"): "10**30 workers overflows inside multiprocessing "
-    "(OverflowError); drawn from small hostile values only",
-    ("to_json", "indent"): "an indent of 10**30 overflows inside json.dumps (OverflowError); "
-    "drawn from small hostile values only",
     ("hyperparameters", "name"): "strategies raise hypothesis's InvalidArgument, as "
     "hypothesis's own strategies do, when drawn from",
     ("hyperparameters", "kinds"): "as for name",

@@ -1841,3 +1841,22 @@ print("ok")
 
 def test_contains_of_an_array_value_is_false() -> None:
     assert sa.contains(_UNITS, {"opt": np.array([1, 2]), "units": 32}) is False
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: sa.to_json(sa.Space(), indent=10**30),
+            f"to_json(): indent={10**30} is not valid; allowed: None or an int 0 <= x <= 64",
+        ),
+        (
+            lambda: sa.ProcessPool(2**31),
+            f"ProcessPool(): n_workers={2**31} is not valid; allowed: an int 1 <= x <= {2**31 - 1}",
+        ),
+    ],
+)
+def test_huge_counts_are_refused_by_name(call: Any, message: str) -> None:
+    with pytest.raises(sa.errors.InvalidArgumentError) as raised:
+        call()
+    assert str(raised.value) == message

@@ -256,18 +256,23 @@ this spacealg reads (up to 1); upgrade spacealg (at version)
     return _decode(data, "from_dict()")
 
 
+MAX_INDENT = 64
+"""The widest ``to_json`` indent: wider ones only make the text longer (and a huge one
+cannot be allocated)."""
+
+
 def to_json(space: Space, *, indent: int | None = None) -> str:
     """``space`` as JSON text (see :func:`to_dict`).
 
     Args:
         space: the space to save.
-        indent: passed to :func:`json.dumps`; ``None`` writes one line.
+        indent: passed to :func:`json.dumps`, from 0 to 64; ``None`` writes one line.
 
     Returns:
         The JSON text.
     """
     check_space("to_json()", "space", space)
-    check_int("to_json()", "indent", indent, minimum=0, optional=True)
+    check_int("to_json()", "indent", indent, minimum=0, maximum=MAX_INDENT, optional=True)
     return json.dumps(to_dict(space), indent=indent, allow_nan=False)
 
 

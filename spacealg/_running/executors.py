@@ -33,6 +33,8 @@ from spacealg.errors import (
 )
 
 DEVICES = "CUDA_VISIBLE_DEVICES"
+MAX_WORKERS = 2**31 - 1
+"""The most worker processes a pool takes: multiprocessing counts them in a C int."""
 """The variable each worker of a :class:`ProcessPool` with ``devices=`` sets to its device."""
 
 _ADDRESS = re.compile(r"^([a-z0-9+]+://)?[^\s/:]+(:\d+)?$")
@@ -70,7 +72,7 @@ class ProcessPool(ProcessPoolExecutor):
     """
 
     def __init__(self, n_workers: int, *, devices: Sequence[str] = ()) -> None:
-        check_int("ProcessPool()", "n_workers", n_workers, minimum=1)
+        check_int("ProcessPool()", "n_workers", n_workers, minimum=1, maximum=MAX_WORKERS)
         check_items("ProcessPool()", "devices", devices, "a list of device ids, such as ['0', '1']")
         self.n_workers = n_workers
         self.devices = tuple(str(device) for device in devices)

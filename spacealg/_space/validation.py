@@ -66,14 +66,14 @@ def _operation(instance: object) -> str:
 # -- ints -------------------------------------------------------------------------
 
 
-def int_words(minimum: int, *, optional: bool = False) -> str:
-    """What an int with a least value allows, in words: ``an int >= 1``.
+def int_words(minimum: int, *, maximum: int | None = None, optional: bool = False) -> str:
+    """What an int with a least (and a greatest) value allows, in words: ``an int >= 1``.
 
     Example:
-        >>> int_words(0), int_words(1, optional=True)
-        ('an int >= 0', 'None or an int >= 1')
+        >>> int_words(0), int_words(1, optional=True), int_words(0, maximum=9)
+        ('an int >= 0', 'None or an int >= 1', 'an int 0 <= x <= 9')
     """
-    words = f"an int >= {minimum}"
+    words = f"an int >= {minimum}" if maximum is None else f"an int {minimum} <= x <= {maximum}"
     return f"None or {words}" if optional else words
 
 
@@ -83,6 +83,7 @@ def check_int(
     value: object,
     *,
     minimum: int,
+    maximum: int | None = None,
     optional: bool = False,
     name: str = "",
 ) -> None:
@@ -93,6 +94,7 @@ def check_int(
         argument: the argument's name.
         value: the value given.
         minimum: the least value allowed (1 for a count that must be positive).
+        maximum: the greatest value allowed, if any.
         optional: whether None is allowed too.
         name: the hyperparameter concerned, if any.
 
@@ -109,9 +111,18 @@ allowed: None or an int >= 1
     if optional and value is None:
         return
     value = as_python(value)  # a numpy integer counts (docs/errors.md)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
         raise InvalidArgumentError(
-            operation, name, argument, value, int_words(minimum, optional=optional)
+            operation,
+            name,
+            argument,
+            value,
+            int_words(minimum, maximum=maximum, optional=optional),
         )
 
 
