@@ -36,11 +36,19 @@ def trial_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, index])
 
 
+def _check_each(
+    operation: str, argument: str, items: Collection[object], kind: type, allowed: str
+) -> None:
+    # one pass in a generator: oracles call this on every proposal, over every trial
+    if not all(isinstance(item, kind) for item in items):
+        bad = next(item for item in items if not isinstance(item, kind))
+        check_instance(operation, argument, bad, kind, allowed)
+
+
 def _check_history(operation: str, history: object) -> None:
     check_items(operation, "history", history, _HISTORY)
     assert isinstance(history, Iterable)
-    for observation in history:
-        check_instance(operation, "history", observation, Observation, _HISTORY)
+    _check_each(operation, "history", list(history), Observation, _HISTORY)
 
 
 def tried_set(tried: Iterable[Values], history: Sequence[Observation]) -> set[Values]:
@@ -51,12 +59,10 @@ def tried_set(tried: Iterable[Values], history: Sequence[Observation]) -> set[Va
             ``history`` something else than ``Observation`` records.
     """
     check_items("tried_set()", "tried", tried, _TRIED)
-    everything: set[Values] = set()
-    for values in tried:
-        check_instance("tried_set()", "tried", values, Values, _TRIED)
-        everything.add(values)
+    given = tried if isinstance(tried, Collection) else list(tried)
+    _check_each("tried_set()", "tried", given, Values, _TRIED)
     _check_history("tried_set()", history)
-    return everything.union(observation.values for observation in history)
+    return set(given).union(observation.values for observation in history)
 
 
 def tried_in(space: Space, tried: Collection[Values]) -> int:
