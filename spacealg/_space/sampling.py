@@ -16,8 +16,7 @@ import numpy as np
 from spacealg._space.counting import count
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar, as_python, is_scalar, same
-from spacealg._space.space import Space
-from spacealg._space.space import check_space as space_check
+from spacealg._space.space import Space, check_space
 from spacealg._space.validation import check_int, int_words
 from spacealg._space.values import Values
 from spacealg.errors import (
@@ -44,11 +43,6 @@ def as_generator(rng: Rng, operation: str) -> np.random.Generator:
     if rng < 0:
         raise InvalidArgumentError(operation, "", "rng", rng, allowed)
     return np.random.default_rng(int(rng))
-
-
-def check_space(space: object, operation: str) -> None:
-    """Raise unless ``space`` is a :class:`Space` (a list of entries is a common slip)."""
-    space_check(operation, "space", space)
 
 
 def _in_space_order(space: Space, chosen: dict[str, Scalar]) -> Values:
@@ -78,7 +72,7 @@ def sample(space: Space, rng: Rng) -> Values:
         >>> space["units"].contains(sample(space, 1)["units"])
         True
     """
-    check_space(space, "sample()")
+    check_space("sample()", "space", space)
     generator = as_generator(rng, "sample()")
     order = space.dependency_order()
     chosen: dict[str, Scalar] = {}
@@ -108,7 +102,7 @@ def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
         ArgumentTypeError: ``n`` is not an int, or ``rng`` is invalid.
         InvalidArgumentError: ``n`` is negative, or ``rng`` is a negative seed.
     """
-    check_space(space, "sample_many()")
+    check_space("sample_many()", "space", space)
     n = as_python(n)  # a numpy integer counts
     if not isinstance(n, int) or isinstance(n, bool):
         raise ArgumentTypeError("sample_many()", "", "n", n, int_words(0))
@@ -162,7 +156,7 @@ def defaults(space: Space) -> Values:
         >>> defaults(space)
         Values({'deep': False})
     """
-    check_space(space, "defaults()")
+    check_space("defaults()", "space", space)
     chosen: dict[str, Scalar] = {}
     for hp in space.dependency_order():
         if hp.is_active(chosen):
@@ -183,7 +177,7 @@ def _when(hp: Hyperparameter) -> str:
 
 
 def _problem(space: Space, values: Mapping[str, object], operation: str) -> SpaceError | None:
-    check_space(space, operation)
+    check_space(operation, "space", space)
     if not isinstance(values, Mapping):
         return ArgumentTypeError(operation, "", "values", values, "a mapping of names to values")
     for name in values:
@@ -303,7 +297,7 @@ def grid(space: Space) -> Iterator[Values]:
         >>> [tuple(v.values()) for v in grid(space)]
         [(2, False), (2, True), (1, False), (1, True), (3, False), (3, True)]
     """
-    check_space(space, "grid()")
+    check_space("grid()", "space", space)
     continuous = _continuous(space)
     if continuous:
         raise ContinuousSpaceError("grid()", continuous)
@@ -327,7 +321,7 @@ def cardinality(space: Space) -> int | None:
         ...                    Boolean("warm", conditions=Condition("offset", 0))])) == 2**53 + 2
         True
     """
-    check_space(space, "cardinality()")
+    check_space("cardinality()", "space", space)
     if _continuous(space):
         return None
     return count(space)
