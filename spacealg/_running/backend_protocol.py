@@ -36,7 +36,7 @@ from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.space import Space
 from spacealg._space.validation import check_int, check_name, check_path
 from spacealg._space.values import Values
-from spacealg._store.trial_store import ARTIFACTS
+from spacealg._store.trial_store import artifacts_directory
 from spacealg.errors import InvalidArgumentError
 
 GROUP = "spacealg.backends"
@@ -164,4 +164,4 @@ def trial_directory(directory: str | os.PathLike[str], project_name: str, trial_
     check_path("trial_directory()", "directory", directory)
     check_name("trial_directory()", "project_name", project_name)
     check_int("trial_directory()", "trial_id", trial_id, minimum=0)
-    return Path(directory) / project_name / ARTIFACTS / str(trial_id)
+    return artifacts_directory(Path(directory) / project_name, trial_id)

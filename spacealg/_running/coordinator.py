@@ -24,7 +24,7 @@ from spacealg._search.trials import SearchResult, TrialRecord, TrialState
 from spacealg._space.values import Values
 from spacealg._store.heartbeat import Heartbeat
 from spacealg._store.rows import Owner
-from spacealg._store.trial_store import ARTIFACTS, TrialStore
+from spacealg._store.trial_store import TrialStore, artifacts_directory
 from spacealg.errors import TooManyFailedTrialsError
 
 _ENDINGS = {
@@ -145,7 +145,7 @@ class Coordinator:
             self._space,
             self._seed,
             self._executions,
-            self._directory / ARTIFACTS / str(trial.trial_id),
+            artifacts_directory(self._directory, trial.trial_id),
         )
 
     def release(self, task: TrialTask) -> None:

@@ -41,6 +41,11 @@ STORE_FILE = "trials.db"
 ARTIFACTS = "trials"
 
 
+def artifacts_directory(project: Path, trial_id: int) -> Path:
+    """Where trial ``trial_id`` of the project folder ``project`` keeps its artifacts."""
+    return project / ARTIFACTS / str(trial_id)
+
+
 class TrialStore:
     """An open trial store. Use :meth:`open` (read-write) or :meth:`open_readonly`."""
 
