@@ -22,7 +22,7 @@ sampling, where a grid may reach 1e12) and no bound is a subnormal float. Float
 grids through zero, steps that are no binary fraction and log grids spanning
 many decades come up often.
 
-Example:
+Examples:
     >>> from hypothesis import given, settings
     >>> from spacealg.testing import spaces, values
     >>> @settings(max_examples=20)

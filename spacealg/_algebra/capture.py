@@ -56,7 +56,7 @@ class HyperParameters:
         allow_new_entries: False makes declaring a name that is neither in
             ``declared`` nor in ``tailoring`` an error (KerasTuner's argument).
 
-    Example:
+    Examples:
         >>> hp = HyperParameters()
         >>> hp.Int("units", min_value=32, max_value=128, step=32, default=64)
         64
@@ -228,7 +228,7 @@ class HyperParameters:
         ``values`` takes its default), as KerasTuner's best hyperparameters hold
         them before any build.
 
-        Example:
+        Examples:
             >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
             >>> HyperParameters.holding(space, {"units": 96}).values["units"]
             96
@@ -395,7 +395,7 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
             twice with different declarations, or has branches left to explore
             after ``max_explorations`` runs.
 
-    Example:
+    Examples:
         >>> def build(hp):
         ...     model = hp.Choice("model", ["mlp", "cnn"])
         ...     with hp.conditional_scope("model", "cnn"):

@@ -56,7 +56,7 @@ def combine(existing: Hyperparameter, new: Hyperparameter, operation: str) -> Hy
         InvalidSpaceError: the declarations differ in anything but the values of
             one condition on the same parent.
 
-    Example:
+    Examples:
         >>> from spacealg import Condition, Int
         >>> mlp = Int("units", min_value=32, max_value=128, conditions=Condition("model", "mlp"))
         >>> cnn = Int("units", min_value=32, max_value=128, conditions=Condition("model", "cnn"))

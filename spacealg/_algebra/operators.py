@@ -157,7 +157,7 @@ def fix(space: Space, /, **values: Scalar) -> Space:
         ActivityError: a fixed name that the other fixed values make inactive
             (fixing it would remove it).
 
-    Example:
+    Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
         >>> fix(space, units=64)["units"]
         Fixed(name='units', value=64, conditions=())
@@ -213,7 +213,7 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
             in the space, or a result that breaks a space invariant (a condition
             value outside its parent's domain, a cycle).
 
-    Example:
+    Examples:
         >>> space = Space([Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])])
         >>> override(space, Float("learning_rate", min_value=1e-4, max_value=1e-2,
         ...     sampling="log"))["learning_rate"].kind
@@ -282,7 +282,7 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
             that breaks a space invariant.
         InvalidArgumentError: an unknown ``on_conflict``.
 
-    Example:
+    Examples:
         >>> a = Space([Int("units", min_value=32, max_value=128, step=32)])
         >>> b = Space([Boolean("dropout")])
         >>> list(merge(a, b))
@@ -357,7 +357,7 @@ def select(space: Space, /, *names: str) -> Space:
         UnknownNameError: a name that is not in the space.
         InvalidSpaceError: a kept entry whose parent would be left out.
 
-    Example:
+    Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
         >>> list(select(space, "dropout"))
         ['dropout']
@@ -389,7 +389,7 @@ def drop(space: Space, /, *names: str) -> Space:
         UnknownNameError: a name that is not in the space.
         InvalidSpaceError: a remaining entry whose parent would be dropped.
 
-    Example:
+    Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
         >>> list(drop(space, "dropout"))
         ['units']

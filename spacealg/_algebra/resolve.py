@@ -96,7 +96,7 @@ class TrialSpace:
         ``inactive``) are left out: the hypermodel never reads them. A value within
         tolerance of a ``Float`` grid point is that point.
 
-        Example:
+        Examples:
             >>> declared = Space([Int("units", min_value=32, max_value=128, step=32),
             ...                   Boolean("dropout")])
             >>> trial = resolve(declared, Space([Boolean("dropout")]), tune_new_entries=False)
@@ -153,7 +153,7 @@ class TrialSpace:
             InvalidSpaceError: ``allow_new_entries`` is False and an entry is not in
                 the tailoring, or the joined space is not a valid space.
 
-        Example:
+        Examples:
             >>> trial = resolve(Space([Int("units", min_value=32, max_value=128, step=32)]))
             >>> joined = trial.join([Int("batch_size", min_value=16, max_value=64, step=16)],
             ...                     note="trial 0: declared during the trial")
@@ -269,7 +269,7 @@ def resolve(
         ArgumentTypeError: a tailoring that is not a ``Space``, a
             ``HyperParameters`` handle or None.
 
-    Example:
+    Examples:
         >>> declared = Space([Int("units", min_value=32, max_value=128, step=32, default=64),
         ...                   Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])])
         >>> trial = resolve(declared, Space([Fixed("learning_rate", value=1e-4)]))
@@ -340,7 +340,7 @@ _NOTES: dict[Status, str] = {
 def explain(trial_space: TrialSpace) -> str:
     """A table of what is tuned, pinned, fixed, tailored or removed, and by which operator.
 
-    Example:
+    Examples:
         >>> declared = Space([Int("units", min_value=32, max_value=128, step=32, default=64),
         ...                   Boolean("dropout")])
         >>> print(explain(resolve(declared, Space([Boolean("dropout")]),

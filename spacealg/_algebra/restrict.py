@@ -187,7 +187,7 @@ def restrict(
             by, or an argument that does not apply to the kind.
         InvalidValueError: a listed value that is not in the domain.
 
-    Example:
+    Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
         >>> list(restrict(space, "units", min_value=33)["units"].grid_values())
         [64, 96, 128]

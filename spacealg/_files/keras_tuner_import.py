@@ -143,7 +143,7 @@ def from_keras_tuner(config: Mapping[str, Any]) -> Space:
             an entry is not a valid spacealg declaration.
         InvalidSpaceError: a name is listed twice with different declarations.
 
-    Example:
+    Examples:
         >>> config = {"space": [{"class_name": "Choice", "config": {"name": "bn",
         ...     "default": 1, "conditions": [], "values": [1, 0], "ordered": True}}], "values": {}}
         >>> from_keras_tuner(config)["bn"]

@@ -52,7 +52,7 @@ def to_dict(space: Space) -> dict[str, Any]:
     Returns:
         A new dict with ``format``, ``version`` and the entries in space order.
 
-    Example:
+    Examples:
         >>> from spacealg import Boolean, Space
         >>> to_dict(Space([Boolean("dropout")]))
         {'format': 'spacealg.space', 'version': 1, 'hyperparameters': [{'kind': 'boolean', \
@@ -241,7 +241,7 @@ def from_dict(data: Mapping[str, Any]) -> Space:
             mistyped field, an unknown kind), is from a newer schema version, or
             describes an invalid space. The message says where.
 
-    Example:
+    Examples:
         >>> from spacealg import Int, Space
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32)])
         >>> saved = to_dict(space)

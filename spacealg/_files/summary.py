@@ -20,7 +20,7 @@ def summary(space: Space) -> str:
     its config. Unlike KerasTuner, ``default`` shows the resolved default (an
     ``Int`` declared without one shows its minimum, not ``None``).
 
-    Example:
+    Examples:
         >>> from spacealg import Fixed, Int
         >>> print(summary(Space([Fixed("learning_rate", value=1e-4),
         ...     Int("units", min_value=32, max_value=128, step=32, default=64)])), end="")

@@ -116,9 +116,9 @@ def load_backend(name: str) -> Any:
 
     Raises:
         InvalidArgumentError: no backend of that name is installed; the message
-            lists the installed ones and what to install.
+            lists the installed ones and how a plugin registers one.
 
-    Example:
+    Examples:
         >>> from spacealg.backend import load_backend
         >>> load_backend("function").__name__
         'FunctionBackend'
@@ -133,7 +133,8 @@ def load_backend(name: str) -> Any:
         "",
         "name",
         name,
-        f"an installed backend ({installed}); install spacealg-{name} to add {name!r}",
+        f"an installed backend ({installed}); a plugin package adds one by registering "
+        f"its backend factory under that name in the {GROUP!r} entry-point group",
     )
 
 
@@ -157,7 +158,7 @@ def trial_directory(directory: str | os.PathLike[str], project_name: str, trial_
     Raises:
         InvalidArgumentError: ``trial_id`` is not an int >= 0.
 
-    Example:
+    Examples:
         >>> trial_directory("runs", "mnist", 3).as_posix()
         'runs/mnist/trials/3'
     """

@@ -74,7 +74,7 @@ class TrialOutcome:
 def run_executions(backend: Backend, objective: Objective, task: TrialTask) -> TrialOutcome:
     """Run ``task``'s executions on ``backend``; every failure of the user's code is recorded.
 
-    Example:
+    Examples:
         >>> from spacealg._running.function_backend import FunctionBackend
         >>> space = resolve(Space([Int("x", min_value=0, max_value=3)]))
         >>> record = TrialRecord(trial_id=0, values=Values({"x": 2}),

@@ -64,7 +64,7 @@ class ProcessPool(ProcessPoolExecutor):
         n_workers: how many worker processes (and trials at once).
         devices: device ids to hand out, one per worker in turn (empty: none set).
 
-    Example:
+    Examples:
         >>> pool = ProcessPool(2, devices=["0", "1"])
         >>> pool.n_workers, pool.devices
         (2, ('0', '1'))
@@ -195,7 +195,7 @@ def runs_in_parallel(executor: object, n_workers: object, *, operation: str) -> 
         ArgumentTypeError: ``executor`` is not an Executor, a Client or an address.
         MissingDependencyError: a Dask address without ``dask.distributed`` installed.
 
-    Example:
+    Examples:
         >>> runs_in_parallel(None, None, operation="Tuner()")
         False
         >>> runs_in_parallel(None, 1, operation="Tuner()")

@@ -18,7 +18,7 @@ class FunctionBackend:
     A trial with a budget (Hyperband's ``tuner/epochs`` in ``trial.meta``) runs
     ``fn(values, budget=epochs)``.
 
-    Example:
+    Examples:
         >>> from pathlib import Path
         >>> from spacealg.backend import Trial
         >>> backend = FunctionBackend(lambda values: values["x"] ** 2)

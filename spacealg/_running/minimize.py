@@ -150,7 +150,7 @@ def minimize(
         NotSerializableError: ``fn`` cannot be sent to the workers.
         StoreError: the store path holds a file that is not a spacealg store.
 
-    Example:
+    Examples:
         >>> import tempfile
         >>> space = Space([Int("x", min_value=-3, max_value=3)])
         >>> with tempfile.TemporaryDirectory() as directory:

@@ -102,7 +102,7 @@ class Study:
     def current_trial_space(self) -> TrialSpace:
         """The trial space plus the entries that joined during the stored trials.
 
-        Example:
+        Examples:
             >>> from spacealg.backend import load_backend
             >>> study = Study(resolve(Space([Boolean("dropout")])),
             ...               load_backend("function")(lambda values: 0.0),

@@ -30,7 +30,7 @@ def warn_about_tailoring(trial_space: TrialSpace, *, stacklevel: int) -> None:
             itself, 2 the caller's caller (the user's line, for a method the
             user calls).
 
-    Example:
+    Examples:
         >>> import warnings
         >>> import spacealg as sa
         >>> trial_space = sa.resolve(

@@ -161,7 +161,7 @@ class BayesianOptimizationOracle:
         InvalidArgumentError: an argument outside its range, or ``beta`` without
             ``acquisition="ucb"``.
 
-    Example:
+    Examples:
         >>> space = Space([Float("x", min_value=-1.0, max_value=1.0)])
         >>> oracle = BayesianOptimizationOracle(num_initial_points=2)
         >>> history = []

@@ -63,7 +63,7 @@ class Encoding:
         categorical: for each column, whether it is a ``Boolean`` or ``Choice``.
         sizes: for each column, its number of values (0 when continuous).
 
-    Example:
+    Examples:
         >>> space = Space([Boolean("deep"), Float("lr", min_value=0.0, max_value=1.0,
         ...                conditions=Condition("deep", True))])
         >>> encoding = Encoding.of(space)

@@ -21,7 +21,7 @@ class GridSearchOracle:
     It enumerates the space (``needs_finite_space``): a search refuses a space
     with continuous entries before it starts.
 
-    Example:
+    Examples:
         >>> space = Space([Choice("x", values=[1, 2, 3], default=2)])
         >>> GridSearchOracle().propose(space, [Values({"x": 2})], seed=0, index=1)
         Values({'x': 1})

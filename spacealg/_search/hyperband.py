@@ -117,7 +117,7 @@ def schedule(max_epochs: int, factor: int, iterations: int) -> tuple[Rung, ...]:
     (so that every bracket spends about the same budget) and keeps
     ``floor(size / factor)`` of them in each next round.
 
-    Example:
+    Examples:
         >>> [(r.bracket, r.round, r.size, r.epochs) for r in schedule(9, 3, 1)]
         [(2, 0, 9, 1), (2, 1, 3, 3), (2, 2, 1, 9), (1, 0, 5, 3), (1, 1, 1, 9), (0, 0, 3, 9)]
     """
@@ -178,7 +178,7 @@ class HyperbandOracle:
         asynchronous: successive halving without waiting for a round to end.
         max_collisions: random draws before a finite space picks among those left.
 
-    Example:
+    Examples:
         >>> oracle = HyperbandOracle(max_epochs=9, factor=3)
         >>> space = Space([Int("units", min_value=8, max_value=64, step=8)])
         >>> first = oracle.propose(space, [], seed=0, index=0)

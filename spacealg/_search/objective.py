@@ -42,7 +42,7 @@ def infer_direction(name: str) -> Direction | None:
     ``val_`` then ``weighted_`` are stripped; names with ``loss``, ``crossentropy``
     or ``error`` and the usual error metrics minimise; accuracy-like ones maximise.
 
-    Example:
+    Examples:
         >>> infer_direction("val_loss"), infer_direction("val_accuracy"), infer_direction("speed")
         ('min', 'max', None)
     """
@@ -66,7 +66,7 @@ class Objective:
         name: the metric's name, such as ``"val_accuracy"``.
         direction: ``"min"`` or ``"max"``.
 
-    Example:
+    Examples:
         >>> Objective("val_accuracy", "max").better(0.9, 0.8)
         True
         >>> Objective.infer("val_loss")

@@ -53,7 +53,7 @@ class Observation:
             objective's score negated); None unless the trial completed.
         meta: the trial's metadata from its proposal (Hyperband's budget), else empty.
 
-    Example:
+    Examples:
         >>> Observation(Values({"x": 1}), TrialState.COMPLETED, -0.9).completed
         True
     """
@@ -165,7 +165,7 @@ def check_oracle(oracle: object, operation: str) -> Oracle:
         ArgumentTypeError: ``oracle`` lacks a method or a capability, or one has
             the wrong type; the message names the attribute.
 
-    Example:
+    Examples:
         >>> class Lazy:
         ...     name = "lazy"
         ...     def settings(self): return {}

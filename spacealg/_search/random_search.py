@@ -22,7 +22,7 @@ class RandomSearchOracle:
     picks at random among the configurations left; it is exhausted when every
     configuration has been tried.
 
-    Example:
+    Examples:
         >>> space = Space([Boolean("dropout")])
         >>> oracle = RandomSearchOracle()
         >>> first = oracle.propose(space, [], seed=0, index=0)

@@ -214,7 +214,7 @@ class TPEOracle:
     Raises:
         InvalidArgumentError: an argument outside its range.
 
-    Example:
+    Examples:
         >>> space = Space([Float("x", min_value=-1.0, max_value=1.0)])
         >>> oracle = TPEOracle(n_startup_trials=3)
         >>> history = []

@@ -39,7 +39,7 @@ class Condition:
         InvalidArgumentError: ``values`` is empty or repeats a value.
         ArgumentTypeError: ``parent`` is not a string or a value is not a scalar.
 
-    Example:
+    Examples:
         >>> Condition("optimizer", ["adam", "sgd"])
         Condition(parent='optimizer', values=('adam', 'sgd'))
         >>> Condition("optimizer", "adam").holds({"optimizer": "adam"})

@@ -97,7 +97,7 @@ class Choice(_Listed):
             non-numeric values, or a default that is not among the values.
         ArgumentTypeError: values of mixed types or values that are not scalars.
 
-    Example:
+    Examples:
         >>> lr = Choice("learning_rate", values=[1e-2, 1e-3, 1e-4])
         >>> lr.default, lr.ordered
         (0.01, True)
@@ -200,7 +200,7 @@ class Boolean(_Listed):
     Raises:
         ArgumentTypeError: a default that is not a bool.
 
-    Example:
+    Examples:
         >>> Boolean("dropout").config()
         {'default': False, 'conditions': []}
     """
@@ -249,7 +249,7 @@ class Fixed(_Listed):
     Raises:
         ArgumentTypeError: a value that is not a scalar.
 
-    Example:
+    Examples:
         >>> Fixed("learning_rate", value=1e-4).config()
         {'conditions': [], 'value': 0.0001}
     """

@@ -29,7 +29,7 @@ class FrozenMapping(Mapping[K, V]):
         items: a mapping, or (key, value) pairs; copied, so later changes to it
             do not show.
 
-    Example:
+    Examples:
         >>> meta = FrozenMapping({"tuner/epochs": 3})
         >>> meta == {"tuner/epochs": 3}, hash(meta) == hash(FrozenMapping(meta))
         (True, True)
@@ -92,7 +92,7 @@ def frozen_mapping(items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> FrozenM
 
     An attrs converter: a frozen value's mapping fields go through it.
 
-    Example:
+    Examples:
         >>> meta = frozen_mapping({"tuner/epochs": 3})
         >>> frozen_mapping(meta) is meta
         True

@@ -223,7 +223,7 @@ class Int(_Numeric):
             (or not > 1 under log), or a default outside the domain.
         ArgumentTypeError: a bound or step that is not a number.
 
-    Example:
+    Examples:
         >>> units = Int("units", min_value=32, max_value=128, step=32, default=64)
         >>> list(units.grid_values())
         [32, 64, 96, 128]
@@ -346,7 +346,7 @@ class Float(_Numeric):
             default outside the domain.
         ArgumentTypeError: a bound or step that is not a finite number.
 
-    Example:
+    Examples:
         >>> dropout = Float("dropout", min_value=0, max_value=0.6, step=0.1)
         >>> dropout.grid_values()
         (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)

@@ -64,7 +64,7 @@ def sample(space: Space, rng: Rng) -> Values:
     Raises:
         ArgumentTypeError: ``rng`` is neither a Generator nor an int seed.
 
-    Example:
+    Examples:
         >>> from spacealg import Boolean, Int
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
         >>> sample(space, 0) == sample(space, 0)
@@ -149,7 +149,7 @@ def _active_mask(
 def defaults(space: Space) -> Values:
     """The default of every entry that is active when all entries take their defaults.
 
-    Example:
+    Examples:
         >>> from spacealg import Boolean, Condition, Int
         >>> space = Space([Boolean("deep"), Int("layers", min_value=2, max_value=8,
         ...                conditions=Condition("deep", True))])
@@ -225,7 +225,7 @@ def validate(space: Space, values: Mapping[str, object]) -> Values:
         ActivityError: an active entry without a value, or an inactive one with one.
         InvalidValueError: a value outside its entry's domain.
 
-    Example:
+    Examples:
         >>> from spacealg import Float
         >>> validate(Space([Float("dropout", min_value=0, max_value=0.5)]), {"dropout": 0.7})
         Traceback (most recent call last):
@@ -291,7 +291,7 @@ def grid(space: Space) -> Iterator[Values]:
         ContinuousSpaceError: the space has continuous entries (a ``Float``
             without a step); it names them all.
 
-    Example:
+    Examples:
         >>> from spacealg import Boolean, Choice
         >>> space = Space([Choice("x", values=[1, 2, 3], default=2), Boolean("y")])
         >>> [tuple(v.values()) for v in grid(space)]
@@ -312,7 +312,7 @@ def cardinality(space: Space) -> int | None:
     conditions, not to the parents' domains: a parent's values that no condition
     names all activate the same entries, so they are counted as one group.
 
-    Example:
+    Examples:
         >>> from spacealg import Boolean, Condition, Int
         >>> cardinality(Space([Boolean("deep"), Int("layers", min_value=2, max_value=4,
         ...                    conditions=Condition("deep", True))]))

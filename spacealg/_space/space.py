@@ -123,7 +123,7 @@ class Space(Mapping[str, Hyperparameter]):
         InvalidSpaceError: an invariant does not hold.
         ArgumentTypeError: an entry is not a hyperparameter.
 
-    Example:
+    Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
         >>> list(space), len(space), "units" in space
         (['units', 'dropout'], 2, True)

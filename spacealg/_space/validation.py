@@ -40,7 +40,7 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 def is_real(value: object) -> bool:
     """Whether ``value`` is an int or a float (a bool is not a number here).
 
-    Example:
+    Examples:
         >>> is_real(3), is_real(0.5), is_real(math.inf), is_real(True), is_real("3")
         (True, True, True, False, False)
     """
@@ -50,7 +50,7 @@ def is_real(value: object) -> bool:
 def is_finite_real(value: object) -> bool:
     """Whether ``value`` is an int or a finite float (not a bool, not NaN or infinite).
 
-    Example:
+    Examples:
         >>> is_finite_real(10**400), is_finite_real(1e-3), is_finite_real(math.nan)
         (True, True, False)
     """
@@ -69,7 +69,7 @@ def _operation(instance: object) -> str:
 def int_words(minimum: int, *, maximum: int | None = None, optional: bool = False) -> str:
     """What an int with a least (and a greatest) value allows, in words: ``an int >= 1``.
 
-    Example:
+    Examples:
         >>> int_words(0), int_words(1, optional=True), int_words(0, maximum=9)
         ('an int >= 0', 'None or an int >= 1', 'an int 0 <= x <= 9')
     """
@@ -101,7 +101,7 @@ def check_int(
     Raises:
         InvalidArgumentError: ``value`` is not such an int.
 
-    Example:
+    Examples:
         >>> check_int("Study.run()", "max_trials", 0, minimum=1, optional=True)
         Traceback (most recent call last):
         ...
@@ -151,7 +151,7 @@ def real_words(
     Give at most one lower bound (``above``, exclusive, or ``at_least``) and at
     most one upper bound (``below``, exclusive, or ``at_most``).
 
-    Example:
+    Examples:
         >>> real_words(above=0, below=1), real_words(above=0)
         ('a float 0 < x < 1', 'a finite float > 0')
         >>> real_words(at_least=0, optional=True)
@@ -215,7 +215,7 @@ def check_real(
     Raises:
         InvalidArgumentError: ``value`` is not such a number.
 
-    Example:
+    Examples:
         >>> check_real("TPEOracle()", "gamma", 1.5, above=0, below=1)
         Traceback (most recent call last):
         ...
@@ -274,7 +274,7 @@ def check_name(operation: str, argument: str, value: object, *, name: str = "") 
     Raises:
         ArgumentTypeError: ``value`` is not a str, or is empty.
 
-    Example:
+    Examples:
         >>> check_name("Objective()", "name", "")
         Traceback (most recent call last):
         ...
@@ -314,7 +314,7 @@ def check_instance(
     Raises:
         ArgumentTypeError: ``value`` is not such an instance.
 
-    Example:
+    Examples:
         >>> check_instance("f()", "values", [1], dict, "a mapping of names to values")
         Traceback (most recent call last):
         ...
@@ -338,7 +338,7 @@ def check_names(operation: str, argument: str, values: tuple[object, ...]) -> No
     Raises:
         ArgumentTypeError: an item is not a str, or is empty.
 
-    Example:
+    Examples:
         >>> check_names("select()", "names", ("units", ["opt"]))
         Traceback (most recent call last):
         ...
@@ -362,7 +362,7 @@ def check_option(
     Raises:
         InvalidArgumentError: ``value`` is not one of ``options``.
 
-    Example:
+    Examples:
         >>> check_option("merge()", "on_conflict", "both", ("error", "left", "right"))
         Traceback (most recent call last):
         ...
@@ -405,7 +405,7 @@ def check_items(
     Raises:
         ArgumentTypeError: ``value`` is not such an iterable.
 
-    Example:
+    Examples:
         >>> check_items("ProcessPool()", "devices", None, "a list of device ids")
         Traceback (most recent call last):
         ...

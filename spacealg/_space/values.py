@@ -26,7 +26,7 @@ class Values(FrozenMapping[str, Scalar]):
     Raises:
         ArgumentTypeError: a name that is not a str or a value that is not a scalar.
 
-    Example:
+    Examples:
         >>> values = Values({"units": 64, "dropout": False})
         >>> values == {"dropout": False, "units": 64}
         True

@@ -73,7 +73,7 @@ class BackendContract:
     reports each epoch) and ``deterministic`` (False when the same seed may give
     different metrics, say on a GPU).
 
-    Example:
+    Examples:
         >>> import tempfile
         >>> from pathlib import Path
         >>> from spacealg.backend import load_backend

@@ -72,7 +72,7 @@ class OracleContract:
     (the proposals within which an oracle that declares ``finite_schedule``
     must end on a continuous space, 1000).
 
-    Example:
+    Examples:
         >>> from spacealg.oracles import RandomSearchOracle
         >>> class TestRandom(OracleContract):
         ...     max_examples = 3

@@ -243,7 +243,7 @@ def hyperparameters(
         hypothesis.errors.InvalidArgument: ``kinds`` is empty or lists something
             that is not a kind, or ``name`` is not a non-empty str.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=30)
         ... @given(hyperparameters(name="units", kinds=[Int, Float]))
@@ -318,7 +318,7 @@ def spaces(
         hypothesis.errors.InvalidArgument: the sizes are not ints with
             ``0 <= min_size <= max_size``.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=30)
         ... @given(spaces(max_size=5))
@@ -372,7 +372,7 @@ def values(space: Space) -> st.SearchStrategy[Values]:
     Raises:
         hypothesis.errors.InvalidArgument: ``space`` is not a ``Space``.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> space = Space([Boolean("deep"), Int("layers", min_value=2, max_value=8,
         ...                conditions=Condition("deep", True))])
