@@ -19,7 +19,7 @@ def visible_devices() -> tuple[str, ...]:
     Empty without GPUs (or without ``nvidia-smi``); ``CUDA_VISIBLE_DEVICES=""``
     or ``"-1"`` hides every GPU.
 
-    Example:
+    Examples:
         >>> import os
         >>> os.environ["CUDA_VISIBLE_DEVICES"] = "0,2"
         >>> visible_devices()

@@ -8,7 +8,7 @@ computed from its constructor arguments alone: printing, tailoring or testing
 it builds no Keras model. Models start from scratch (nothing is downloaded);
 ``HyperEfficientNet(weights=...)`` loads local weight files.
 
-Example:
+Examples:
     >>> import spacealg as sa
     >>> hypermodel = HyperXception(input_shape=(28, 28, 1), classes=10)
     >>> sa.declare(hypermodel) is hypermodel.space

@@ -212,7 +212,7 @@ class HyperImageAugment(PrebuiltHyperModel):
         spacealg.errors.InvalidArgumentError: no valid input shape or tensor is
             given, or a transform's range or ``augment_layers`` is not valid.
 
-    Example:
+    Examples:
         >>> augment = HyperImageAugment(input_shape=(32, 32, 3), translate_y=None)
         >>> list(augment.space)
         ['augment_layers', 'factor_rotate', 'factor_translate_x', 'factor_contrast']

@@ -134,7 +134,7 @@ class HyperEfficientNet(PrebuiltHyperModel):
         spacealg.errors.InvalidSpaceError: the augmentation hypermodel declares a
             name this one declares too.
 
-    Example:
+    Examples:
         >>> list(HyperEfficientNet(input_shape=(32, 32, 3), classes=10).space)
         ['version', 'pooling', 'top_dropout_rate', 'learning_rate']
     """

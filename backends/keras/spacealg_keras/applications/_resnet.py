@@ -71,7 +71,7 @@ class HyperResNet(PrebuiltHyperModel):
         spacealg.errors.InvalidArgumentError: ``classes`` is missing with
             ``include_top``, or no valid input shape or tensor is given.
 
-    Example:
+    Examples:
         >>> list(HyperResNet(input_shape=(32, 32, 3), include_top=False).space)
         ['version', 'conv3_depth', 'conv4_depth', 'pooling']
     """

@@ -74,7 +74,7 @@ class HyperXception(PrebuiltHyperModel):
         spacealg.errors.InvalidArgumentError: ``classes`` is missing with
             ``include_top``, or no valid input shape or tensor is given.
 
-    Example:
+    Examples:
         >>> hypermodel = HyperXception(input_shape=(28, 28, 1), classes=10)
         >>> list(hypermodel.space)[:3]
         ['activation', 'conv2d_num_filters', 'kernel_size']
