@@ -48,12 +48,47 @@ def test_fixing_a_few_enumerates_the_eight_configurations_default_first(
     assert "grid order: [(0.0001, 64, False), (0.0001, 64, True), (0.0001, 32, False)" in section
 
 
-def test_the_readme_example_runs() -> None:
+def _readme_blocks() -> list[str]:
     readme = (ROOT / "README.md").read_text()
-    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    return [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]]
+
+
+def test_the_readme_has_the_function_search_and_the_keras_switch_on_its_first_screen() -> None:
+    readme = (ROOT / "README.md").read_text()
+    first_screen = readme.split("\n## ", 1)[0]
+    blocks = _readme_blocks()
+    assert len(blocks) == 2
+    assert all(block in first_screen for block in blocks)
+    assert 'oracle="tpe"' in blocks[0]
+    assert "import spacealg_keras as keras_tuner" in blocks[1]
+    assert "| | spacealg | KerasTuner" in first_screen
+
+
+def test_the_readmes_function_search_runs(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md", "exec"), namespace)
-    assert len(namespace["trials"]) == 1000  # type: ignore[arg-type]
+    exec(compile(_readme_blocks()[0], "README.md", "exec"), namespace)
+    result = namespace["result"]
+    assert len(result.trials) == 30  # type: ignore[attr-defined]
+    assert result.best_score < 0.05  # type: ignore[attr-defined]
+    assert (tmp_path / "quickstart" / "trials.db").is_file()
+    assert "Values({'x': " in capsys.readouterr().out
+
+
+def test_the_readmes_keras_switch_runs(tmp_path) -> None:
+    # In its own process: Keras stays out of the core suite's processes.
+    (tmp_path / "readme_keras.py").write_text(_readme_blocks()[1])
+    completed = subprocess.run(
+        [sys.executable, "readme_keras.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "'units': " in completed.stdout
+    assert (tmp_path / "keras_quickstart" / "trials.db").is_file()
 
 
 def test_each_scenario_runs_a_search_of_three_distinct_trials(example_output: str) -> None:
