@@ -122,6 +122,8 @@ def test_docs_exist() -> None:
         "backends.md",
         "parallel.md",
         "semantics.md",
+        "optuna.md",
+        "glossary.md",
     }
 
 

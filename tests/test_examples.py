@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,66 @@ def test_the_prebuilt_scenario_tries_each_learning_rate_once(example_output: str
     tried = [line for line in section.splitlines() if line.startswith("tried: ")]
     rates = sorted(line.split("'learning_rate': ")[1].split(",")[0] for line in tried)
     assert rates == ["0.0001", "0.001", "0.01"]
+
+
+# --- the other examples: each runs as a script, in a fresh process and folder ----------------
+
+
+def _run_example(name: str, cwd: Path) -> str:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / name)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stdout
+
+
+def _needs(*modules: str) -> pytest.MarkDecorator:
+    missing = [module for module in modules if importlib.util.find_spec(module) is None]
+    return pytest.mark.skipif(bool(missing), reason=f"not installed: {missing}")
+
+
+def test_the_tpe_function_search_resumes_and_reads_back(tmp_path: Path) -> None:
+    out = _run_example("search_a_function_with_tpe.py", tmp_path)
+    lines = out.splitlines()
+    assert lines[0].startswith("after 20 trials: best ")
+    assert lines[1].startswith("after 40 trials: best ")
+    assert float(lines[1].rsplit(" ", 1)[1]) <= float(lines[0].rsplit(" ", 1)[1])
+    assert lines[3].startswith("read back: 40 trials")
+    assert list(tmp_path.iterdir()) == []  # it searched in a temporary folder
+
+
+@_needs("dask", "distributed")
+def test_the_dask_example_runs_every_trial_on_the_cluster(tmp_path: Path) -> None:
+    out = _run_example("parallel_search_on_dask.py", tmp_path)
+    assert out.startswith("10 trials on 2 Dask workers, all COMPLETED\n")
+
+
+@_needs("hypothesis", "keras")
+def test_the_property_test_example_checks_both_branches(tmp_path: Path) -> None:
+    out = _run_example("property_test_your_hypermodel.py", tmp_path)
+    assert "declared: ['units', 'deep', 'deep_units', 'dropout', 'rate']" in out
+    assert "the property holds for 25 configurations" in out
+
+
+@_needs("keras", "spacealg_keras")
+def test_the_hyperband_example_promotes_with_budgets(tmp_path: Path) -> None:
+    out = _run_example("hyperband_keras_search.py", tmp_path)
+    budgets = [line for line in out.splitlines() if line.startswith("trial ")]
+    assert len(budgets) == 6
+    assert "trial 3: 3 epochs, bracket 1, round 1" in budgets
+    assert "6 trials; best values: " in out
+
+
+@_needs("keras", "spacealg_keras")
+def test_the_prebuilt_example_searches_only_what_the_tailoring_leaves(tmp_path: Path) -> None:
+    out = _run_example("tailor_a_prebuilt_hypermodel.py", tmp_path)
+    assert "declared: 11 entries, 190512 configurations" in out
+    assert "14 configurations" in out
+    trials = [line for line in out.splitlines() if line.startswith("trial ")]
+    assert len(trials) == 2
+    assert all("'sep_num_filters': 128" in line for line in trials)
