@@ -17,6 +17,7 @@ import io
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -96,6 +97,10 @@ tr.FAILED td { background: #fdecec; } tr.INVALID td { color: #777; }
 """
 
 
+METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+"""The RDF block matplotlib writes into an SVG (the creator, vocabulary addresses)."""
+
+
 def svg(figure: Figure) -> str:
     """The figure as an inline ``<svg>`` element: real text, no XML prolog, no date."""
     import matplotlib  # noqa: PLC0415 - optional dependency, imported with the figures
@@ -104,7 +109,7 @@ def svg(figure: Figure) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "spacealg"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    return METADATA.sub("", text[text.index("<svg") :])
 
 
 def _escape(value: object) -> str:
