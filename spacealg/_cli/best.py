@@ -30,7 +30,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             counts[trial.state.value] += 1
         raise NoCompletedTrialError(f"spacealg best {args.project}", counts)
     metrics = {name: metric_at_score(best, steps) for name, steps in best.metrics.items()}
-    if args.json:
+    objective = result.objective
+    if args.json:  # every metric, the objective's too
         document = {
             "id": best.trial_id,
             "score": best.score,
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         }
         out.write(json.dumps(document, indent=1) + "\n")
         return 0
-    objective = result.objective
+    metrics.pop(objective.name, None)  # the score is its value
     lines = [f"trial {best.trial_id}: {objective.name} = {best.score!r} ({objective.direction})"]
     lines += ["values:"] + [f"  {name} = {value!r}" for name, value in best.values.items()]
     if metrics:

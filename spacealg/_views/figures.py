@@ -20,6 +20,7 @@ from spacealg._search.trials import SearchResult, TrialRecord, TrialState
 from spacealg._space.discrete import Boolean, Choice
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
+from spacealg._space.validation import check_instance
 from spacealg._views.importance import (
     importance_scores,
     is_log,
@@ -50,8 +51,6 @@ def new_figure(operation: str, width: float, height: float) -> Figure:
 
 def check_result(operation: str, result: object) -> SearchResult:
     """``result`` when it is a SearchResult; ArgumentTypeError otherwise."""
-    from spacealg._space.validation import check_instance  # noqa: PLC0415 - keeps imports flat
-
     check_instance(operation, "result", result, SearchResult, "a SearchResult, such as load(...)")
     assert isinstance(result, SearchResult)
     return result

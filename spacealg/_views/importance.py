@@ -27,6 +27,7 @@ from spacealg._search.trials import SearchResult, TrialRecord, TrialState
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar
+from spacealg._space.validation import check_instance
 
 BINS = 10
 """The most groups a numeric hyperparameter's values are cut into."""
@@ -108,6 +109,13 @@ def importance_scores(result: SearchResult) -> Mapping[str, float]:
         [0, 1], sorted from the most to the least important (ties in space order).
         Empty when fewer than three trials completed.
     """
+    check_instance(
+        "plots.importance_scores()",
+        "result",
+        result,
+        SearchResult,
+        "a SearchResult, such as load(...)",
+    )
     trials = scored(result)
     if len(trials) < 3:
         return {}

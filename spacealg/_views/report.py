@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 from spacealg._algebra.resolve import explain
 from spacealg._files.summary import summary
 from spacealg._search.trials import SearchResult, TrialState
-from spacealg._space.validation import check_path
+from spacealg._space.validation import check_instance, check_path
 from spacealg._views import figures
 from spacealg._views.trial_table import trial_rows
+from spacealg.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -200,8 +201,7 @@ def html_report(result: SearchResult, *, title: str = "spacealg study") -> str:
         "<h2>Plots</h2>",
     ]
     for caption, draw in PLOTS:
-        parts.append(f"<figure>{svg(draw(result))}<figcaption>{_escape(caption)}</figcaption>")
-        parts.append("</figure>")
+        parts.append(f'<figure aria-label="{_escape(caption)}">{svg(draw(result))}</figure>')
     parts += _table(result)
     parts += [f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
@@ -230,15 +230,18 @@ def report(
     Raises:
         ArgumentTypeError: ``result`` is not a SearchResult, or ``path`` not a path.
         MissingDependencyError: matplotlib is not installed (``spacealg[plot]``).
-        OSError: the file cannot be written.
+        InvalidArgumentError: the file cannot be written there.
     """
     operation = "report()"
     result = figures.check_result(operation, result)
     check_path(operation, "path", path)
-    if not isinstance(title, str):
-        from spacealg._space.validation import check_instance  # noqa: PLC0415
-
-        check_instance(operation, "title", title, str, "a string")
+    check_instance(operation, "title", title, str, "a string")
     target = Path(path)
-    target.write_text(html_report(result, title=title), encoding="utf-8")
+    text = html_report(result, title=title)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:  # a folder, a missing parent, no permission, a name too long
+        raise InvalidArgumentError(
+            operation, "", "path", path, f"a file that can be written ({error.strerror})"
+        ) from error
     return target

@@ -83,8 +83,15 @@ def _shown(value: Any) -> str:
 
 
 def as_text(header: list[str], rows: list[Row]) -> str:
-    """The rows aligned in columns for a terminal (numbers right-aligned)."""
-    cells = [header, *[[_shown(v) for v in row] for row in rows]]
+    """The rows aligned in columns for a terminal (numbers right-aligned, durations to the millisecond)."""
+    seconds = header.index("duration")
+    cells = [
+        header,
+        *[
+            [f"{v:.3f}" if i == seconds and v is not None else _shown(v) for i, v in enumerate(row)]
+            for row in rows
+        ],
+    ]
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
     numeric = [
         all(isinstance(row[i], int | float) or row[i] is None for row in rows)
