@@ -38,8 +38,7 @@ import spacealg as sa
 import spacealg.backend as sb
 import spacealg.oracles as so
 import spacealg.testing as stt
-from spacealg import plots
-from spacealg import Boolean, Choice, Condition, Float, Int, Space, Values
+from spacealg import Boolean, Choice, Condition, Float, Int, Space, Values, plots
 from spacealg.errors import (
     ActivityError,
     InvalidValueError,
@@ -438,7 +437,7 @@ RECIPES: dict[str, Recipe] = {
         objective=lambda: sa.Objective("loss", "min"),
         seed=lambda: None,
         trial_space=lambda: None,
-        oracle=lambda: {},
+        oracle=dict,
     ),
     "as_oracle": _r(_CALLER, _kw(so.as_oracle), oracle=lambda: "random", operation=lambda: "f()"),
     "check_oracle": _r(

@@ -1,4 +1,4 @@
-"""An mkdocs hook: the figures of "Looking at a study", drawn from a real search when the docs build.
+"""An mkdocs hook: the figures of "Looking at a study", drawn from a real search at build time.
 
 It runs a small search (the one the page's examples run: same space, objective
 and seed) in a temporary folder, and adds each figure of ``spacealg.plots`` to

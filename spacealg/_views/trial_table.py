@@ -83,7 +83,7 @@ def _shown(value: Any) -> str:
 
 
 def as_text(header: list[str], rows: list[Row]) -> str:
-    """The rows aligned in columns for a terminal (numbers right-aligned, durations to the millisecond)."""
+    """The rows aligned for a terminal (numbers right-aligned, durations to the millisecond)."""
     seconds = header.index("duration")
     cells = [
         header,
