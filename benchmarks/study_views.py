@@ -152,7 +152,9 @@ sa.minimize(lambda values: 0.0, _spacealg_space(mixed_space(1)), max_trials=int(
 def loop_seconds(directory: Path, trials: int, *, watched: bool) -> float:
     code = LOOP.format(benchmarks=str(Path(__file__).parent))
     start = time.perf_counter()
-    writer = subprocess.Popen(  # noqa: S603 - this interpreter[sys.executable, "-c", code, str(directory), str(trials)], env=ENV)
+    writer = subprocess.Popen(  # noqa: S603 - this interpreter
+        [sys.executable, "-c", code, str(directory), str(trials)], env=ENV
+    )
     watcher = None
     if watched:
         store = directory / "loop" / "trials.db"
