@@ -241,19 +241,20 @@ def optuna_rows(trials: int, runs: int, scratch: Path) -> list[tuple[str, float,
     except ImportError:
         return [*rows, ("Optuna visualization", math.nan, "plotly not installed")]
     loaded = optuna.load_study(study_name="views", storage=storage)
-    for name in (
+    names = (
         "plot_optimization_history",
         "plot_parallel_coordinate",
         "plot_slice",
         "plot_param_importances",
-    ):
-        rows.append(
-            (
-                f"optuna.visualization.{name}",
-                median_seconds(lambda n=name: getattr(vis, n)(loaded), runs),
-                "",
-            )
+    )
+    rows.extend(
+        (
+            f"optuna.visualization.{name}",
+            median_seconds(lambda n=name: getattr(vis, n)(loaded), runs),
+            "",
         )
+        for name in names
+    )
     return rows
 
 
