@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 MOST_LINES = 1000
 MOST_POINTS = 2000
+RASTER = 500
+"""Above this many points or lines, a collection is drawn as an image inside the SVG:
+thousands of vector markers make a file slow to write and to open."""
 BUDGET = "tuner/epochs"
 """The metadata key of a budgeted search's budget (Hyperband's epochs)."""
 
@@ -96,7 +99,7 @@ def history(result: SearchResult) -> Figure:
     series = [(f"{b} epochs", [t for t in done if t.meta.get(BUDGET) == b]) for b in budgets]
     if not budgets:
         series = [("completed", done)]
-    many = len(done) > MOST_POINTS
+    many = len(done) > RASTER
     for label, trials in series:
         if not trials:
             continue
@@ -122,7 +125,7 @@ def history(result: SearchResult) -> Figure:
                 color=colour,
                 transform=axes.get_xaxis_transform(),
                 label=f"{state.value.lower()} ({len(ids)})",
-                rasterized=len(ids) > MOST_POINTS,
+                rasterized=len(ids) > RASTER,
             )
     axes.set_xlabel("trial")
     axes.set_ylabel(plain(f"{objective.name} ({objective.direction})"))
@@ -207,6 +210,7 @@ def parallel_coordinates(result: SearchResult) -> Figure:
     if segments:
         lines = LineCollection(segments, array=np.asarray(colours), cmap="viridis", linewidths=0.8)
         lines.set_alpha(0.7)
+        lines.set_rasterized(len(shown) > RASTER)
         axes.add_collection(lines)
         figure.colorbar(lines, ax=axes, label=plain(result.objective.name))
     for x, (_, _, ticks) in enumerate(columns):
@@ -244,7 +248,13 @@ def slices(result: SearchResult) -> Figure:
         scores = [float(t.score or 0.0) for t in trials]
         if is_numeric(hp, values):
             axes.scatter(
-                [float(v) for v in values], scores, s=10, alpha=0.6, c=scores, cmap="viridis"
+                [float(v) for v in values],
+                scores,
+                s=10,
+                alpha=0.6,
+                c=scores,
+                cmap="viridis",
+                rasterized=len(trials) > RASTER,
             )
             if is_log(hp) and values and min(float(v) for v in values) > 0:
                 axes.set_xscale("log")
@@ -257,6 +267,7 @@ def slices(result: SearchResult) -> Figure:
                 alpha=0.6,
                 c=scores,
                 cmap="viridis",
+                rasterized=len(trials) > RASTER,
             )
             axes.set_xticks(
                 [y for y, _ in ticks], [label for _, label in ticks], rotation=20, fontsize=7

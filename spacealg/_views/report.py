@@ -108,7 +108,7 @@ def svg(figure: Figure) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "spacealg"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, dpi=120)
     text = buffer.getvalue()
     return METADATA.sub("", text[text.index("<svg") :])
 
