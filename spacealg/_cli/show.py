@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import inspect
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -72,7 +73,15 @@ def load_target(target: str) -> Space:
         ) from error
     if not hasattr(module, attribute):
         raise _bad(target, f"a name defined in {source}, which has no {attribute!r}")
-    return declare(getattr(module, attribute))
+    found = getattr(module, attribute)
+    if inspect.isclass(found):  # a HyperModel class: its instance declares the space
+        try:
+            found = found()
+        except Exception as error:
+            raise _bad(
+                target, f"a hypermodel class that builds with no arguments ({error})"
+            ) from error
+    return declare(found)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -64,7 +64,12 @@ def test_the_command_line_reads_a_keras_tuner_s_store(stores, tmp_path):
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
-            [str(ROOT), str(ROOT / "backends" / "keras"), os.environ.get("PYTHONPATH", "")]
+            [
+                str(ROOT),
+                str(ROOT / "backends" / "keras"),
+                str(Path(__file__).parent),
+                os.environ.get("PYTHONPATH", ""),
+            ]
         ),
     }
     project = stores / "hyperband"
@@ -83,3 +88,16 @@ def test_the_command_line_reads_a_keras_tuner_s_store(stores, tmp_path):
     rows = json.loads(spacealg("trials", str(project), "--format", "json"))
     assert {row["meta"]["tuner/epochs"] for row in rows} == {1, 3}
     assert "wrote" in spacealg("report", str(project), "-o", str(tmp_path / "r.html"))
+    shown = spacealg("show", "tiny_models:dense")  # builds the model with defaults, trains nothing
+    assert shown == sa.summary(sa.load(stores, "random").trial_space.tuned)
+    done = subprocess.run(
+        [sys.executable, "-m", "spacealg", "show", "spacealg_keras.applications:HyperImageAugment"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    message = done.stderr.splitlines()[-1]  # TensorFlow may log lines of its own before it
+    assert message.startswith("spacealg show: ")
+    assert "a hypermodel class that builds with no arguments" in message
