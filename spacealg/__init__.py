@@ -63,6 +63,7 @@ from spacealg._space.sampling import validate as validate
 from spacealg._space.scalars import Scalar as Scalar
 from spacealg._space.space import Space as Space
 from spacealg._space.values import Values as Values
+from spacealg._views.report import report as report
 from spacealg.errors import SpaceError as SpaceError
 
 __version__ = "0.1.0"
@@ -118,6 +119,7 @@ __all__ = [
     "minimize",
     "oracles",
     "override",
+    "report",
     "resolve",
     "restrict",
     "sample",

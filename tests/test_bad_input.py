@@ -1,7 +1,7 @@
 """The bad-input suite: every public name called with hostile arguments.
 
 A registry maps each public name of ``spacealg``, ``spacealg.backend``,
-``spacealg.oracles`` and ``spacealg.testing`` to a :class:`Recipe`: how to call
+``spacealg.oracles``, ``spacealg.testing`` and ``spacealg.plots`` to a :class:`Recipe`: how to call
 it with valid arguments, so that one argument at a time can be replaced by a
 hostile value (None, lists, dicts, strings, bytes, numpy scalars and arrays,
 NaN, infinities, huge ints, very long or deeply nested JSON text, a file where
@@ -38,7 +38,7 @@ import spacealg as sa
 import spacealg.backend as sb
 import spacealg.oracles as so
 import spacealg.testing as stt
-from spacealg import Boolean, Choice, Condition, Float, Int, Space, Values
+from spacealg import Boolean, Choice, Condition, Float, Int, Space, Values, plots
 from spacealg.errors import (
     ActivityError,
     InvalidValueError,
@@ -152,6 +152,12 @@ def _stored() -> Path:
     folder = _SCRATCH / "stored"
     sa.minimize(_zero, _small(), max_trials=1, directory=folder, project_name="p", verbose=0)
     return folder
+
+
+@functools.cache
+def _result() -> sa.SearchResult:
+    """A search result read back from a store of one trial, for the views."""
+    return sa.load(_stored(), "p")
 
 
 def _observation() -> so.Observation:
@@ -430,6 +436,8 @@ RECIPES: dict[str, Recipe] = {
         trials=lambda: (),
         objective=lambda: sa.Objective("loss", "min"),
         seed=lambda: None,
+        trial_space=lambda: None,
+        oracle=dict,
     ),
     "as_oracle": _r(_CALLER, _kw(so.as_oracle), oracle=lambda: "random", operation=lambda: "f()"),
     "check_oracle": _r(
@@ -457,6 +465,23 @@ RECIPES: dict[str, Recipe] = {
     "minimize": _r(_SEARCH_OPERATIONS, _search(sa.minimize), **_SEARCH_ARGS),
     "maximize": _r(_SEARCH_OPERATIONS, _search(sa.maximize), **_SEARCH_ARGS),
     "load": _r("load()", _kw(sa.load), directory=_stored, project_name=lambda: "p"),
+    # views
+    "report": _r(
+        "report()",
+        _kw(sa.report),
+        result=_result,
+        path=lambda: _SCRATCH / "report.html",
+        title=lambda: "a study",
+    ),
+    "history": _r("plots.history()", _kw(plots.history), result=_result),
+    "parallel_coordinates": _r(
+        "plots.parallel_coordinates()", _kw(plots.parallel_coordinates), result=_result
+    ),
+    "slices": _r("plots.slices()", _kw(plots.slices), result=_result),
+    "importance": _r("plots.importance()", _kw(plots.importance), result=_result),
+    "importance_scores": _r(
+        "plots.importance_scores()", _kw(plots.importance_scores), result=_result
+    ),
     "Study": _r(
         "Study()",
         lambda a: sa.Study(**a),
@@ -563,7 +588,7 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
 }
 """Arguments the hostile draws skip (or narrow), each with the reason: what is left to do."""
 
-MODULES = (sa, sb, so, stt)
+MODULES = (sa, sb, so, stt, plots)
 
 
 def test_every_public_name_has_a_recipe() -> None:

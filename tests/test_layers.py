@@ -23,9 +23,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("search", ("spacealg._search",)),
     ("store", ("spacealg._store",)),
     ("running", ("spacealg._running",)),
+    ("views", ("spacealg._views",)),
     ("public contracts", ("spacealg.backend", "spacealg.oracles")),
     ("contract suites", ("spacealg._testing",)),
-    ("public facade", ("spacealg.testing", "spacealg.__init__")),
+    ("public facade", ("spacealg.testing", "spacealg.plots", "spacealg.__init__")),
+    ("command line", ("spacealg._cli", "spacealg.__main__")),
 )
 """Bottom to top. A module's layer is that of the longest prefix naming it."""
 

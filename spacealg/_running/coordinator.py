@@ -9,6 +9,7 @@ for one run, whether its trials run in the same process
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -204,7 +205,14 @@ class Coordinator:
         """The search's trials, as the store holds them now."""
         if self._progress is not None:
             self._progress.clear()
-        return SearchResult(self.store.trials(), self._objective, self._seed)
+        study = self.store.study()
+        return SearchResult(
+            self.store.trials(),
+            self._objective,
+            self._seed,
+            trial_space=with_joined(self._trial_space, self.store),
+            oracle={} if study is None else json.loads(study.oracle),
+        )
 
     def close(self) -> None:
         """Stop the heartbeat."""

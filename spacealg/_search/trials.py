@@ -9,11 +9,12 @@ from typing import Any
 
 import attrs
 
+from spacealg._algebra.resolve import TrialSpace
 from spacealg._search.objective import Objective
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
-from spacealg._space.validation import check_items
+from spacealg._space.validation import check_instance, check_items
 from spacealg._space.values import Values
-from spacealg.errors import NoCompletedTrialError
+from spacealg.errors import MissingDependencyError, NoCompletedTrialError
 
 
 class TrialState(enum.StrEnum):
@@ -97,6 +98,16 @@ class TrialRecord:
         return record
 
 
+def _trial_space(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_instance("SearchResult()", attribute.name, value, TrialSpace, "a TrialSpace, or None")
+
+
+def _oracle(value: Mapping[str, Any]) -> FrozenMapping[str, Any]:
+    check_instance("SearchResult()", "oracle", value, Mapping, "a mapping, such as {}")
+    return frozen_mapping(value)
+
+
 def _records(trials: Iterable[TrialRecord]) -> tuple[TrialRecord, ...]:
     check_items("SearchResult()", "trials", trials, "an iterable of TrialRecord")
     return tuple(trials)
@@ -111,11 +122,24 @@ class SearchResult:
         objective: what the search optimised.
         seed: the search's seed (drawn and recorded when none was given), or None
             when unknown.
+        trial_space: the trial space searched, entries joined during trials
+            included, or None when unknown (not part of equality). One read back
+            by :func:`~spacealg.load` knows what was tuned and pinned, not which
+            operators shaped it.
+        oracle: the oracle's name and settings as the store records them
+            (``{"name": "random", "max_collisions": 20}``), empty when unknown
+            (not part of equality).
     """
 
     trials: tuple[TrialRecord, ...] = attrs.field(converter=_records)
     objective: Objective
     seed: int | None = None
+    trial_space: TrialSpace | None = attrs.field(
+        default=None, kw_only=True, eq=False, validator=_trial_space
+    )
+    oracle: Mapping[str, Any] = attrs.field(
+        factory=FrozenMapping, converter=_oracle, kw_only=True, eq=False
+    )
 
     def completed(self) -> tuple[TrialRecord, ...]:
         """The completed trials, best first (ties keep trial order)."""
@@ -162,6 +186,35 @@ class SearchResult:
         """Each trial as a flat dict, for ``pandas.DataFrame(result.to_records())``."""
         return [trial.to_record() for trial in self.trials]
 
+    def to_dataframe(self) -> Any:
+        """The trials as a ``pandas.DataFrame``, one row per trial, in trial order.
+
+        Columns: ``trial_id``, ``state``, ``score``, ``best_step``, ``started``,
+        ``ended`` and ``duration`` (seconds), then ``metric:<name>`` for each
+        metric (its value at the score's step, else its last step), then
+        ``value:<name>`` for each hyperparameter (missing where inactive), then
+        ``meta:<name>`` for the oracle's metadata (Hyperband's budget).
+
+        Raises:
+            MissingDependencyError: pandas is not installed (``spacealg[pandas]``).
+
+        Example:
+            >>> result = SearchResult(
+            ...     [TrialRecord(0, Values({"units": 32}), TrialState.COMPLETED, score=0.5,
+            ...                  metrics={"loss": [0.9, 0.5]}, best_step=1)],
+            ...     Objective("loss", "min"))
+            >>> result.to_dataframe()[["trial_id", "score", "metric:loss", "value:units"]]
+               trial_id  score  metric:loss  value:units
+            0         0    0.5          0.5           32
+        """
+        try:
+            import pandas as pd  # noqa: PLC0415 - an optional dependency, imported when used
+        except ImportError as error:
+            raise MissingDependencyError(
+                "SearchResult.to_dataframe()", "pandas", "pandas"
+            ) from error
+        return pd.DataFrame(trial_columns(self.trials))
+
     def results_summary(self, num_trials: int = 10, *, location: str = "the trial store") -> str:
         """KerasTuner's ``results_summary()`` text for the best ``num_trials`` trials."""
         objective = self.objective
@@ -179,6 +232,43 @@ class SearchResult:
                 lines.append("default configuration")
             lines.append(f"Score: {trial.score!r}")
         return "".join(line + "\n" for line in lines)
+
+
+def metric_at_score(trial: TrialRecord, steps: tuple[float, ...]) -> float | None:
+    """A metric's value at the trial's best step, else its last value, or None when empty."""
+    if not steps:
+        return None
+    step = trial.best_step
+    return steps[step] if step is not None and 0 <= step < len(steps) else steps[-1]
+
+
+def trial_columns(trials: tuple[TrialRecord, ...]) -> dict[str, list[Any]]:
+    """The columns of :meth:`SearchResult.to_dataframe`, as lists (None where missing)."""
+    metrics: dict[str, None] = {}
+    values: dict[str, None] = {}
+    meta: dict[str, None] = {}
+    for trial in trials:
+        metrics.update(dict.fromkeys(trial.metrics))
+        values.update(dict.fromkeys(trial.values))
+        meta.update(dict.fromkeys(trial.meta))
+    columns: dict[str, list[Any]] = {
+        "trial_id": [t.trial_id for t in trials],
+        "state": [t.state.value for t in trials],
+        "score": [t.score for t in trials],
+        "best_step": [t.best_step for t in trials],
+        "started": [t.started for t in trials],
+        "ended": [t.ended for t in trials],
+        "duration": [
+            None if t.started is None or t.ended is None else t.ended - t.started for t in trials
+        ],
+    }
+    for name in metrics:
+        columns[f"metric:{name}"] = [metric_at_score(t, t.metrics.get(name, ())) for t in trials]
+    for name in values:
+        columns[f"value:{name}"] = [t.values.get(name) for t in trials]
+    for name in meta:
+        columns[f"meta:{name}"] = [t.meta.get(name) for t in trials]
+    return columns
 
 
 def is_nan(value: float | None) -> bool:

@@ -444,3 +444,34 @@ class TrialStore:
                 "UPDATE trials SET owner_token = NULL WHERE trial_id = ? AND owner_token = ?",
                 (trial_id, owner.token),
             )
+
+    # -- reading a running study cheaply ------------------------------------------
+
+    def tally(
+        self, direction: str
+    ) -> tuple[dict[str, int], float | None, float | None, float | None]:
+        """Counts by state, the best score, the first start and the last end, in one query.
+
+        ``direction`` is "min" or "max". A live view reads this each second.
+        """
+        rows = self._connection.execute(
+            "SELECT state, COUNT(*), MIN(score), MAX(score), MIN(started), MAX(ended) "
+            "FROM trials GROUP BY state"
+        ).fetchall()
+        counts = {str(row[0]): int(row[1]) for row in rows}
+        best = None
+        starts = [row[4] for row in rows if row[4] is not None]
+        ends = [row[5] for row in rows if row[5] is not None]
+        for row in rows:
+            if row[0] == "COMPLETED":
+                best = row[2] if direction == "min" else row[3]
+        return counts, best, min(starts, default=None), max(ends, default=None)
+
+    def best_trial(self, direction: str) -> TrialRecord | None:
+        """The best completed trial (ties: the earliest), or None, in one query."""
+        order = "ASC" if direction == "min" else "DESC"
+        row = self._connection.execute(
+            self._select_trials + " WHERE state = 'COMPLETED' AND score IS NOT NULL "
+            f"ORDER BY score {order}, trial_id LIMIT 1"
+        ).fetchone()
+        return None if row is None else record(row)
