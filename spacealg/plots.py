@@ -4,7 +4,7 @@ matplotlib comes with the ``plot`` extra (``pip install 'spacealg[plot]'``);
 without it each function raises :class:`~spacealg.errors.MissingDependencyError`
 naming that extra. ``importance_scores`` needs only numpy.
 
-Example:
+Examples:
     >>> import spacealg as sa
     >>> from spacealg import plots
     >>> result = sa.SearchResult(
