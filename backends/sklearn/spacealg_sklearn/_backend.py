@@ -92,6 +92,10 @@ class SklearnBackend:
         fit_params: keyword arguments for every fit (``sample_weight``, say).
         seeded: seed NumPy's global random generator from the trial's seed before
             each trial, for estimators left at ``random_state=None``.
+        raised: when given, a trial's exception is appended to it before it
+            propagates (the search records the trial FAILED either way): the list
+            is the caller's own when trials run in its process, so a caller can
+            raise the original exception, as ``SearchCV(error_score="raise")`` does.
 
     Example:
         >>> from pathlib import Path
@@ -112,6 +116,7 @@ class SklearnBackend:
     groups: Any = None
     fit_params: Mapping[str, Any] = attrs.field(factory=dict)
     seeded: bool = False
+    raised: list[BaseException] | None = attrs.field(default=None, eq=False, repr=False)
 
     def estimator_for(self, trial: Trial) -> Any:
         """The unfitted estimator of ``trial``; a build function's declarations are reported."""
@@ -129,15 +134,19 @@ class SklearnBackend:
         if self.seeded:
             # Estimators left at random_state=None draw from NumPy's global generator.
             np.random.seed(trial.seed % 2**32)  # noqa: NPY002 - that global generator is the point
-        estimator = self.estimator_for(trial)
-        results = cross_validate(
-            estimator,
-            self.X,
-            self.y,
-            groups=self.groups,
-            cv=self.cv,
-            scoring=self.scoring,
-            error_score="raise",  # a failed fit fails the trial, with its traceback
-            params=dict(self.fit_params),
-        )
+        try:
+            results = cross_validate(
+                self.estimator_for(trial),
+                self.X,
+                self.y,
+                groups=self.groups,
+                cv=self.cv,
+                scoring=self.scoring,
+                error_score="raise",  # a failed fit fails the trial, with its traceback
+                params=dict(self.fit_params),
+            )
+        except Exception as error:
+            if self.raised is not None:
+                self.raised.append(error)
+            raise
         return cv_metrics(results)

@@ -132,7 +132,8 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         overwrite: start the stored search afresh.
         error_score: the score of a configuration whose fit raises (its trial is
             recorded FAILED with the traceback), or ``"raise"`` to stop the search
-            at the first one with :class:`FitFailedError`.
+            at the first one: its exception is raised when the trial ran in this
+            process, else :class:`FitFailedError` with the worker's traceback.
         verbose: 0 is silent; 1 prints the search log.
 
     Raises (from ``fit``):
@@ -323,6 +324,13 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         model, trial_space, stand_in = self._model()
         metrics, decides, multimetric = self._metrics()
         chosen = as_oracle(self.oracle, OPERATION)
+        if y is None and get_tags(stand_in).target_tags.required:
+            raise _invalid(
+                "y",
+                y,
+                f"targets ({type(stand_in).__name__} requires y to be passed, "
+                "but the target y is None)",
+            )
         X, y, groups = indexable(X, y, groups)
         splits = list(check_cv(self.cv, y, classifier=is_classifier(stand_in)).split(X, y, groups))
         warn_about_tailoring(trial_space, stacklevel=2)
@@ -334,6 +342,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             scoring=dict(self.scoring) if isinstance(self.scoring, Mapping) else self.scoring,
             fit_params=fit_params,
             seeded=self.seed is not None,
+            raised=[],
         )
         study_arguments = {
             "trial_space": trial_space,
@@ -386,6 +395,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
                 n_workers=self.n_workers,
             )
         except sa.errors.TooManyFailedTrialsError as error:  # error_score="raise"
+            raised = arguments["backend"].raised
+            if raised:  # the trial ran in this process: its own exception, as scikit-learn's
+                raise raised[-1] from None
             trials = sa.load(directory, arguments["project_name"]).trials
             failed = sum(t.state is sa.TrialState.FAILED for t in trials)
             raise FitFailedError(OPERATION, failed, len(trials), error.last_error) from None
@@ -497,6 +509,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags = inner.classifier_tags
         tags.regressor_tags = inner.regressor_tags
+        tags.target_tags = inner.target_tags
         tags.input_tags.pairwise = inner.input_tags.pairwise
         tags.input_tags.sparse = inner.input_tags.sparse
         return tags
