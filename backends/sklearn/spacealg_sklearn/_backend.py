@@ -133,7 +133,7 @@ class SklearnBackend:
         """Cross-validate the trial's configuration; its metrics are the outcome."""
         if self.seeded:
             # Estimators left at random_state=None draw from NumPy's global generator.
-            np.random.seed(trial.seed % 2**32)  # noqa: NPY002 - that global generator is the point
+            np.random.seed(trial.seed % 2**32)
         try:
             results = cross_validate(
                 self.estimator_for(trial),

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, is_classifier
@@ -59,6 +59,15 @@ def _delegates(method: str) -> Callable[[SearchCV], bool]:
     return check
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _offered_if_best_has(method: str) -> Callable[[_Method], _Method]:
+    """scikit-learn's ``available_if``, typed: the method exists where the best estimator's does."""
+    decorator: Callable[[_Method], _Method] = available_if(_delegates(method))
+    return decorator
+
+
 def _invalid(argument: str, value: object, allowed: str) -> sa.errors.InvalidArgumentError:
     return sa.errors.InvalidArgumentError(OPERATION, "", argument, value, allowed)
 
@@ -73,12 +82,9 @@ def _is_int(value: object) -> bool:
 
 def _scorer_names(scoring: object) -> list[str] | None:
     """The metric names of a multi-metric ``scoring`` (a list, tuple, set or dict); else None."""
-    if isinstance(scoring, Mapping):
-        names = list(scoring)
-    elif isinstance(scoring, list | tuple | set | frozenset):
-        names = list(scoring)
-    else:
+    if not isinstance(scoring, Mapping | list | tuple | set | frozenset):
         return None
+    names = list(scoring)
     if not names or not all(isinstance(name, str) for name in names):
         raise _invalid("scoring", scoring, "a non-empty list or dict of scorer names")
     if len(set(names)) != len(names):
@@ -426,8 +432,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
     def _scorers(self, estimator: Any) -> Any:
         if isinstance(self.scoring, Mapping):
             return {
-                name: get_scorer(s) if isinstance(s, str) else s
-                for name, s in self.scoring.items()
+                name: get_scorer(s) if isinstance(s, str) else s for name, s in self.scoring.items()
             }
         names = _scorer_names(self.scoring)
         if names is not None:
@@ -451,37 +456,37 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         scorer = self.scorer_[self.refit] if self.multimetric_ else self.scorer_
         return float(scorer(best, X, y, **params))
 
-    @available_if(_delegates("predict"))
+    @_offered_if_best_has("predict")
     def predict(self, X: Any) -> Any:
         """The best estimator's ``predict``."""
         return self._best().predict(X)
 
-    @available_if(_delegates("predict_proba"))
+    @_offered_if_best_has("predict_proba")
     def predict_proba(self, X: Any) -> Any:
         """The best estimator's ``predict_proba``."""
         return self._best().predict_proba(X)
 
-    @available_if(_delegates("predict_log_proba"))
+    @_offered_if_best_has("predict_log_proba")
     def predict_log_proba(self, X: Any) -> Any:
         """The best estimator's ``predict_log_proba``."""
         return self._best().predict_log_proba(X)
 
-    @available_if(_delegates("decision_function"))
+    @_offered_if_best_has("decision_function")
     def decision_function(self, X: Any) -> Any:
         """The best estimator's ``decision_function``."""
         return self._best().decision_function(X)
 
-    @available_if(_delegates("score_samples"))
+    @_offered_if_best_has("score_samples")
     def score_samples(self, X: Any) -> Any:
         """The best estimator's ``score_samples``."""
         return self._best().score_samples(X)
 
-    @available_if(_delegates("transform"))
+    @_offered_if_best_has("transform")
     def transform(self, X: Any) -> Any:
         """The best estimator's ``transform``."""
         return self._best().transform(X)
 
-    @available_if(_delegates("inverse_transform"))
+    @_offered_if_best_has("inverse_transform")
     def inverse_transform(self, X: Any) -> Any:
         """The best estimator's ``inverse_transform``."""
         return self._best().inverse_transform(X)

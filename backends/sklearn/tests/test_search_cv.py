@@ -11,8 +11,8 @@ from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
 from sklearn.model_selection import GroupKFold, RandomizedSearchCV, cross_validate
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -48,7 +48,12 @@ def test_cv_results_follow_scikit_learns_layout(iris):
     X, y = iris
     search = svc_search().fit(X, y)
     results = search.cv_results_
-    assert list(results)[:4] == ["mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time"]
+    assert list(results)[:4] == [
+        "mean_fit_time",
+        "std_fit_time",
+        "mean_score_time",
+        "std_score_time",
+    ]
     assert {"params", "param_svc__C", "param_svc__kernel", "param_svc__gamma"} <= set(results)
     assert {f"split{k}_test_score" for k in range(3)} <= set(results)
     assert search.n_splits_ == 3
@@ -59,7 +64,9 @@ def test_cv_results_follow_scikit_learns_layout(iris):
     gamma = results["param_svc__gamma"]
     linear = [p["svc__kernel"] == "linear" for p in results["params"]]
     assert list(np.ma.getmaskarray(gamma)) == linear
-    assert all("svc__gamma" not in p for p, lin in zip(results["params"], linear) if lin)
+    assert all(
+        "svc__gamma" not in p for p, lin in zip(results["params"], linear, strict=True) if lin
+    )
     splits = np.column_stack([results[f"split{k}_test_score"] for k in range(3)])
     np.testing.assert_allclose(results["mean_test_score"], splits.mean(axis=1))
     np.testing.assert_allclose(results["std_test_score"], splits.std(axis=1))
@@ -165,9 +172,9 @@ def test_a_build_function_chooses_the_steps(iris):
     best = search.best_estimator_
     if search.best_params_["model"] == "svc":
         assert isinstance(best, Pipeline)
-        assert best[-1].C == search.best_params_["C"]
+        assert search.best_params_["C"] == best[-1].C
     else:
-        assert best.max_iter == search.best_params_["max_iter"]
+        assert search.best_params_["max_iter"] == best.max_iter
     np.testing.assert_array_equal(search.predict(X), best.predict(X))
 
 
@@ -215,8 +222,15 @@ def test_a_failing_configuration_is_recorded_failed_and_scored_error_score(iris)
 
 def test_error_score_raise_raises_the_fits_own_error(iris):
     X, y = iris
-    search = SearchCV(KNeighborsClassifier(), NEIGHBOURS, oracle="grid", max_trials=None, cv=3,
-                      error_score="raise", verbose=0)
+    search = SearchCV(
+        KNeighborsClassifier(),
+        NEIGHBOURS,
+        oracle="grid",
+        max_trials=None,
+        cv=3,
+        error_score="raise",
+        verbose=0,
+    )
     with pytest.raises(ValueError, match="Expected n_neighbors <= n_samples_fit") as raised:
         search.fit(X, y)
     assert not isinstance(raised.value, FitFailedError)
@@ -226,7 +240,9 @@ def test_every_trial_failing_raises_fit_failed_error(iris):
     X, y = iris
     space = sa.Space([sa.Fixed("n_neighbors", value=200)])
     search = SearchCV(KNeighborsClassifier(), space, oracle="grid", max_trials=None, verbose=0)
-    with pytest.raises(FitFailedError, match=r"(?s)1 of 1 trials failed .*Expected n_neighbors") as raised:
+    with pytest.raises(
+        FitFailedError, match=r"(?s)1 of 1 trials failed .*Expected n_neighbors"
+    ) as raised:
         search.fit(X, y)
     assert isinstance(raised.value, ValueError)
     assert pickle.loads(pickle.dumps(raised.value)).last_error == raised.value.last_error
@@ -329,15 +345,26 @@ def test_the_search_compares_with_randomized_search_cv_on_one_grid(iris):
     """Grid search over a finite space scores each configuration as RandomizedSearchCV does."""
     X, y = iris
     ours = SearchCV(
-        DecisionTreeClassifier(random_state=0), TREE_SPACE, oracle="grid", max_trials=None,
-        cv=3, verbose=0,
+        DecisionTreeClassifier(random_state=0),
+        TREE_SPACE,
+        oracle="grid",
+        max_trials=None,
+        cv=3,
+        verbose=0,
     ).fit(X, y)
     theirs = RandomizedSearchCV(
-        DecisionTreeClassifier(random_state=0), {"max_depth": list(range(1, 7))}, n_iter=6, cv=3,
+        DecisionTreeClassifier(random_state=0),
+        {"max_depth": list(range(1, 7))},
+        n_iter=6,
+        cv=3,
         random_state=0,
     ).fit(X, y)
-    by_depth = {p["max_depth"]: s for p, s in zip(theirs.cv_results_["params"],
-                                                    theirs.cv_results_["mean_test_score"])}
-    for p, s in zip(ours.cv_results_["params"], ours.cv_results_["mean_test_score"]):
+    by_depth = {
+        p["max_depth"]: s
+        for p, s in zip(
+            theirs.cv_results_["params"], theirs.cv_results_["mean_test_score"], strict=True
+        )
+    }
+    for p, s in zip(ours.cv_results_["params"], ours.cv_results_["mean_test_score"], strict=True):
         assert s == by_depth[p["max_depth"]]
     assert ours.best_score_ == theirs.best_score_
