@@ -13,6 +13,7 @@ from __future__ import annotations
 from ._backend import SklearnBackend as SklearnBackend
 from ._errors import FitFailedError as FitFailedError
 from ._search_cv import SearchCV as SearchCV
+from ._tuner import SklearnTuner as SklearnTuner
 
 __version__ = "0.1.0"
 
@@ -20,5 +21,6 @@ __all__ = [
     "FitFailedError",
     "SearchCV",
     "SklearnBackend",
+    "SklearnTuner",
     "__version__",
 ]
