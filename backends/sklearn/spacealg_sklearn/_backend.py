@@ -68,6 +68,34 @@ def cv_metrics(results: Mapping[str, Any]) -> dict[str, float]:
     return metrics
 
 
+def _model(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not (is_estimator(value) or callable(value)):
+        raise sa.errors.ArgumentTypeError(
+            "SklearnBackend()",
+            "",
+            "model",
+            value,
+            "a scikit-learn estimator or a build function build(hp)",
+        )
+
+
+def _fit_params(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise sa.errors.ArgumentTypeError(
+            "SklearnBackend()", "", "fit_params", value, "a mapping of argument names to values"
+        )
+
+
+def _seeded(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise sa.errors.ArgumentTypeError("SklearnBackend()", "", "seeded", value, "True or False")
+
+
+def _raised(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, list):
+        raise sa.errors.ArgumentTypeError("SklearnBackend()", "", "raised", value, "None or a list")
+
+
 @attrs.frozen
 class SklearnBackend:
     """spacealg's ``sklearn`` backend: each trial cross-validates one configuration.
@@ -108,15 +136,17 @@ class SklearnBackend:
         0.66
     """
 
-    model: Any
+    model: Any = attrs.field(validator=_model)
     X: Any
     y: Any = None
     cv: Any = 5
     scoring: Any = None
     groups: Any = None
-    fit_params: Mapping[str, Any] = attrs.field(factory=dict)
-    seeded: bool = False
-    raised: list[BaseException] | None = attrs.field(default=None, eq=False, repr=False)
+    fit_params: Mapping[str, Any] = attrs.field(factory=dict, validator=_fit_params)
+    seeded: bool = attrs.field(default=False, validator=_seeded)
+    raised: list[BaseException] | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_raised
+    )
 
     def estimator_for(self, trial: Trial) -> Any:
         """The unfitted estimator of ``trial``; a build function's declarations are reported."""

@@ -33,10 +33,11 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 import spacealg as sa
-from spacealg.backend import runs_in_parallel, warn_about_tailoring
+from spacealg.backend import warn_about_tailoring
 from spacealg.oracles import as_oracle
 
 from ._backend import BuildFunction, SklearnBackend, configured, handle_for, is_estimator
+from ._checks import check_folds, check_search, invalid, is_int, scorer_names, wrong_type
 from ._errors import FitFailedError
 from ._results import cv_results
 
@@ -68,28 +69,12 @@ def _offered_if_best_has(method: str) -> Callable[[_Method], _Method]:
     return decorator
 
 
-def _invalid(argument: str, value: object, allowed: str) -> sa.errors.InvalidArgumentError:
-    return sa.errors.InvalidArgumentError(OPERATION, "", argument, value, allowed)
+def _invalid(argument: str, value: object, allowed: str) -> sa.errors.SpaceError:
+    return invalid(OPERATION, argument, value, allowed)
 
 
-def _wrong_type(argument: str, value: object, allowed: str) -> sa.errors.ArgumentTypeError:
-    return sa.errors.ArgumentTypeError(OPERATION, "", argument, value, allowed)
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _scorer_names(scoring: object) -> list[str] | None:
-    """The metric names of a multi-metric ``scoring`` (a list, tuple, set or dict); else None."""
-    if not isinstance(scoring, Mapping | list | tuple | set | frozenset):
-        return None
-    names = list(scoring)
-    if not names or not all(isinstance(name, str) for name in names):
-        raise _invalid("scoring", scoring, "a non-empty list or dict of scorer names")
-    if len(set(names)) != len(names):
-        raise _invalid("scoring", scoring, "scorer names without duplicates")
-    return sorted(names) if isinstance(scoring, set | frozenset) else names
+def _wrong_type(argument: str, value: object, allowed: str) -> sa.errors.SpaceError:
+    return wrong_type(OPERATION, argument, value, allowed)
 
 
 class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
@@ -248,58 +233,32 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
                 raise sa.errors.UnknownNameError(OPERATION, name, known)
 
     def _check_arguments(self) -> None:
-        problems = [
-            ("max_trials", self.max_trials, self.max_trials is None or _is_int(self.max_trials)),
-            ("verbose", self.verbose, _is_int(self.verbose)),
-            ("overwrite", self.overwrite, isinstance(self.overwrite, bool)),
-            ("refit", self.refit, isinstance(self.refit, bool | str)),
-            ("seed", self.seed, self.seed is None or _is_int(self.seed)),
-            (
-                "directory",
-                self.directory,
-                self.directory is None or isinstance(self.directory, str | os.PathLike),
-            ),
-            (
-                "project_name",
-                self.project_name,
-                self.project_name is None or isinstance(self.project_name, str),
-            ),
-            (
-                "error_score",
-                self.error_score,
-                self.error_score == "raise"
-                or (
-                    isinstance(self.error_score, numbers.Real)
-                    and not isinstance(self.error_score, bool)
-                ),
-            ),
-        ]
-        allowed = {
-            "max_trials": "None or an int >= 1",
-            "verbose": "an int >= 0",
-            "overwrite": "True or False",
-            "refit": "True, False or the name of a scorer",
-            "seed": "None or an int with 0 <= seed < 2**63",
-            "directory": "None or a str or os.PathLike path",
-            "project_name": "None or a non-empty str",
-            "error_score": "a number (numpy.nan by default) or 'raise'",
-        }
-        for argument, value, valid in problems:
-            if not valid:
-                raise _wrong_type(argument, value, allowed[argument])
-        if self.max_trials is not None and self.max_trials < 1:
-            raise _invalid("max_trials", self.max_trials, allowed["max_trials"])
-        if self.verbose < 0:
-            raise _invalid("verbose", self.verbose, allowed["verbose"])
-        if self.seed is not None and not 0 <= self.seed < 2**63:
-            raise _invalid("seed", self.seed, allowed["seed"])
-        if self.project_name == "":
-            raise _invalid("project_name", self.project_name, allowed["project_name"])
-        runs_in_parallel(self.executor, self.n_workers, operation=OPERATION)
+        check_search(
+            OPERATION,
+            max_trials=self.max_trials,
+            seed=self.seed,
+            directory=self.directory,
+            project_name=self.project_name,
+            overwrite=self.overwrite,
+            executor=self.executor,
+            n_workers=self.n_workers,
+        )
+        check_folds(OPERATION, self.cv)
+        if not is_int(self.verbose) or self.verbose < 0:
+            raise _invalid("verbose", self.verbose, "an int >= 0")
+        if not isinstance(self.refit, bool | str):
+            raise _wrong_type("refit", self.refit, "True, False or the name of a scorer")
+        number = isinstance(self.error_score, numbers.Real) and not isinstance(
+            self.error_score, bool
+        )
+        if not (number or (isinstance(self.error_score, str) and self.error_score == "raise")):
+            raise _wrong_type(
+                "error_score", self.error_score, "a number (numpy.nan by default) or 'raise'"
+            )
 
     def _metrics(self) -> tuple[list[str], str, bool]:
         """The metric names, the one the search optimises, and whether there are several."""
-        names = _scorer_names(self.scoring)
+        names = scorer_names(OPERATION, self.scoring)
         if names is None:
             if isinstance(self.refit, str):
                 raise _invalid("refit", self.refit, "True or False with a single scorer")
@@ -338,7 +297,11 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
                 "but the target y is None)",
             )
         X, y, groups = indexable(X, y, groups)
-        splits = list(check_cv(self.cv, y, classifier=is_classifier(stand_in)).split(X, y, groups))
+        try:
+            splitter = check_cv(self.cv, y, classifier=is_classifier(stand_in))
+            splits = list(splitter.split(X, y, groups))
+        except ValueError as error:  # more folds than the data allows, groups missing, ...
+            raise _invalid("cv", self.cv, f"folds this data allows ({error})") from error
         warn_about_tailoring(trial_space, stacklevel=2)
         backend = SklearnBackend(
             model,
@@ -407,6 +370,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             trials = sa.load(directory, arguments["project_name"]).trials
             failed = sum(t.state is sa.TrialState.FAILED for t in trials)
             raise FitFailedError(OPERATION, failed, len(trials), error.last_error) from None
+        except OSError as error:  # the store's folder cannot be made (a name too long, say)
+            where = str(study.store_path)
+            raise sa.errors.StoreError(OPERATION, where, f"cannot be written: {error}") from error
         return result, study.current_trial_space()
 
     def _judge_failures(self, trials: list[sa.TrialRecord]) -> None:
@@ -434,7 +400,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             return {
                 name: get_scorer(s) if isinstance(s, str) else s for name, s in self.scoring.items()
             }
-        names = _scorer_names(self.scoring)
+        names = scorer_names(OPERATION, self.scoring)
         if names is not None:
             return {name: get_scorer(name) for name in names}
         return check_scoring(estimator, scoring=self.scoring)

@@ -32,10 +32,11 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 
 import spacealg as sa
-from spacealg.backend import Outcome, Trial, runs_in_parallel, trial_directory
+from spacealg.backend import Outcome, Trial, trial_directory
 from spacealg.oracles import as_oracle
 
 from ._backend import handle_for
+from ._checks import check_search
 
 MODEL_FILE = "model.pickle"
 
@@ -199,7 +200,16 @@ class SklearnTuner:
             raise sa.errors.ArgumentTypeError(
                 operation, "", "cv", cv, "None or a scikit-learn splitter (with a split method)"
             )
-        runs_in_parallel(executor, n_workers, operation=operation)
+        check_search(
+            operation,
+            max_trials=max_trials,
+            seed=seed,
+            directory=directory,
+            project_name=project_name,
+            overwrite=overwrite,
+            executor=executor,
+            n_workers=n_workers,
+        )
         self.hypermodel = hypermodel
         self.scoring = scoring
         self.metrics = list(listed)
@@ -219,6 +229,20 @@ class SklearnTuner:
                 tune_new_entries=tune_new_entries,
                 allow_new_entries=allow_new_entries,
             )
+        study = self._study(_TunerBackend(self, None, None))  # checks what the loop will take
+        if not overwrite:  # a stored search: with the entries that joined during its trials
+            self.trial_space = study.current_trial_space()
+
+    def _study(self, backend: _TunerBackend) -> sa.Study:
+        return sa.Study(
+            trial_space=self.trial_space,
+            backend=backend,
+            objective=self.objective,
+            oracle=self.oracle,
+            directory=self.directory,
+            project_name=self.project_name,
+            seed=self.seed,
+        )
 
     @property
     def project_dir(self) -> Path:
@@ -241,15 +265,7 @@ class SklearnTuner:
             groups: group labels for a group splitter (``GroupKFold``, say), or None.
             verbose: 0 silences the search log (not in KerasTuner's signature).
         """
-        study = sa.Study(
-            trial_space=self.trial_space,
-            backend=_TunerBackend(self, X, y, sample_weight, groups),
-            objective=self.objective,
-            oracle=self.oracle,
-            directory=self.directory,
-            project_name=self.project_name,
-            seed=self.seed,
-        )
+        study = self._study(_TunerBackend(self, X, y, sample_weight, groups))
         try:
             study.run(
                 self.max_trials,
@@ -258,6 +274,10 @@ class SklearnTuner:
                 executor=self.executor,
                 n_workers=self.n_workers,
             )
+        except OSError as error:  # the store's folder cannot be made (a name too long, say)
+            where = str(study.store_path)
+            operation = f"{type(self).__name__}.search()"
+            raise sa.errors.StoreError(operation, where, f"cannot be written: {error}") from error
         finally:
             self._overwrite = False  # a second search() continues the first
             self.trial_space = study.current_trial_space()
