@@ -18,10 +18,10 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, is_classifier
@@ -29,8 +29,6 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import check_cv
 from sklearn.utils import get_tags, indexable
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
 import spacealg as sa
 from spacealg.backend import warn_about_tailoring
@@ -38,6 +36,7 @@ from spacealg.oracles import as_oracle
 
 from ._backend import BuildFunction, SklearnBackend, configured, handle_for, is_estimator
 from ._checks import check_folds, check_search, invalid, is_int, scorer_names, wrong_type
+from ._delegation import BestEstimatorMethods
 from ._errors import FitFailedError
 from ._results import cv_results
 
@@ -45,28 +44,6 @@ NEVER_STOP = 2**62
 """``max_consecutive_failed_trials`` when failures do not stop the search (scikit-learn's way)."""
 
 OPERATION = "SearchCV.fit()"
-
-
-def _delegates(method: str) -> Callable[[SearchCV], bool]:
-    """Whether ``SearchCV`` offers ``method``: its best (or searched) estimator has it."""
-
-    def check(search: SearchCV) -> bool:
-        if hasattr(search, "best_estimator_"):
-            return hasattr(search.best_estimator_, method)
-        if search.estimator is not None and is_estimator(search.estimator):
-            return hasattr(search.estimator, method)
-        return True  # a build function: known once fitted
-
-    return check
-
-
-_Method = TypeVar("_Method", bound=Callable[..., Any])
-
-
-def _offered_if_best_has(method: str) -> Callable[[_Method], _Method]:
-    """scikit-learn's ``available_if``, typed: the method exists where the best estimator's does."""
-    decorator: Callable[[_Method], _Method] = available_if(_delegates(method))
-    return decorator
 
 
 def _invalid(argument: str, value: object, allowed: str) -> sa.errors.SpaceError:
@@ -77,7 +54,7 @@ def _wrong_type(argument: str, value: object, allowed: str) -> sa.errors.SpaceEr
     return wrong_type(OPERATION, argument, value, allowed)
 
 
-class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
+class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
     """Cross-validated search over a spacealg space, as a scikit-learn estimator.
 
     Use it where ``RandomizedSearchCV`` is used: ``fit`` runs one trial per
@@ -404,72 +381,6 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         if names is not None:
             return {name: get_scorer(name) for name in names}
         return check_scoring(estimator, scoring=self.scoring)
-
-    # -- the fitted search -------------------------------------------------------
-
-    def _best(self) -> Any:
-        check_is_fitted(self)
-        if not self.refit:
-            raise AttributeError(
-                "this SearchCV was fitted with refit=False: it keeps no best_estimator_ "
-                "to predict with"
-            )
-        return self.best_estimator_
-
-    def score(self, X: Any, y: Any = None, **params: Any) -> float:
-        """The best estimator's score on ``X``, by the scorer that decided the search."""
-        best = self._best()
-        scorer = self.scorer_[self.refit] if self.multimetric_ else self.scorer_
-        return float(scorer(best, X, y, **params))
-
-    @_offered_if_best_has("predict")
-    def predict(self, X: Any) -> Any:
-        """The best estimator's ``predict``."""
-        return self._best().predict(X)
-
-    @_offered_if_best_has("predict_proba")
-    def predict_proba(self, X: Any) -> Any:
-        """The best estimator's ``predict_proba``."""
-        return self._best().predict_proba(X)
-
-    @_offered_if_best_has("predict_log_proba")
-    def predict_log_proba(self, X: Any) -> Any:
-        """The best estimator's ``predict_log_proba``."""
-        return self._best().predict_log_proba(X)
-
-    @_offered_if_best_has("decision_function")
-    def decision_function(self, X: Any) -> Any:
-        """The best estimator's ``decision_function``."""
-        return self._best().decision_function(X)
-
-    @_offered_if_best_has("score_samples")
-    def score_samples(self, X: Any) -> Any:
-        """The best estimator's ``score_samples``."""
-        return self._best().score_samples(X)
-
-    @_offered_if_best_has("transform")
-    def transform(self, X: Any) -> Any:
-        """The best estimator's ``transform``."""
-        return self._best().transform(X)
-
-    @_offered_if_best_has("inverse_transform")
-    def inverse_transform(self, X: Any) -> Any:
-        """The best estimator's ``inverse_transform``."""
-        return self._best().inverse_transform(X)
-
-    @property
-    def classes_(self) -> Any:
-        """The best estimator's classes."""
-        return self._best().classes_
-
-    @property
-    def n_features_in_(self) -> int:
-        """How many features the best estimator was fitted with."""
-        try:
-            check_is_fitted(self)
-        except Exception as error:
-            raise AttributeError(f"{type(self).__name__} is not fitted yet") from error
-        return int(self.best_estimator_.n_features_in_)
 
     def __sklearn_tags__(self) -> Any:
         """The searched estimator's tags, where scikit-learn reads them from a search."""
