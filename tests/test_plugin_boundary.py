@@ -199,6 +199,7 @@ def test_the_plugin_sources_are_found():
     names = {path.relative_to(ROOT).as_posix() for path in PLUGIN_SOURCES}
     assert "backends/keras/spacealg_keras/_tuner.py" in names
     assert "backends/keras/spacealg_keras/applications/_prebuilt.py" in names
+    assert "backends/sklearn/spacealg_sklearn/_search_cv.py" in names
 
 
 @pytest.mark.parametrize("path", PLUGIN_SOURCES, ids=lambda path: path.relative_to(ROOT).as_posix())

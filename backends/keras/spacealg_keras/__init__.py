@@ -24,6 +24,21 @@ from ._tuner import GridSearch as GridSearch
 from ._tuner import RandomSearch as RandomSearch
 from ._tuner import Tuner as Tuner
 
+try:  # KerasTuner's SklearnTuner lives in the spacealg-sklearn distribution
+    from spacealg_sklearn import SklearnTuner as SklearnTuner
+except ImportError as missing:  # pragma: no cover - exercised without spacealg-sklearn
+    if missing.name != "spacealg_sklearn":
+        raise
+
+    def __getattr__(name: str) -> object:
+        if name == "SklearnTuner":
+            raise AttributeError(
+                "spacealg_keras.SklearnTuner needs the spacealg-sklearn distribution: "
+                'pip install -e "backends/sklearn" (the scikit-learn backend)'
+            )
+        raise AttributeError(f"module 'spacealg_keras' has no attribute {name!r}")
+
+
 __version__ = "0.1.0"
 
 __all__ = [  # noqa: RUF022 - plain sorted order, as the public API tests check

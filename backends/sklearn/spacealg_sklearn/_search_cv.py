@@ -1,0 +1,397 @@
+"""``SearchCV``: a scikit-learn meta-estimator whose search is spacealg's.
+
+``fit`` resolves the space, fixes the cross-validation splits once, and runs
+spacealg's search loop with the ``sklearn`` backend: every trial is one
+configuration cross-validated on those splits, recorded in the crash-safe store
+under ``directory`` (or in a temporary one removed after ``fit``). Then it lays
+the trials out as scikit-learn's ``cv_results_`` and refits the best
+configuration on all the data.
+
+As scikit-learn requires of an estimator, ``__init__`` only stores its
+arguments; they are checked by ``fit``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import tempfile
+import time
+import warnings
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, is_classifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.metrics import check_scoring, get_scorer
+from sklearn.model_selection import check_cv
+from sklearn.utils import get_tags, indexable
+
+import spacealg as sa
+from spacealg.backend import warn_about_tailoring
+from spacealg.oracles import as_oracle
+
+from ._backend import BuildFunction, SklearnBackend, configured, handle_for, is_estimator
+from ._checks import check_folds, check_search, invalid, is_int, scorer_names, wrong_type
+from ._delegation import BestEstimatorMethods
+from ._errors import FitFailedError
+from ._results import cv_results
+
+NEVER_STOP = 2**62
+"""``max_consecutive_failed_trials`` when failures do not stop the search (scikit-learn's way)."""
+
+OPERATION = "SearchCV.fit()"
+
+
+def _invalid(argument: str, value: object, allowed: str) -> sa.errors.SpaceError:
+    return invalid(OPERATION, argument, value, allowed)
+
+
+def _wrong_type(argument: str, value: object, allowed: str) -> sa.errors.SpaceError:
+    return wrong_type(OPERATION, argument, value, allowed)
+
+
+class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
+    """Cross-validated search over a spacealg space, as a scikit-learn estimator.
+
+    Use it where ``RandomizedSearchCV`` is used: ``fit`` runs one trial per
+    configuration the oracle proposes (TPE by default), each a clone of
+    ``estimator`` with those parameters cross-validated on the same splits, and
+    keeps scikit-learn's results: ``cv_results_``, ``best_params_``,
+    ``best_score_``, ``best_index_``, ``best_estimator_`` (refit on all the
+    data), ``n_splits_``, ``refit_time_``, ``scorer_``, ``multimetric_``, with
+    ``predict``, ``predict_proba``, ``decision_function``, ``transform`` and
+    ``score`` delegated to the best estimator.
+
+    Args:
+        estimator: the estimator to tune; None with a build function as ``space``.
+            A build function here instead takes ``space`` as its tailoring.
+        space: a ``Space`` or ``TrialSpace`` whose names are ``estimator``'s
+            parameter names (pipeline ``step__param`` names included; an inactive
+            conditional name keeps the estimator's own value); or a build function
+            ``build(hp)`` returning an unfitted estimator, for spaces where the
+            steps themselves change. With a build function as ``estimator``,
+            ``space`` (a ``Space``, ``TrialSpace`` or None) tailors its declared
+            space as ``spacealg.resolve`` does.
+        oracle: a spacealg oracle or its name (``"tpe"``, ``"bayesian"``,
+            ``"random"``, ``"grid"``, ...).
+        max_trials: how many trials the store holds at the end (None: every
+            configuration of a finite space).
+        cv: folds, a splitter or an iterable of splits, as ``check_cv`` takes; the
+            splits are drawn once, so every trial sees the same folds.
+        scoring: a scorer name or callable (None: the estimator's ``score``), or a
+            list or dict of them for multi-metric scoring.
+        refit: refit the best configuration on all the data; with multi-metric
+            scoring, the name of the metric that decides (and that the search
+            optimises). ``False`` keeps no ``best_estimator_``.
+        seed: the search's seed; it also seeds NumPy's global generator before
+            each trial, for estimators left at ``random_state=None``.
+        n_workers: run trials on a pool of this many processes.
+        executor: run trials on a ``concurrent.futures.Executor``, a Dask client
+            or a scheduler address.
+        directory: keep the store under ``<directory>/<project_name>``: a later
+            ``fit`` resumes it, never rerunning a finished trial (the store does
+            not know your data: ``overwrite=True`` or another ``project_name``
+            for new data). None keeps the trials in a temporary store.
+        project_name: the store's folder (``"untitled_project"`` when None).
+        overwrite: start the stored search afresh.
+        error_score: the score of a configuration whose fit raises (its trial is
+            recorded FAILED with the traceback), or ``"raise"`` to stop the search
+            at the first one: its exception is raised when the trial ran in this
+            process, else :class:`FitFailedError` with the worker's traceback.
+        verbose: 0 is silent; 1 prints the search log.
+
+    Raises (from ``fit``):
+        InvalidArgumentError: an argument out of its domain (a multi-metric
+            ``refit`` that names no metric, say).
+        ArgumentTypeError: an argument of the wrong type.
+        UnknownNameError: a name in ``space`` is no parameter of ``estimator``.
+        FitFailedError: every trial failed, or one did under ``error_score="raise"``.
+
+    Examples:
+        >>> import spacealg as sa
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> X, y = load_iris(return_X_y=True)
+        >>> space = sa.Space([sa.Float("C", min_value=1e-3, max_value=10, sampling="log")])
+        >>> search = SearchCV(LogisticRegression(max_iter=500), space, max_trials=4, cv=3,
+        ...                   seed=0, verbose=0).fit(X, y)
+        >>> len(search.cv_results_["params"]), search.best_score_ > 0.9
+        (4, True)
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        space: sa.Space | sa.TrialSpace | BuildFunction | None,
+        *,
+        oracle: str | sa.Oracle = "tpe",
+        max_trials: int | None = 50,
+        cv: Any = 5,
+        scoring: Any = None,
+        refit: bool | str = True,
+        seed: int | None = None,
+        n_workers: int | None = None,
+        executor: Executor | str | Any = None,
+        directory: str | os.PathLike[str] | None = None,
+        project_name: str | None = None,
+        overwrite: bool = False,
+        error_score: float | str = np.nan,
+        verbose: int = 1,
+    ) -> None:
+        self.estimator = estimator
+        self.space = space
+        self.oracle = oracle
+        self.max_trials = max_trials
+        self.cv = cv
+        self.scoring = scoring
+        self.refit = refit
+        self.seed = seed
+        self.n_workers = n_workers
+        self.executor = executor
+        self.directory = directory
+        self.project_name = project_name
+        self.overwrite = overwrite
+        self.error_score = error_score
+        self.verbose = verbose
+
+    # -- what fit() checks -------------------------------------------------------
+
+    def _model(self) -> tuple[Any, sa.TrialSpace, Any]:
+        """The model the trials run, the trial space, and an estimator that stands for them."""
+        estimator, space = self.estimator, self.space
+        if estimator is None:
+            if not callable(space) or isinstance(space, sa.Space | sa.TrialSpace):
+                raise _wrong_type(
+                    "space", space, "a build function build(hp) when estimator is None"
+                )
+            return self._build_form(space, sa.resolve(sa.declare(space)))
+        if is_estimator(estimator):
+            if isinstance(space, sa.Space):
+                trial_space = sa.resolve(space)
+            elif isinstance(space, sa.TrialSpace):
+                trial_space = space
+            else:
+                raise _wrong_type(
+                    "space", space, "a Space or a TrialSpace of the estimator's parameter names"
+                )
+            self._check_names(estimator, trial_space)
+            return estimator, trial_space, estimator
+        if callable(estimator):  # a build function, space its tailoring
+            if isinstance(space, sa.TrialSpace):
+                return self._build_form(estimator, space)
+            if space is None or isinstance(space, sa.Space):
+                return self._build_form(estimator, sa.resolve(sa.declare(estimator), space))
+            raise _wrong_type(
+                "space", space, "a Space, a TrialSpace or None to tailor the build function"
+            )
+        raise _wrong_type(
+            "estimator", estimator, "a scikit-learn estimator, a build function build(hp) or None"
+        )
+
+    def _build_form(
+        self, build: BuildFunction, trial_space: sa.TrialSpace
+    ) -> tuple[Any, sa.TrialSpace, Any]:
+        default = build(handle_for(sa.defaults(trial_space.tuned), trial_space))
+        if not is_estimator(default):
+            raise _wrong_type(
+                "space", build, "a build function that returns a scikit-learn estimator"
+            )
+        return build, trial_space, default
+
+    @staticmethod
+    def _check_names(estimator: Any, trial_space: sa.TrialSpace) -> None:
+        known = tuple(estimator.get_params(deep=True))
+        for name in [*trial_space.tuned, *trial_space.pinned]:
+            if name not in known:
+                raise sa.errors.UnknownNameError(OPERATION, name, known)
+
+    def _check_arguments(self) -> None:
+        check_search(
+            OPERATION,
+            max_trials=self.max_trials,
+            seed=self.seed,
+            directory=self.directory,
+            project_name=self.project_name,
+            overwrite=self.overwrite,
+            executor=self.executor,
+            n_workers=self.n_workers,
+        )
+        check_folds(OPERATION, self.cv)
+        if not is_int(self.verbose) or self.verbose < 0:
+            raise _invalid("verbose", self.verbose, "an int >= 0")
+        if not isinstance(self.refit, bool | str):
+            raise _wrong_type("refit", self.refit, "True, False or the name of a scorer")
+        number = isinstance(self.error_score, numbers.Real) and not isinstance(
+            self.error_score, bool
+        )
+        if not (number or (isinstance(self.error_score, str) and self.error_score == "raise")):
+            raise _wrong_type(
+                "error_score", self.error_score, "a number (numpy.nan by default) or 'raise'"
+            )
+
+    def _metrics(self) -> tuple[list[str], str, bool]:
+        """The metric names, the one the search optimises, and whether there are several."""
+        names = scorer_names(OPERATION, self.scoring)
+        if names is None:
+            if isinstance(self.refit, str):
+                raise _invalid("refit", self.refit, "True or False with a single scorer")
+            return ["score"], "score", False
+        if not isinstance(self.refit, str) or self.refit not in names:
+            raise _invalid(
+                "refit",
+                self.refit,
+                f"with several scorers, the name of the one that decides: one of {names}",
+            )
+        return names, self.refit, True
+
+    # -- fit -------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any) -> SearchCV:
+        """Search: cross-validate each proposed configuration, then refit the best one.
+
+        Args:
+            X: the data.
+            y: the targets, or None.
+            groups: group labels for a group splitter (``GroupKFold``, say).
+            **fit_params: passed to every fit (each fold's part of a per-sample one).
+
+        Returns:
+            this estimator, fitted.
+        """
+        self._check_arguments()
+        model, trial_space, stand_in = self._model()
+        metrics, decides, multimetric = self._metrics()
+        chosen = as_oracle(self.oracle, OPERATION)
+        if y is None and get_tags(stand_in).target_tags.required:
+            raise _invalid(
+                "y",
+                y,
+                f"targets ({type(stand_in).__name__} requires y to be passed, "
+                "but the target y is None)",
+            )
+        X, y, groups = indexable(X, y, groups)
+        try:
+            splitter = check_cv(self.cv, y, classifier=is_classifier(stand_in))
+            splits = list(splitter.split(X, y, groups))
+        except ValueError as error:  # more folds than the data allows, groups missing, ...
+            raise _invalid("cv", self.cv, f"folds this data allows ({error})") from error
+        warn_about_tailoring(trial_space, stacklevel=2)
+        backend = SklearnBackend(
+            model,
+            X,
+            y,
+            cv=splits,
+            scoring=dict(self.scoring) if isinstance(self.scoring, Mapping) else self.scoring,
+            fit_params=fit_params,
+            seeded=self.seed is not None,
+            raised=[],
+        )
+        study_arguments = {
+            "trial_space": trial_space,
+            "backend": backend,
+            "objective": sa.Objective(f"mean_test_{decides}", "max"),
+            "oracle": chosen,
+            "project_name": self.project_name or "untitled_project",
+            "seed": self.seed,
+            "max_consecutive_failed_trials": 1 if self.error_score == "raise" else NEVER_STOP,
+        }
+        if self.directory is None:
+            with tempfile.TemporaryDirectory(prefix="spacealg-sklearn-") as directory:
+                result, searched = self._run(study_arguments, Path(directory), overwrite=True)
+        else:
+            result, searched = self._run(
+                study_arguments, Path(self.directory), overwrite=self.overwrite
+            )
+        trials = [t for t in result.trials if t.state is not sa.TrialState.RUNNING]
+        error_score = np.nan if self.error_score == "raise" else float(self.error_score)
+        self.search_result_ = result
+        self.trial_space_ = searched
+        self.cv_results_ = cv_results(trials, metrics, len(splits), error_score)
+        self.n_splits_ = len(splits)
+        self.multimetric_ = multimetric
+        self._judge_failures(trials)
+        best = result.best_trial
+        assert best is not None  # _judge_failures raised otherwise
+        self.best_index_ = next(row for row, t in enumerate(trials) if t.trial_id == best.trial_id)
+        self.best_params_ = dict(best.values)
+        self.best_score_ = float(self.cv_results_[f"mean_test_{decides}"][self.best_index_])
+        self.scorer_ = self._scorers(stand_in)
+        if self.refit:
+            estimator = self._estimator_for(model, best.values, searched)
+            started = time.perf_counter()
+            estimator.fit(X, y, **fit_params)
+            self.refit_time_ = time.perf_counter() - started
+            self.best_estimator_ = estimator
+        return self
+
+    def _run(
+        self, arguments: dict[str, Any], directory: Path, *, overwrite: bool
+    ) -> tuple[sa.SearchResult, sa.TrialSpace]:
+        study = sa.Study(directory=directory, **arguments)
+        try:
+            result = study.run(
+                self.max_trials,
+                overwrite=overwrite,
+                verbose=self.verbose,
+                executor=self.executor,
+                n_workers=self.n_workers,
+            )
+        except sa.errors.TooManyFailedTrialsError as error:  # error_score="raise"
+            raised = arguments["backend"].raised
+            if raised:  # the trial ran in this process: its own exception, as scikit-learn's
+                raise raised[-1] from None
+            trials = sa.load(directory, arguments["project_name"]).trials
+            failed = sum(t.state is sa.TrialState.FAILED for t in trials)
+            raise FitFailedError(OPERATION, failed, len(trials), error.last_error) from None
+        except OSError as error:  # the store's folder cannot be made (a name too long, say)
+            where = str(study.store_path)
+            raise sa.errors.StoreError(OPERATION, where, f"cannot be written: {error}") from error
+        return result, study.current_trial_space()
+
+    def _judge_failures(self, trials: list[sa.TrialRecord]) -> None:
+        failed = [t for t in trials if t.state is not sa.TrialState.COMPLETED]
+        if not failed:
+            return
+        last = failed[-1].error or f"trial {failed[-1].trial_id} scored NaN"
+        if len(failed) == len(trials):
+            raise FitFailedError(OPERATION, len(failed), len(trials), last)
+        warnings.warn(
+            f"{len(failed)} of {len(trials)} trials did not complete: their scores are "
+            f"error_score={self.error_score!r}; the last one failed with:\n{last}",
+            FitFailedWarning,
+            stacklevel=3,
+        )
+
+    @staticmethod
+    def _estimator_for(model: Any, values: sa.Values, trial_space: sa.TrialSpace) -> Any:
+        if is_estimator(model):
+            return configured(model, values)
+        return model(handle_for(values, trial_space))
+
+    def _scorers(self, estimator: Any) -> Any:
+        if isinstance(self.scoring, Mapping):
+            return {
+                name: get_scorer(s) if isinstance(s, str) else s for name, s in self.scoring.items()
+            }
+        names = scorer_names(OPERATION, self.scoring)
+        if names is not None:
+            return {name: get_scorer(name) for name in names}
+        return check_scoring(estimator, scoring=self.scoring)
+
+    def __sklearn_tags__(self) -> Any:
+        """The searched estimator's tags, where scikit-learn reads them from a search."""
+        tags = super().__sklearn_tags__()
+        if self.estimator is None or not is_estimator(self.estimator):
+            return tags
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = inner.classifier_tags
+        tags.regressor_tags = inner.regressor_tags
+        tags.target_tags = inner.target_tags
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.sparse = inner.input_tags.sparse
+        return tags
