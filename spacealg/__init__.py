@@ -11,6 +11,7 @@ from spacealg import errors as errors
 from spacealg import oracles as oracles
 from spacealg._algebra.capture import HyperParameters as HyperParameters
 from spacealg._algebra.capture import declare as declare
+from spacealg._algebra.constrain import constrain as constrain
 from spacealg._algebra.operators import drop as drop
 from spacealg._algebra.operators import fix as fix
 from spacealg._algebra.operators import merge as merge
@@ -101,6 +102,7 @@ __all__ = [
     "__version__",
     "backend",
     "cardinality",
+    "constrain",
     "contains",
     "declare",
     "defaults",

@@ -858,9 +858,9 @@ def _delete(path: str) -> Callable[[dict[str, Any]], None]:
 FROM_DICT_ERRORS = [
     # The envelope.
     (
-        edited(_set("version", 2)),
+        edited(_set("version", 3)),
         (
-            "from_dict(): schema version 2 is newer than this spacealg reads (up to 1); "
+            "from_dict(): schema version 3 is newer than this spacealg reads (up to 2); "
             "upgrade spacealg (at version)"
         ),
     ),
@@ -1136,7 +1136,7 @@ def test_from_dict_error_attributes() -> None:
         (
             '{"format": "spacealg.space", "version": 9, "hyperparameters": []}',
             (
-                "from_json(): schema version 9 is newer than this spacealg reads (up to 1); "
+                "from_json(): schema version 9 is newer than this spacealg reads (up to 2); "
                 "upgrade spacealg (at version)"
             ),
         ),

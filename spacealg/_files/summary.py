@@ -18,7 +18,9 @@ def summary(space: Space) -> str:
 
     One pair of lines per entry, in space order: ``name (Kind)`` and the repr of
     its config. Unlike KerasTuner, ``default`` shows the resolved default (an
-    ``Int`` declared without one shows its minimum, not ``None``).
+    ``Int`` declared without one shows its minimum, not ``None``). A space with
+    constraints ends with a section of its own, a ``Constraints`` line and one
+    line per constraint; a space without prints exactly KerasTuner's text.
 
     Example:
         >>> from spacealg import Fixed, Int
@@ -37,4 +39,7 @@ def summary(space: Space) -> str:
     for hp in space.hyperparameters:
         lines.append(f"{hp.name} ({_CLASS_NAMES[hp.kind]})")
         lines.append(repr(hp.config()))
+    if space.constraints:
+        lines.append("Constraints")
+        lines.extend(space.constraints)
     return "".join(line + "\n" for line in lines)
