@@ -72,7 +72,7 @@ def constrain(space: Space, /, *expressions: str) -> Space:
     new = [c for c in compiled if c.text not in space.constraints]
     if not new:
         return space
-    notes = {}
+    notes: dict[str, str] = {}
     for constraint in new:
         for name in constraint.names:
             note = f"constrain(): {constraint.text!r}"

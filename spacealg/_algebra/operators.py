@@ -389,8 +389,10 @@ def _orphans(kept: list[Hyperparameter], gone: set[str], operation: str, hint: s
 def _kept_constraints(
     space: Space, gone: set[str], on_constraints: object, operation: str, hint: str
 ) -> tuple[str, ...]:
-    """The constraints that mention no name of ``gone``; one that does is an error,
-    unless ``on_constraints`` is ``"drop"``."""
+    """The constraints that mention no name of ``gone``.
+
+    One that does is an error, unless ``on_constraints`` is ``"drop"``.
+    """
     check_option(operation, "constraints", on_constraints, ("error", "drop"))
     kept = []
     for constraint in space.compiled_constraints:

@@ -17,8 +17,8 @@ import attrs
 from spacealg._algebra.capture import HyperParameters
 from spacealg._algebra.constrain import constrain
 from spacealg._algebra.operators import merge, trimmed
-from spacealg._space.expressions import canonical, substitute
 from spacealg._space.discrete import Fixed
+from spacealg._space.expressions import canonical, substitute
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
@@ -254,8 +254,9 @@ def resolve(
     ``resolve`` never warns; the search entry points warn about tailoring-only
     names. The declared space's constraints carry into the trial space: with new
     entries tuned through ``merge``; without, with the pinned values substituted
-    (a constraint that still mentions a pinned conditional entry is left out). The rules: docs/semantics.md#tailoring-a-declared-space. In the laws,
-    ``D`` is the declared space and ``T`` the tailoring.
+    (a constraint that still mentions a pinned conditional entry is left out).
+    The rules: docs/semantics.md#tailoring-a-declared-space. In the laws, ``D``
+    is the declared space and ``T`` the tailoring.
 
     Laws:
         does not mutate: ``D`` and ``T`` (entries and history) are unchanged.

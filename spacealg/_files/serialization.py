@@ -259,7 +259,7 @@ def _decode(data: object, operation: str) -> Space:
     ]
     names = [hp.name for hp in hyperparameters]
     constraints: Sequence[Any] = ()
-    if version >= 2:  # noqa: PLR2004 - schema version 2 adds constraints
+    if version >= 2:
         constraints = _array(root["constraints"], "constraints", operation)
         for i, text in enumerate(constraints):
             if not isinstance(text, str):

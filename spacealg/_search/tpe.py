@@ -38,6 +38,7 @@ import numpy as np
 from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
+    allowed,
     exhausted,
     in_space,
     random_untried,
@@ -277,7 +278,7 @@ class TPEOracle:
         merit = below.log_pdf(units, active) - above.log_pdf(units, active)
         for row in np.argsort(-merit, kind="stable").tolist():
             values = encoding.decode(units[row], active[row])
-            if values not in everything:
+            if values not in everything and allowed(space, values):
                 return values
         return random_untried(space, everything, rng, self.max_collisions)
 

@@ -57,9 +57,7 @@ def compile_constraints(
     """
     types = {name: type_of(hp) for name, hp in index.items()}
     pinned = {
-        name: hp.value
-        for name, hp in index.items()
-        if isinstance(hp, Fixed) and not hp.conditions
+        name: hp.value for name, hp in index.items() if isinstance(hp, Fixed) and not hp.conditions
     }
     compiled: dict[str, Compiled] = {}
     for text in texts:
@@ -81,8 +79,8 @@ def compile_constraints(
                     operation, canonical(tree), "the constraint is false whatever the values"
                 )
             continue
-        text = canonical(tree)
-        compiled.setdefault(text, Compiled(text, tree, names))
+        written = canonical(tree)
+        compiled.setdefault(written, Compiled(written, tree, names))
     return tuple(compiled.values())
 
 

@@ -145,7 +145,7 @@ class _Checker:
         self.mentioned[name] = None
         return "any" if self.types is None else self.types[name]
 
-    def check(self, node: ast.AST) -> _Checked:  # noqa: C901, PLR0911, PLR0912 - one case per node kind
+    def check(self, node: ast.AST) -> _Checked:  # noqa: PLR0911, PLR0912 - one case per node kind
         if isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, bool | int | float):
@@ -162,10 +162,10 @@ class _Checker:
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Invert):
                 raise self.refuse(node, "the operator '~' is not allowed")
-            operand = self.check(node.operand)
+            checked = self.check(node.operand)
             if isinstance(node.op, ast.Not):
                 return "number"
-            if operand == "str":
+            if checked == "str":
                 raise self.refuse(
                     node, f"{self.source(node)!r} negates a string", "numbers after + or -"
                 )
@@ -202,7 +202,6 @@ class _Checker:
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 self.listing(right_node, left, node)
-                left_node, left = right_node, left
                 continue
             if type(op) not in _COMPARISONS:
                 word = _OPERATOR_WORDS.get(type(op), type(op).__name__)
@@ -245,8 +244,11 @@ class _Checker:
                 "an identifier",
             )
         if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise self.refuse(node, f"{self.source(node)!r} passes keyword or starred arguments",
-                              "positional arguments only")
+            raise self.refuse(
+                node,
+                f"{self.source(node)!r} passes keyword or starred arguments",
+                "positional arguments only",
+            )
         if function.id == "name":
             argument = node.args[0] if len(node.args) == 1 else None
             if not isinstance(argument, ast.Constant) or not isinstance(argument.value, str):
@@ -261,7 +263,7 @@ class _Checker:
             raise self.refuse(
                 node, f"{self.source(node)!r} passes {count} arguments", "exactly one argument"
             )
-        if function.id in _VARIADIC and count < 2:  # noqa: PLR2004 - min and max of two or more
+        if function.id in _VARIADIC and count < 2:
             raise self.refuse(
                 node, f"{self.source(node)!r} passes {count} argument", "two or more arguments"
             )
@@ -317,7 +319,12 @@ def parse(
         start = min(sum(len(t) + 1 for t in lines[: line - 1]) + column, len(stripped))
         end = start + 1
         raise ExpressionError(
-            operation, stripped, start, end, "invalid syntax" if error.msg == "invalid syntax" else f"invalid syntax ({error.msg})", LANGUAGE_WORDS
+            operation,
+            stripped,
+            start,
+            end,
+            "invalid syntax" if error.msg == "invalid syntax" else f"invalid syntax ({error.msg})",
+            LANGUAGE_WORDS,
         ) from None
     checker = _Checker(text.strip(), types, operation, list(types or ()))
     checker.check(tree.body)
@@ -340,17 +347,16 @@ class _Substitute(ast.NodeTransformer):
     def __init__(self, values: Mapping[str, Any]) -> None:
         self.values = values
 
-    def visit_Name(self, node: ast.Name) -> ast.expr:  # noqa: N802 - ast's visitor naming
+    def visit_Name(self, node: ast.Name) -> ast.expr:
         return _constant(self.values[node.id]) if node.id in self.values else node
 
-    def visit_Call(self, node: ast.Call) -> ast.expr:  # noqa: N802 - ast's visitor naming
+    def visit_Call(self, node: ast.Call) -> ast.expr:
         function = node.func
         if isinstance(function, ast.Name) and function.id == "name":
             argument = node.args[0]
             assert isinstance(argument, ast.Constant)
-            if argument.value in self.values:
-                return _constant(self.values[argument.value])
-            return node
+            key = str(argument.value)
+            return _constant(self.values[key]) if key in self.values else node
         self.generic_visit(node)
         return node
 
@@ -376,7 +382,8 @@ def _truth(value: Any) -> Any:
 def _literal_value(node: ast.expr) -> Any:
     if isinstance(node, ast.UnaryOp):
         assert isinstance(node.operand, ast.Constant)
-        return -node.operand.value if isinstance(node.op, ast.USub) else node.operand.value
+        number: Any = node.operand.value
+        return -number if isinstance(node.op, ast.USub) else number
     assert isinstance(node, ast.Constant)
     return node.value
 
@@ -421,14 +428,14 @@ def _evaluate(node: ast.expr, columns: Mapping[str, Column]) -> Any:  # noqa: PL
     if function == "name":
         argument = node.args[0]
         assert isinstance(argument, ast.Constant)
-        return columns[argument.value]
+        return columns[str(argument.value)]
     arguments = [_evaluate(argument, columns) for argument in node.args]
     if function in _UNARY:
         return _UNARY[function](np.asarray(arguments[0], dtype=np.float64))
-    combine = _VARIADIC[function]
+    pairwise = _VARIADIC[function]
     value = arguments[0]
     for other in arguments[1:]:
-        value = combine(value, other)
+        value = pairwise(value, other)
     return value
 
 

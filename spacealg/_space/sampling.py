@@ -257,7 +257,9 @@ def _when(hp: Hyperparameter) -> str:
     return " and ".join(parts)
 
 
-def _problem(space: Space, values: Mapping[str, object], operation: str) -> SpaceError | None:
+def _problem(  # noqa: PLR0911 - one return per kind of problem
+    space: Space, values: Mapping[str, object], operation: str
+) -> SpaceError | None:
     check_space(operation, "space", space)
     if not isinstance(values, Mapping):
         return ArgumentTypeError(operation, "", "values", values, "a mapping of names to values")
@@ -389,7 +391,9 @@ def grid(space: Space) -> Iterator[Values]:
     continuous = _continuous(space)
     if continuous:
         raise ContinuousSpaceError("grid()", continuous)
-    points = (_in_space_order(space, dict(chosen)) for chosen in _odometer(space.dependency_order()))
+    points = (
+        _in_space_order(space, dict(chosen)) for chosen in _odometer(space.dependency_order())
+    )
     return _allowed_only(space, points) if space.constraints else points
 
 

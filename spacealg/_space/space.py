@@ -207,7 +207,9 @@ class Space(Mapping[str, Hyperparameter]):
             index = {hp.name: hp for hp in snapped}
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_order", _dependency_order(self.hyperparameters))
-        compiled = compile_constraints(self.constraints, index, "Space()") if self.constraints else ()
+        compiled = (
+            compile_constraints(self.constraints, index, "Space()") if self.constraints else ()
+        )
         object.__setattr__(self, "_compiled", compiled)
         object.__setattr__(self, "constraints", tuple(c.text for c in compiled))
 
