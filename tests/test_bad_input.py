@@ -303,6 +303,12 @@ RECIPES: dict[str, Recipe] = {
         spaces=_space,
         on_conflict=lambda: "error",
     ),
+    "constrain": _r(
+        "constrain()",
+        lambda a: sa.constrain(a["space"], a["expressions"]),
+        space=_space,
+        expressions=lambda: "units <= 64 or opt == 'adam'",
+    ),
     "select": _r(
         "select()", lambda a: sa.select(a["space"], a["names"]), space=_space, names=lambda: "opt"
     ),

@@ -1170,7 +1170,10 @@ def test_constrain_keeps_samples_allowed(drawn, seed):
     constrained = sa.constrain(space, *(text for text, _ in expressions))
     free = sa.sample_many(space, 500, seed)  # a rare allowed region (measure zero) is refused
     assume(sum(all(holds(v) for _, holds in expressions) for v in free) >= 5)
-    for configuration in (*sa.sample_many(constrained, SAMPLES, seed), sa.sample(constrained, seed)):
+    for configuration in (
+        *sa.sample_many(constrained, SAMPLES, seed),
+        sa.sample(constrained, seed),
+    ):
         assert sa.contains(space, configuration)
         assert sa.contains(constrained, configuration)
         assert all(holds(configuration) for _, holds in expressions)

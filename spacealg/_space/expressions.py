@@ -311,6 +311,11 @@ def parse(
         )
     try:
         tree = ast.parse(text.strip(), mode="eval")
+    except (RecursionError, MemoryError):
+        stripped = text.strip()
+        raise ExpressionError(
+            operation, stripped, 0, len(stripped), "nesting too deep", LANGUAGE_WORDS
+        ) from None
     except SyntaxError as error:
         stripped = text.strip()
         lines = stripped.split("\n")
@@ -327,7 +332,13 @@ def parse(
             LANGUAGE_WORDS,
         ) from None
     checker = _Checker(text.strip(), types, operation, list(types or ()))
-    checker.check(tree.body)
+    try:
+        checker.check(tree.body)
+    except RecursionError:
+        stripped = text.strip()
+        raise ExpressionError(
+            operation, stripped, 0, len(stripped), "nesting too deep", LANGUAGE_WORDS
+        ) from None
     return tree.body, tuple(checker.mentioned)
 
 
