@@ -176,8 +176,11 @@ class OracleContract:
         )
 
     def test_honours_constraints(self) -> None:
-        """On a constrained space no proposal breaks a constraint (a finite space is
-        searched until each allowed configuration could have been proposed)."""
+        """On a constrained space, no proposal breaks a constraint.
+
+        A finite space is searched until each allowed configuration could have
+        been proposed.
+        """
         for space in self._fixed(CONSTRAINED, CONSTRAINED_FINITE, CONSTRAINED_CONDITIONAL):
             oracle = self.make_oracle()
             size = cardinality(space)
