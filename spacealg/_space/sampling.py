@@ -16,6 +16,7 @@ import numpy as np
 
 from spacealg._space.constraints import allowed_configurations, allowed_rows, first_violated
 from spacealg._space.counting import count, count_constrained
+from spacealg._space.discrete import Choice
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar, as_python, is_scalar, same
 from spacealg._space.space import Space, check_space
@@ -91,6 +92,8 @@ def sample(space: Space, rng: Rng) -> Values:
     for hp, u in zip(order, generator.random(len(order)).tolist(), strict=True):
         if hp.conditions and not hp.is_active(chosen):
             continue
+        if isinstance(hp, Choice) and hp.weights is not None:
+            u = float(hp.prior_unit_array(np.array([u]))[0])  # noqa: PLW2901 - drawn by weight
         chosen[hp.name] = hp.from_unit(u)
     return _in_space_order(space, chosen)
 
@@ -146,7 +149,7 @@ def _draw(space: Space, n: int, generator: np.random.Generator) -> tuple[Columns
     columns: Columns = {}
     masks: Masks = {}
     for hp, row in zip(order, units, strict=True):
-        column = hp.from_unit_array(row)
+        column = hp.from_unit_array(hp.prior_unit_array(row))
         columns[hp.name] = column
         if hp.conditions:
             masks[hp.name] = _active_mask(hp, columns, masks, n)
