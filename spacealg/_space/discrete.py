@@ -249,7 +249,9 @@ def _normalised(name: object, weights: object, count: int) -> tuple[float, ...] 
         raise InvalidArgumentError(
             "Choice()", label, "weights", given, f"{_WEIGHTS_WORDS} ({count} values)"
         )
-    scaled = tuple(float(w) / total for w in given)
+    # weights that already sum to 1 (within rounding) are kept, so normalising is idempotent
+    scale = 1.0 if abs(total - 1.0) <= 1e-12 else total
+    scaled = tuple(float(w) / scale for w in given)
     if len(set(scaled)) == 1:
         return None
     return scaled
