@@ -259,6 +259,7 @@ RECIPES: dict[str, Recipe] = {
         ordered=lambda: None,
         default=lambda: None,
         conditions=lambda: (),
+        weights=lambda: [3, 1],
     ),
     "Boolean": _r(
         "Boolean()", _kw(Boolean), name=lambda: "b", default=lambda: False, conditions=lambda: ()
