@@ -28,6 +28,7 @@ from spacealg._files.serialization import from_dict as from_dict
 from spacealg._files.serialization import from_json as from_json
 from spacealg._files.serialization import to_dict as to_dict
 from spacealg._files.serialization import to_json as to_json
+from spacealg._files.space_diff import diff as diff
 from spacealg._files.summary import summary as summary
 from spacealg._running.executors import ProcessPool as ProcessPool
 from spacealg._running.load import load as load
@@ -106,6 +107,7 @@ __all__ = [
     "contains",
     "declare",
     "defaults",
+    "diff",
     "drop",
     "errors",
     "explain",

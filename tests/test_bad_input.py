@@ -310,6 +310,7 @@ RECIPES: dict[str, Recipe] = {
         space=_space,
         expressions=lambda: "units <= 64 or opt == 'adam'",
     ),
+    "diff": _r("diff()", _kw(sa.diff), a=_space, b=_small),
     "select": _r(
         "select()", lambda a: sa.select(a["space"], a["names"]), space=_space, names=lambda: "opt"
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacealg._space.space import Space, check_space
 
-_CLASS_NAMES = {
+CLASS_NAMES = {
     "int": "Int",
     "float": "Float",
     "choice": "Choice",
@@ -37,7 +37,7 @@ def summary(space: Space) -> str:
     check_space("summary()", "space", space)
     lines = ["Search space summary", f"Default search space size: {len(space)}"]
     for hp in space.hyperparameters:
-        lines.append(f"{hp.name} ({_CLASS_NAMES[hp.kind]})")
+        lines.append(f"{hp.name} ({CLASS_NAMES[hp.kind]})")
         lines.append(repr(hp.config()))
     if space.constraints:
         lines.append("Constraints")
