@@ -94,7 +94,7 @@ def count(space: Space) -> int:
     return _count(branching, leaves, {})
 
 
-def _relevant(space: Space) -> set[str]:
+def mentioned_and_parents(space: Space) -> set[str]:
     """The names the constraints mention, with their parents, grandparents, ..."""
     names = {name for constraint in space.compiled_constraints for name in constraint.names}
     waiting = list(names)
@@ -134,7 +134,7 @@ def count_constrained(space: Space, chunk: int = 4096) -> int:
     value; for each allowed assignment of those, the rest are counted as
     :func:`count` does, by groups.
     """
-    relevant = _relevant(space)
+    relevant = mentioned_and_parents(space)
     order = [hp for hp in space.dependency_order() if hp.name in relevant]
     branching, leaves = _branches(space, exclude=relevant)
     total = 0

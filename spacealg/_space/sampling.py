@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from spacealg._space.constraints import allowed_configurations, allowed_rows, first_violated
-from spacealg._space.counting import count, count_constrained
+from spacealg._space.counting import count, count_constrained, mentioned_and_parents
 from spacealg._space.discrete import Choice
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar, as_python, is_scalar, same
@@ -159,10 +159,17 @@ def _draw(space: Space, n: int, generator: np.random.Generator) -> tuple[Columns
 def _sample_allowed(
     space: Space, n: int, generator: np.random.Generator, operation: str
 ) -> tuple[Values, ...]:
-    """``n`` configurations that every constraint allows, by vectorized rejection."""
+    """``n`` configurations that every constraint allows, by vectorized rejection.
+
+    Each round draws every entry's unit positions, maps only the entries the
+    constraints need (those they mention, and their parents) and evaluates the
+    constraints on them; the other entries are mapped for the kept rows only.
+    """
     constraints = space.compiled_constraints
+    order = space.dependency_order()
+    needed = mentioned_and_parents(space)
     kept_columns: Columns = {name: [] for name in space}
-    kept_masks: Masks = {}
+    kept_masks: Masks = {hp.name: [] for hp in order if hp.conditions}
     found = drawn = 0
     rejected = [0] * len(constraints)
     size = max(n, 16)
@@ -177,17 +184,36 @@ def _sample_allowed(
                 f"found {found} of {n} allowed configurations in {drawn} draws; measured "
                 f"acceptance rate {found / drawn:.3g} ({own:.3g} for this constraint alone)",
             )
-        columns, masks = _draw(space, size, generator)
+        units = generator.random((len(order), size))
+        columns: Columns = {}
+        masks: Masks = {}
+        for hp, row in zip(order, units, strict=True):
+            if hp.name in needed:
+                columns[hp.name] = hp.from_unit_array(hp.prior_unit_array(row))
+                if hp.conditions:
+                    masks[hp.name] = _active_mask(hp, columns, masks, size)
         allowed, counts = allowed_rows(constraints, space, columns, masks, size)
         rejected = [a + b for a, b in zip(rejected, counts, strict=True)]
         drawn += size
         accepted = int(np.count_nonzero(allowed))
         if accepted:
             keep = allowed.tolist()
-            for name, column in columns.items():
-                kept_columns[name].extend(itertools.compress(column, keep))
-            for name, mask in masks.items():
-                kept_masks.setdefault(name, []).extend(itertools.compress(mask, keep))
+            rows = np.flatnonzero(allowed)
+            these: Columns = {
+                name: list(itertools.compress(columns[name], keep)) for name in columns
+            }
+            these_masks: Masks = {
+                name: list(itertools.compress(masks[name], keep)) for name in masks
+            }
+            for hp, row in zip(order, units, strict=True):
+                if hp.name not in needed:
+                    these[hp.name] = hp.from_unit_array(hp.prior_unit_array(row[rows]))
+                    if hp.conditions:
+                        these_masks[hp.name] = _active_mask(hp, these, these_masks, accepted)
+            for name, column in these.items():
+                kept_columns[name].extend(column)
+            for name, mask in these_masks.items():
+                kept_masks[name].extend(mask)
             found += accepted
         rate = found / drawn
         missing = n - found
