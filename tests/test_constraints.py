@@ -761,3 +761,12 @@ def test_serialization_round_trips_constraints(space, data):
     constrained = sa.constrain(space, text)
     assert sa.from_json(sa.to_json(constrained)) == constrained
     assert sa.from_dict(json.loads(json.dumps(sa.to_dict(constrained)))) == constrained
+
+
+def test_the_handle_space_holds_only_constraints_whose_names_are_declared():
+    hp = sa.HyperParameters()
+    hp.constrain("units * layers <= 1024")
+    hp.Int("units", min_value=32, max_value=512, step=32)
+    assert hp.space.constraints == ()  # 'layers' not declared yet
+    hp.Int("layers", min_value=1, max_value=8)
+    assert hp.space.constraints == ("units * layers <= 1024",)

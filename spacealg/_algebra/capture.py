@@ -95,7 +95,7 @@ class HyperParameters:
         self._scopes: list[Condition] = []
         self._prefixes: list[str] = []
         self._scopes_seen: dict[Condition, bool] = {}
-        self._constraints: dict[str, None] = {}
+        self._constraints: dict[str, tuple[str, ...]] = {}  # text -> the names it mentions
 
     # -- declarations -----------------------------------------------------
 
@@ -247,8 +247,16 @@ class HyperParameters:
 
     @property
     def space(self) -> Space:
-        """Everything declared so far, as an immutable :class:`~spacealg.Space`."""
-        return Space(self._declared.values(), constraints=self._constraints)
+        """Everything declared so far, as an immutable :class:`~spacealg.Space`.
+
+        It holds the constraints stated so far whose names are all declared.
+        """
+        constraints = [
+            text
+            for text, names in self._constraints.items()
+            if all(name in self._declared for name in names)
+        ]
+        return Space(self._declared.values(), constraints=constraints)
 
     def constrain(self, *expressions: str) -> None:
         """State constraints of the space where it is declared (see :func:`spacealg.constrain`).
@@ -272,8 +280,8 @@ class HyperParameters:
             ('units * layers <= 1024',)
         """
         for expression in expressions:
-            tree, _ = parse(expression, types=None, operation="HyperParameters.constrain()")
-            self._constraints[canonical(tree)] = None
+            tree, names = parse(expression, types=None, operation="HyperParameters.constrain()")
+            self._constraints[canonical(tree)] = names
 
     def get(self, name: str) -> Scalar:
         """The current value of ``name``.
@@ -406,7 +414,9 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
     has been seen. Declarations reachable only through plain ``if``s on
     non-default values are found during trials instead. A run that raises
     :class:`~spacealg.SkipTrial` (an invalid combination, even the defaults')
-    keeps what it declared before the raise.
+    keeps what it declared before the raise. The constraints stated with
+    ``hp.constrain`` in any run join the space; one that mentions a name no run
+    declared is an error.
 
     Args:
         obj: a ``Space``, an object with a ``.space`` ``Space`` or a ``.build(hp)``
@@ -421,6 +431,7 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
         InvalidSpaceError: ``obj`` has no space to declare, declares one name
             twice with different declarations, or has branches left to explore
             after ``max_explorations`` runs.
+        ExpressionError: a stated constraint mentions a name no run declared.
 
     Example:
         >>> def build(hp):
@@ -439,7 +450,7 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
         return space
     build = _build_function(obj)
     declared: dict[str, Hyperparameter] = {}
-    constraints: dict[str, None] = {}
+    constraints: dict[str, tuple[str, ...]] = {}
     tried: set[Condition] = set()
     queue: list[dict[str, Scalar]] = [{}]
     for _ in range(max_explorations):
