@@ -65,7 +65,7 @@ def constrain(space: Space, /, *expressions: str) -> Space:
         >>> small.constraints
         ('units * layers <= 1024',)
         >>> cardinality(space), cardinality(small)
-        (128, 52)
+        (128, 69)
     """
     check_space("constrain()", "space", space)
     compiled = compile_constraints(expressions, space, "constrain()")
