@@ -20,7 +20,8 @@ import attrs
 import numpy as np
 
 from spacealg._space.discrete import Choice, Fixed
-from spacealg._space.expressions import Type, as_column, canonical, evaluate, parse, substitute
+from spacealg._space.evaluation import as_column, evaluate
+from spacealg._space.expressions import Type, canonical, parse, substitute
 from spacealg._space.kinds import Hyperparameter
 from spacealg.errors import ConstraintError
 

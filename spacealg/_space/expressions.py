@@ -1,4 +1,4 @@
-"""The constraint language: parsed with ``ast``, checked, and run by our own interpreter.
+"""The constraint language: parsed with ``ast`` and checked (``evaluation`` runs it).
 
 An expression is Python syntax over hyperparameter names, limited to numbers,
 strings and booleans, arithmetic (``+ - * / // % **``), comparisons (chained),
@@ -7,8 +7,8 @@ functions ``abs``, ``min``, ``max``, ``log``, ``log2``, ``log10``, ``exp`` and
 ``sqrt``. A name that is not a Python identifier (``enc/units``) is written
 ``name('enc/units')``. Nothing is ever passed to ``eval``: :func:`parse` walks
 the tree and refuses every other node with an :class:`ExpressionError` that
-points at it, and :func:`evaluate` interprets the checked tree over numpy
-columns, one row per configuration.
+points at it, and ``evaluation.evaluate`` interprets the checked tree over
+numpy columns, one row per configuration.
 
 Numbers and booleans are evaluated as 64-bit floats (``True`` is 1.0), so
 arithmetic follows floating point: ``x / 0`` is ``inf``, ``log`` of a negative
@@ -39,7 +39,7 @@ LANGUAGE_WORDS = (
 )
 """What the language allows, in words, for error messages and docs."""
 
-_UNARY: dict[str, Callable[[Any], Any]] = {
+UNARY: dict[str, Callable[[Any], Any]] = {
     "abs": np.abs,
     "log": np.log,
     "log2": np.log2,
@@ -47,11 +47,11 @@ _UNARY: dict[str, Callable[[Any], Any]] = {
     "exp": np.exp,
     "sqrt": np.sqrt,
 }
-_VARIADIC: dict[str, Callable[..., Any]] = {"min": np.minimum, "max": np.maximum}
-FUNCTIONS = (*_UNARY, *_VARIADIC)
+VARIADIC: dict[str, Callable[..., Any]] = {"min": np.minimum, "max": np.maximum}
+FUNCTIONS = (*UNARY, *VARIADIC)
 """The functions an expression may call."""
 
-_ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
+ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: np.add,
     ast.Sub: np.subtract,
     ast.Mult: np.multiply,
@@ -60,7 +60,7 @@ _ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
     ast.Mod: np.mod,
     ast.Pow: np.power,
 }
-_COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
+COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: np.equal,
     ast.NotEq: np.not_equal,
     ast.Lt: np.less,
@@ -171,7 +171,7 @@ class _Checker:
                 )
             return "number"
         if isinstance(node, ast.BinOp):
-            if type(node.op) not in _ARITHMETIC:
+            if type(node.op) not in ARITHMETIC:
                 word = _OPERATOR_WORDS.get(type(node.op), type(node.op).__name__)
                 raise self.refuse(node, f"the operator {word!r} is not allowed")
             for operand in (node.left, node.right):
@@ -203,7 +203,7 @@ class _Checker:
             if isinstance(op, ast.In | ast.NotIn):
                 self.listing(right_node, left, node)
                 continue
-            if type(op) not in _COMPARISONS:
+            if type(op) not in COMPARISONS:
                 word = _OPERATOR_WORDS.get(type(op), type(op).__name__)
                 raise self.refuse(node, f"the operator {word!r} is not allowed")
             right = self.check(right_node)
@@ -259,11 +259,11 @@ class _Checker:
                 )
             return self.name(node, argument.value)
         count = len(node.args)
-        if function.id in _UNARY and count != 1:
+        if function.id in UNARY and count != 1:
             raise self.refuse(
                 node, f"{self.source(node)!r} passes {count} arguments", "exactly one argument"
             )
-        if function.id in _VARIADIC and count < 2:
+        if function.id in VARIADIC and count < 2:
             raise self.refuse(
                 node, f"{self.source(node)!r} passes {count} argument", "two or more arguments"
             )
@@ -380,92 +380,4 @@ def substitute(tree: ast.expr, values: Mapping[str, Any]) -> ast.expr:
     return ast.fix_missing_locations(result)
 
 
-Column = np.ndarray[Any, Any]
-"""A column of values: float64 for numbers and booleans, a numpy str array for strings."""
-
-
-def _truth(value: Any) -> Any:
-    if isinstance(value, np.ndarray) and value.dtype.kind == "U":
-        return value != ""
-    return np.not_equal(value, 0)
-
-
-def _literal_value(node: ast.expr) -> Any:
-    if isinstance(node, ast.UnaryOp):
-        assert isinstance(node.operand, ast.Constant)
-        number: Any = node.operand.value
-        return -number if isinstance(node.op, ast.USub) else number
-    assert isinstance(node, ast.Constant)
-    return node.value
-
-
-def _evaluate(node: ast.expr, columns: Mapping[str, Column]) -> Any:  # noqa: PLR0911 - per node
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        return columns[node.id]
-    if isinstance(node, ast.BoolOp):
-        parts = [_truth(_evaluate(operand, columns)) for operand in node.values]
-        combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
-        return combine.reduce(np.broadcast_arrays(*parts)) if len(parts) > 1 else parts[0]
-    if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, columns)
-        if isinstance(node.op, ast.Not):
-            return np.logical_not(_truth(operand))
-        return np.negative(operand) if isinstance(node.op, ast.USub) else np.positive(operand)
-    if isinstance(node, ast.BinOp):
-        return _ARITHMETIC[type(node.op)](
-            _evaluate(node.left, columns), _evaluate(node.right, columns)
-        )
-    if isinstance(node, ast.Compare):
-        left = _evaluate(node.left, columns)
-        result: Any = True
-        for op, right_node in zip(node.ops, node.comparators, strict=True):
-            if isinstance(op, ast.In | ast.NotIn):
-                assert isinstance(right_node, ast.List | ast.Tuple)
-                listed = [_literal_value(item) for item in right_node.elts]
-                found = np.isin(left, listed) if listed else np.zeros_like(left, dtype=bool)
-                result = np.logical_and(
-                    result, found if isinstance(op, ast.In) else np.logical_not(found)
-                )
-                continue
-            right = _evaluate(right_node, columns)
-            result = np.logical_and(result, _COMPARISONS[type(op)](left, right))
-            left = right
-        return result
-    assert isinstance(node, ast.Call)
-    assert isinstance(node.func, ast.Name)
-    function = node.func.id
-    if function == "name":
-        argument = node.args[0]
-        assert isinstance(argument, ast.Constant)
-        return columns[str(argument.value)]
-    arguments = [_evaluate(argument, columns) for argument in node.args]
-    if function in _UNARY:
-        return _UNARY[function](np.asarray(arguments[0], dtype=np.float64))
-    pairwise = _VARIADIC[function]
-    value = arguments[0]
-    for other in arguments[1:]:
-        value = pairwise(value, other)
-    return value
-
-
-def evaluate(tree: ast.expr, columns: Mapping[str, Column], rows: int) -> np.ndarray[Any, Any]:
-    """Whether ``tree`` is true on each of ``rows`` rows of ``columns`` (a bool array).
-
-    Floating-point warnings (division by zero, ``log`` of a negative number) are
-    silenced: their ``inf`` and ``nan`` decide the comparisons they reach.
-    """
-    with np.errstate(all="ignore"):
-        value = _truth(_evaluate(tree, columns))
-    return np.broadcast_to(np.asarray(value, dtype=bool), (rows,))
-
-
-def as_column(values: Sequence[Any], kind: Type) -> Column:
-    """``values`` as a column :func:`evaluate` reads."""
-    if kind == "str":
-        return np.array(values, dtype=np.str_) if len(values) else np.array([], dtype=np.str_)
-    return np.array(values, dtype=np.float64)
-
-
-__all__ = ["LANGUAGE_WORDS", "canonical", "evaluate", "parse", "substitute"]
+__all__ = ["FUNCTIONS", "LANGUAGE_WORDS", "canonical", "parse", "substitute"]
