@@ -2,9 +2,13 @@
 
 Measures configurations per second on two mixed spaces: 10 hyperparameters
 (3 Int, 3 Float of which 2 log-scaled, 3 Choice, 1 Boolean) and 100 (the same
-mix ten times). Every number is the median of ``--runs`` runs of at least
-``--seconds`` seconds each; all libraries are measured in the same process,
-one after the other. A peer that cannot be imported shows "not installed".
+mix ten times). The constrained rows add two constraints on the first copy of
+the mix that together allow 4 configurations in 9 (spacealg's ``constrain``,
+ConfigSpace's equivalent forbidden clauses); the closing line gives spacealg's
+constrained ``sample_many`` throughput as a share of its unconstrained one.
+Every number is the median of ``--runs`` runs of at least ``--seconds``
+seconds each; all libraries are measured in the same process, one after the
+other. A peer that cannot be imported shows "not installed".
 
 Run it from the repository root, in a venv with ``pip install -e .`` and
 ``pip install -r benchmarks/requirements.txt`` (see benchmarks/README.md)::
@@ -122,6 +126,40 @@ def spacealg_single(params: tuple[Param, ...]) -> Callable[[], Step]:
     return fresh
 
 
+def _suffix(params: Sequence[Param]) -> str:
+    """The suffix of the first copy's names (``""`` for one copy)."""
+    return params[0].name.removeprefix("layers")
+
+
+def constraints(params: Sequence[Param]) -> tuple[str, str]:
+    """Two constraints on the first copy of the mix, allowing 2/3 * 2/3 = 4/9 of it."""
+    s = _suffix(params)
+    return (
+        f"optimizer{s} == 'adam' or batch_norm{s}",
+        f"activation{s} in ['relu', 'gelu'] or kernel_size{s} == 3",
+    )
+
+
+def spacealg_constrained(params: tuple[Param, ...]) -> Callable[[], Step]:
+    space = sa.constrain(_spacealg_space(params), *constraints(params))
+
+    def fresh() -> Step:
+        rng = np.random.default_rng(0)
+        return lambda: sa.sample_many(space, BATCH, rng)
+
+    return fresh
+
+
+def spacealg_constrained_single(params: tuple[Param, ...]) -> Callable[[], Step]:
+    space = sa.constrain(_spacealg_space(params), *constraints(params))
+
+    def fresh() -> Step:
+        rng = np.random.default_rng(0)
+        return lambda: sa.sample(space, rng)
+
+    return fresh
+
+
 def spacealg_batched(params: tuple[Param, ...]) -> Callable[[], Step]:
     space = _spacealg_space(params)
 
@@ -209,6 +247,30 @@ def _configspace_space(params: Sequence[Param]) -> Any:
     return space
 
 
+def _configspace_constrained(params: Sequence[Param]) -> Any:
+    """The space with forbidden clauses equivalent to :func:`constraints`."""
+    from ConfigSpace import ForbiddenAndConjunction, ForbiddenEqualsClause, ForbiddenInClause
+
+    space = _configspace_space(params)
+    s = _suffix(params)
+    space.add(
+        ForbiddenAndConjunction(
+            ForbiddenInClause(space[f"optimizer{s}"], ["sgd", "rmsprop"]),
+            ForbiddenEqualsClause(space[f"batch_norm{s}"], value=False),
+        ),
+        ForbiddenAndConjunction(
+            ForbiddenInClause(space[f"activation{s}"], ["tanh", "silu"]),
+            ForbiddenInClause(space[f"kernel_size{s}"], [5, 7]),
+        ),
+    )
+    return space
+
+
+def configspace_constrained(params: tuple[Param, ...]) -> Callable[[], Step]:
+    space = _configspace_constrained(params)
+    return lambda: lambda: [dict(c) for c in space.sample_configuration(BATCH)]
+
+
 def configspace_single(params: tuple[Param, ...]) -> Callable[[], Step]:
     space = _configspace_space(params)
     return lambda: space.sample_configuration
@@ -249,7 +311,18 @@ def cases() -> list[Case]:
         Case(
             f"ConfigSpace sample({BATCH}) + read", BATCH, configspace_batched_read if cs else None
         ),
+        Case("spacealg sample, 2 constraints", 1, spacealg_constrained_single),
+        Case(f"spacealg sample_many({BATCH}), 2 constr.", BATCH, spacealg_constrained),
+        Case(
+            f"ConfigSpace sample({BATCH}) + read, 2 forb.",
+            BATCH,
+            configspace_constrained if cs else None,
+        ),
     ]
+
+
+CONSTRAINED_SHARE = 0.4
+"""Constrained ``sample_many`` keeps at least this share of the unconstrained throughput."""
 
 
 # --- timing ---
@@ -292,7 +365,7 @@ def _target(targets: tuple[int | None, int | None]) -> str:
     return " / ".join("-" if t is None else f">= {t:,}" for t in targets)
 
 
-_WIDTHS = (36, 18, 18, 26)
+_WIDTHS = (42, 18, 18, 26)
 
 
 def _line(cells: Sequence[str]) -> str:
@@ -328,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print(_line(("", *spaces, "targets (10 / 100 HPs)")))
     print("-" * sum(_WIDTHS))
+    measured: dict[str, list[float | None]] = {}
     for case in cases():
         cells = []
         for column, params in enumerate(spaces.values()):
@@ -336,8 +410,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                 if case.build is None
                 else median_rate(case.build(params), case.per_call, args.seconds, args.runs)
             )
+            measured.setdefault(case.label, []).append(value)
             cells.append(_cell(value, case.targets[column]))
         print(_line((case.label, *cells, _target(case.targets))), flush=True)
+    free = measured[f"spacealg sample_many({BATCH})"]
+    bound = measured[f"spacealg sample_many({BATCH}), 2 constr."]
+    shares = [b / f for b, f in zip(bound, free, strict=True) if b is not None and f]
+    verdict = "ok" if all(share >= CONSTRAINED_SHARE for share in shares) else "MISSED"
+    print(
+        "\nconstrained sample_many (4 of 9 configurations allowed) keeps "
+        + " / ".join(f"{share:.0%}" for share in shares)
+        + f" of the unconstrained throughput (10 / 100 HPs; target >= "
+        f"{CONSTRAINED_SHARE:.0%}): {verdict}"
+    )
 
 
 if __name__ == "__main__":

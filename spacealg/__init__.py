@@ -11,6 +11,7 @@ from spacealg import errors as errors
 from spacealg import oracles as oracles
 from spacealg._algebra.capture import HyperParameters as HyperParameters
 from spacealg._algebra.capture import declare as declare
+from spacealg._algebra.constrain import constrain as constrain
 from spacealg._algebra.operators import drop as drop
 from spacealg._algebra.operators import fix as fix
 from spacealg._algebra.operators import merge as merge
@@ -27,6 +28,7 @@ from spacealg._files.serialization import from_dict as from_dict
 from spacealg._files.serialization import from_json as from_json
 from spacealg._files.serialization import to_dict as to_dict
 from spacealg._files.serialization import to_json as to_json
+from spacealg._files.space_diff import diff as diff
 from spacealg._files.summary import summary as summary
 from spacealg._running.executors import ProcessPool as ProcessPool
 from spacealg._running.load import load as load
@@ -102,9 +104,11 @@ __all__ = [
     "__version__",
     "backend",
     "cardinality",
+    "constrain",
     "contains",
     "declare",
     "defaults",
+    "diff",
     "drop",
     "errors",
     "explain",

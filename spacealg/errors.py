@@ -7,6 +7,9 @@ Every class also inherits the builtin it resembles, so a generic
     ├── InvalidArgumentError (ValueError)     a constructor or operator got a bad argument
     │   └── ArgumentTypeError (TypeError)     ... of the wrong type (mixed Choice values, say)
     ├── InvalidSpaceError (ValueError)        a whole-space invariant would break
+    ├── ExpressionError (ValueError)          a constraint's text outside the expression language
+    ├── ConstraintError (ValueError)          a configuration (or fixed values) breaks a constraint,
+    │                                         or a sampler cannot find allowed configurations
     ├── UnknownNameError (KeyError)           no hyperparameter of that name (suggests close ones)
     ├── InvalidValueError (ValueError)        a value outside a hyperparameter's domain
     ├── ActivityError (ValueError)            a value missing for an active entry, or given for
@@ -42,7 +45,9 @@ import attrs
 __all__ = [
     "ActivityError",
     "ArgumentTypeError",
+    "ConstraintError",
     "ContinuousSpaceError",
+    "ExpressionError",
     "InactiveError",
     "InvalidArgumentError",
     "InvalidSpaceError",
@@ -172,6 +177,57 @@ class InvalidSpaceError(SpaceError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.operation}: {self.problem}; allowed: {self.allowed}"
+
+
+@attrs.define(str=False, slots=False)
+class ExpressionError(SpaceError, ValueError):
+    """A constraint's text is not an expression of the constraint language.
+
+    The message quotes the expression and points at the offending part with carets.
+
+    Attributes:
+        operation: the call that failed, such as ``"constrain()"``.
+        expression: the text given.
+        start: where the offending part begins (a character offset into ``expression``).
+        end: where it ends (exclusive).
+        problem: what is wrong, in words.
+        allowed: what the language allows there.
+    """
+
+    operation: str
+    expression: str
+    start: int
+    end: int
+    problem: str
+    allowed: str
+
+    def __str__(self) -> str:
+        lines = self.expression.split("\n")
+        before = self.expression[: self.start].split("\n")
+        row, column = len(before) - 1, len(before[-1])
+        width = max(1, min(self.end, self.start + len(lines[row]) - column) - self.start)
+        return (
+            f"{self.operation}: {self.problem} in the constraint {self.expression!r}; "
+            f"allowed: {self.allowed}\n    {lines[row]}\n    {' ' * column}{'^' * width}"
+        )
+
+
+@attrs.define(str=False, slots=False)
+class ConstraintError(SpaceError, ValueError):
+    """A constraint does not hold, or no configuration that satisfies it can be found.
+
+    Attributes:
+        operation: the call that failed, such as ``"validate()"``.
+        constraint: the constraint's text.
+        problem: what is wrong, in words.
+    """
+
+    operation: str
+    constraint: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.problem} (constraint {self.constraint!r})"
 
 
 @attrs.define(str=False, slots=False)

@@ -265,6 +265,7 @@ RECIPES: dict[str, Recipe] = {
         ordered=lambda: None,
         default=lambda: None,
         conditions=lambda: (),
+        weights=lambda: [3, 1],
     ),
     "Boolean": _r(
         "Boolean()", _kw(Boolean), name=lambda: "b", default=lambda: False, conditions=lambda: ()
@@ -309,6 +310,13 @@ RECIPES: dict[str, Recipe] = {
         spaces=_space,
         on_conflict=lambda: "error",
     ),
+    "constrain": _r(
+        "constrain()",
+        lambda a: sa.constrain(a["space"], a["expressions"]),
+        space=_space,
+        expressions=lambda: "units <= 64 or opt == 'adam'",
+    ),
+    "diff": _r("diff()", _kw(sa.diff), a=_space, b=_small),
     "select": _r(
         "select()", lambda a: sa.select(a["space"], a["names"]), space=_space, names=lambda: "opt"
     ),

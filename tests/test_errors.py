@@ -969,9 +969,9 @@ ROWS = [
     ),
     # serialization
     pytest.param(
-        lambda: sa.from_dict(_saved(lambda data: data.update(version=2))),
+        lambda: sa.from_dict(_saved(lambda data: data.update(version=3))),
         SerializationError,
-        "from_dict(): schema version 2 is newer than this spacealg reads (up to 1); "
+        "from_dict(): schema version 3 is newer than this spacealg reads (up to 2); "
         "upgrade spacealg (at version)",
         id="from-dict-newer-version",
     ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import keyword
 import math
 import pickle
 import re
@@ -1054,10 +1055,216 @@ def test_join_without_new_entries_tuned_pins_them(drawn):
 
 # --- the docstrings' Laws: sections list exactly the laws proved here -------------------
 
+# --- constrain ------------------------------------------------------------------------------
+
+
+def _ref(name: str) -> str:
+    """``name`` as an expression writes it: itself, or ``name('...')`` when not an identifier."""
+    if name.isidentifier() and not keyword.iskeyword(name):
+        return name
+    return f"name({name!r})"
+
+
+Predicate = Callable[[sa.Values], bool]
+
+
+@st.composite
+def _expression(
+    draw: st.DrawFn, space: sa.Space, configuration: sa.Values
+) -> tuple[str, Predicate]:
+    """A constraint over ``space`` and the same rule written in Python (true whenever a
+    mentioned entry is inactive). Its threshold comes from ``configuration``, which it
+    allows, so a space constrained by several of them is never empty."""
+    tuned = [
+        name
+        for name in configuration
+        if not (isinstance(space[name], sa.Fixed) and not space[name].conditions)
+    ]
+    assume(tuned)
+    numeric = [name for name in tuned if not isinstance(configuration[name], str)]
+    shape = draw(st.sampled_from(("one", "product", "string")))
+    if shape == "string" or not numeric:
+        name = draw(st.sampled_from(tuned))
+        hp = space[name]
+        other = draw(st.sampled_from(list(hp.grid_values() or [configuration[name]])))
+        assume(not same(other, configuration[name]))
+        return (
+            f"{_ref(name)} != {other!r}",
+            lambda v: name not in v or not same(v[name], other),
+        )
+    op = draw(st.sampled_from(("<=", ">=")))
+    check = (lambda a, b: a <= b) if op == "<=" else (lambda a, b: a >= b)
+    names = draw(
+        st.lists(st.sampled_from(numeric), min_size=1, max_size=1 if shape == "one" else 2)
+    )
+    threshold = math.prod(float(configuration[name]) for name in names)
+    text = " * ".join(_ref(name) for name in names) + f" {op} {threshold!r}"
+
+    def holds(v: sa.Values) -> bool:
+        if any(name not in v for name in names):
+            return True
+        return bool(check(math.prod(float(v[name]) for name in names), threshold))
+
+    return text, holds
+
+
+def _with_expressions(count: int, space_strategy: st.SearchStrategy[sa.Space] = conditional):
+    return space_strategy.flatmap(
+        lambda s: values(s).flatmap(
+            lambda v: st.tuples(st.just(s), st.tuples(*[_expression(s, v) for _ in range(count)]))
+        )
+    )
+
+
+def _small_finite(space: sa.Space) -> bool:
+    size = sa.cardinality(space)
+    return size is not None and size <= 2000
+
+
+@laws
+@given(_with_expressions(2))
+def test_constrain_does_not_mutate(drawn):
+    """constrain() leaves its input space (entries, history, constraints) unchanged."""
+    space, expressions = drawn
+    before = (_snapshot(space), space.constraints)
+    sa.constrain(space, *(text for text, _ in expressions))
+    assert (_snapshot(space), space.constraints) == before
+
+
+@laws
+@given(_with_expressions(1))
+def test_constrain_returns_its_input_when_nothing_changes(drawn):
+    """constrain(s) is s, and so is constrain(s, e) when s has the constraint e."""
+    space, ((text, _),) = drawn
+    assert sa.constrain(space) is space
+    constrained = sa.constrain(space, text)
+    assert sa.constrain(constrained, text) is constrained
+    assert sa.constrain(constrained, *constrained.constraints) is constrained
+
+
+@laws
+@given(_with_expressions(1))
+def test_constrain_is_idempotent(drawn):
+    """constrain(constrain(s, e), e) is constrain(s, e)."""
+    space, ((text, _),) = drawn
+    once = sa.constrain(space, text)
+    assert sa.constrain(once, text) is once
+
+
+@laws
+@given(_with_expressions(2))
+def test_constrain_is_commutative(drawn):
+    """constrain(constrain(s, a), b) == constrain(constrain(s, b), a) == constrain(s, a, b)."""
+    space, ((a, _), (b, _)) = drawn
+    ab = sa.constrain(sa.constrain(space, a), b)
+    ba = sa.constrain(sa.constrain(space, b), a)
+    assert ab == ba == sa.constrain(space, a, b)
+    assert hash(ab) == hash(ba)
+
+
+@laws
+@given(_with_expressions(2), seeds)
+def test_constrain_keeps_samples_allowed(drawn, seed):
+    """Every sample of constrain(s, e) is a configuration of s that e allows."""
+    space, expressions = drawn
+    constrained = sa.constrain(space, *(text for text, _ in expressions))
+    free = sa.sample_many(space, 500, seed)  # a rare allowed region (measure zero) is refused
+    assume(sum(all(holds(v) for _, holds in expressions) for v in free) >= 5)
+    for configuration in (
+        *sa.sample_many(constrained, SAMPLES, seed),
+        sa.sample(constrained, seed),
+    ):
+        assert sa.contains(space, configuration)
+        assert sa.contains(constrained, configuration)
+        assert all(holds(configuration) for _, holds in expressions)
+
+
+@laws
+@given(_with_expressions(2, conditional.filter(_small_finite)))
+def test_constrain_filters_the_grid_in_order(drawn):
+    """grid(constrain(s, e)) is grid(s) without the configurations e forbids, in order."""
+    space, expressions = drawn
+    constrained = sa.constrain(space, *(text for text, _ in expressions))
+    expected = [v for v in sa.grid(space) if all(holds(v) for _, holds in expressions)]
+    assert list(sa.grid(constrained)) == expected
+
+
+@laws
+@given(_with_expressions(2, conditional.filter(_small_finite)))
+def test_constrain_counts_the_filtered_grid(drawn):
+    """cardinality(constrain(s, e)) is the length of the filtered grid."""
+    space, expressions = drawn
+    constrained = sa.constrain(space, *(text for text, _ in expressions))
+    expected = sum(1 for v in sa.grid(space) if all(holds(v) for _, holds in expressions))
+    assert sa.cardinality(constrained) == expected
+
+
+@laws
+@given(
+    _with_expressions(1).flatmap(
+        lambda d: st.tuples(st.just(d[0]), st.just(d[1]), _consistent_fixings(d[0]))
+    )
+)
+def test_constrain_commutes_with_fix(drawn):
+    """fix(constrain(s, e), **v) == constrain(fix(s, **v), e) whenever both are defined."""
+    space, ((text, _),), fixed = drawn
+    left = _outcome(lambda: sa.fix(sa.constrain(space, text), **fixed))
+    right = _outcome(lambda: sa.constrain(sa.fix(space, **fixed), text))
+    if left[0] == "space" and right[0] == "space":
+        left_space, right_space = left[1][0], right[1][0]  # type: ignore[index]
+        assert left_space == right_space
+        assert left_space.constraints == right_space.constraints
+
+
+@laws
+@given(_with_expressions(1), st.data())
+def test_select_refuses_to_cut_constraints(drawn, data):
+    """select() raises InvalidSpaceError when a constraint mentions a name left out; with
+    constraints='drop' the result keeps exactly the constraints of the selected names."""
+    space, ((text, _),) = drawn
+    constrained = sa.constrain(space, text)
+    names = data.draw(st.lists(st.sampled_from(space.names), unique=True))
+    (compiled,) = constrained.compiled_constraints
+    cut = not set(compiled.names) <= set(names)
+    try:
+        result = sa.select(constrained, *names, constraints="drop")
+    except InvalidSpaceError:  # an orphaned child: not this law's business
+        return
+    assert result.constraints == (() if cut else constrained.constraints)
+    if cut:
+        with pytest.raises(InvalidSpaceError, match="mentions"):
+            sa.select(constrained, *names)
+    else:
+        assert sa.select(constrained, *names) == result
+
+
+@laws
+@given(_with_expressions(1), st.data())
+def test_drop_refuses_to_cut_constraints(drawn, data):
+    """drop() raises InvalidSpaceError when a constraint mentions a dropped name; with
+    constraints='drop' the result keeps exactly the constraints of the names left."""
+    space, ((text, _),) = drawn
+    constrained = sa.constrain(space, text)
+    names = data.draw(st.lists(st.sampled_from(space.names), unique=True))
+    (compiled,) = constrained.compiled_constraints
+    cut = bool(set(compiled.names) & set(names))
+    try:
+        result = sa.drop(constrained, *names, constraints="drop")
+    except InvalidSpaceError:  # an orphaned child: not this law's business
+        return
+    assert result.constraints == (() if cut else constrained.constraints)
+    if cut:
+        with pytest.raises(InvalidSpaceError, match="mentions"):
+            sa.drop(constrained, *names)
+    else:
+        assert sa.drop(constrained, *names) == result
+
+
 LAWFUL: dict[str, Callable[..., Any]] = {
     **OPERATORS,
     "resolve": sa.resolve,
     "join": sa.TrialSpace.join,
+    "constrain": sa.constrain,
 }
 """Each operator whose docstring has a ``Laws:`` section, by the prefix of its tests."""
 

@@ -33,11 +33,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset(
     {
-        # Space's methods fix/restrict/override/merge/select/drop are one-line sugar
+        # Space's methods fix/restrict/override/merge/select/drop/constrain are one-line sugar
         # over the algebra's functions; they import them when called, so that
         # ``space.fix(units=64)`` reads well. The algebra itself imports the space.
         ("spacealg._space.space", "spacealg._algebra.operators"),
         ("spacealg._space.space", "spacealg._algebra.restrict"),
+        ("spacealg._space.space", "spacealg._algebra.constrain"),
     }
 )
 

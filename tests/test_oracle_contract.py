@@ -237,6 +237,14 @@ def active_only(space: sa.Space, values: sa.Values) -> sa.Values:
     return sa.Values({name: chosen[name] for name in space if name in chosen})
 
 
+class IgnoresConstraints(Broken):
+    """Proposes from the space without its constraints."""
+
+    def propose(self, space, tried, *, seed, index, history=()):
+        free = sa.Space(space.hyperparameters)
+        return super().propose(free, tried, seed=seed, index=index, history=history)
+
+
 class SettingsNotJson(Broken):
     """Records a set among its settings."""
 
@@ -266,6 +274,7 @@ BROKEN = [
     (GivesAnUndeclaredBudget, {"test_budgets"}, "does not declare budgeted"),
     (SettingsNotJson, {"test_name_and_settings"}, "is not JSON"),
     (IgnoresConditions, {"test_conditional_spaces"}, "is not a configuration of"),
+    (IgnoresConstraints, {"test_honours_constraints"}, "breaks the constraint"),
 ]
 
 

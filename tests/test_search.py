@@ -525,7 +525,8 @@ def test_a_changed_space_on_resume_is_used_and_named_in_one_line(tmp_path, capsy
     result = _search(tmp_path, lambda v: v["x"], new, max_trials=None, verbose=1)
     first_line, *rest = capsys.readouterr().out.splitlines()
     assert first_line == (
-        "The trial space differs from the stored study's: added flag; removed gone; changed x"
+        "The trial space differs from the stored study's: 'x' min 0 -> 10, max 9 -> 12, "
+        "default 0 -> 10; added 'flag'; removed 'gone'"
     )
     assert not any("differs" in line for line in rest)
     assert len(result.trials) == 6 + 6

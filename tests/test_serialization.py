@@ -166,10 +166,37 @@ def types_space() -> Space:
     )
 
 
+def constrained_space() -> Space:
+    """Schema version 2: constraints (every kind of expression) and a weighted Choice."""
+    return sa.constrain(
+        Space(
+            [
+                Int("units", min_value=32, max_value=512, step=32),
+                Int("layers", min_value=1, max_value=8),
+                Choice("optimizer", values=["adam", "sgd", "rmsprop"], weights=[6, 3, 1]),
+                Float(
+                    "momentum",
+                    min_value=0.0,
+                    max_value=0.9,
+                    conditions=Condition("optimizer", "sgd"),
+                ),
+                Float("enc/rate", min_value=1e-4, max_value=1e-1, sampling="log"),
+                Boolean("batch_norm"),
+                Fixed("budget", value=4096),
+            ]
+        ),
+        "units * layers <= budget",
+        "optimizer != 'sgd' or momentum < 0.5",
+        "-4 <= log10(name('enc/rate')) < -1 and (batch_norm or layers in [1, 2])",
+        "max(units, 2 ** layers) // 32 % 3 != 1 or abs(sqrt(units) - exp(1)) > 0",
+    )
+
+
 GOLDEN: dict[str, Callable[[], Space]] = {
     "space_v1_mixed.json": mixed_space,
     "space_v1_conditional.json": conditional_space,
     "space_v1_types.json": types_space,
+    "space_v2_constrained.json": constrained_space,
 }
 
 
@@ -858,9 +885,9 @@ def _delete(path: str) -> Callable[[dict[str, Any]], None]:
 FROM_DICT_ERRORS = [
     # The envelope.
     (
-        edited(_set("version", 2)),
+        edited(_set("version", 3)),
         (
-            "from_dict(): schema version 2 is newer than this spacealg reads (up to 1); "
+            "from_dict(): schema version 3 is newer than this spacealg reads (up to 2); "
             "upgrade spacealg (at version)"
         ),
     ),
@@ -1136,7 +1163,7 @@ def test_from_dict_error_attributes() -> None:
         (
             '{"format": "spacealg.space", "version": 9, "hyperparameters": []}',
             (
-                "from_json(): schema version 9 is newer than this spacealg reads (up to 1); "
+                "from_json(): schema version 9 is newer than this spacealg reads (up to 2); "
                 "upgrade spacealg (at version)"
             ),
         ),

@@ -20,6 +20,7 @@ from spacealg._algebra.combine import combine
 from spacealg._algebra.skip_trial import SkipTrial
 from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.expressions import canonical, parse
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python
@@ -94,6 +95,7 @@ class HyperParameters:
         self._scopes: list[Condition] = []
         self._prefixes: list[str] = []
         self._scopes_seen: dict[Condition, bool] = {}
+        self._constraints: dict[str, tuple[str, ...]] = {}  # text -> the names it mentions
 
     # -- declarations -----------------------------------------------------
 
@@ -245,8 +247,41 @@ class HyperParameters:
 
     @property
     def space(self) -> Space:
-        """Everything declared so far, as an immutable :class:`~spacealg.Space`."""
-        return Space(self._declared.values())
+        """Everything declared so far, as an immutable :class:`~spacealg.Space`.
+
+        It holds the constraints stated so far whose names are all declared.
+        """
+        constraints = [
+            text
+            for text, names in self._constraints.items()
+            if all(name in self._declared for name in names)
+        ]
+        return Space(self._declared.values(), constraints=constraints)
+
+    def constrain(self, *expressions: str) -> None:
+        """State constraints of the space where it is declared (see :func:`spacealg.constrain`).
+
+        :func:`declare` keeps them in the declared space, so every oracle
+        proposes only allowed configurations. The syntax is checked here; the
+        names when the space is built (a constraint may come before the
+        declarations it mentions, and its names are full names, ``name_scope``
+        prefixes included).
+
+        Raises:
+            ArgumentTypeError: an expression that is not a non-empty str.
+            ExpressionError: an expression outside the constraint language.
+
+        Examples:
+            >>> hp = HyperParameters()
+            >>> units = hp.Int("units", min_value=32, max_value=512, step=32)
+            >>> layers = hp.Int("layers", min_value=1, max_value=8)
+            >>> hp.constrain("units * layers <= 1024")
+            >>> hp.space.constraints
+            ('units * layers <= 1024',)
+        """
+        for expression in expressions:
+            tree, names = parse(expression, types=None, operation="HyperParameters.constrain()")
+            self._constraints[canonical(tree)] = names
 
     def get(self, name: str) -> Scalar:
         """The current value of ``name``.
@@ -379,7 +414,9 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
     has been seen. Declarations reachable only through plain ``if``s on
     non-default values are found during trials instead. A run that raises
     :class:`~spacealg.SkipTrial` (an invalid combination, even the defaults')
-    keeps what it declared before the raise.
+    keeps what it declared before the raise. The constraints stated with
+    ``hp.constrain`` in any run join the space; one that mentions a name no run
+    declared is an error.
 
     Args:
         obj: a ``Space``, an object with a ``.space`` ``Space`` or a ``.build(hp)``
@@ -394,6 +431,7 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
         InvalidSpaceError: ``obj`` has no space to declare, declares one name
             twice with different declarations, or has branches left to explore
             after ``max_explorations`` runs.
+        ExpressionError: a stated constraint mentions a name no run declared.
 
     Examples:
         >>> def build(hp):
@@ -412,6 +450,7 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
         return space
     build = _build_function(obj)
     declared: dict[str, Hyperparameter] = {}
+    constraints: dict[str, tuple[str, ...]] = {}
     tried: set[Condition] = set()
     queue: list[dict[str, Scalar]] = [{}]
     for _ in range(max_explorations):
@@ -425,6 +464,7 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
             declared[hp.name] = (
                 combine(declared[hp.name], hp, "declare()") if hp.name in declared else hp
             )
+        constraints.update(handle._constraints)  # noqa: SLF001
         for condition, seen_active in handle._scopes_seen.items():  # noqa: SLF001
             if seen_active:
                 tried.add(condition)
@@ -440,4 +480,4 @@ def declare(obj: object, *, max_explorations: int = MAX_EXPLORATIONS) -> Space:
             f"space would miss their entries",
             f"a larger limit, such as declare(obj, max_explorations={max_explorations * 10})",
         )
-    return Space(declared.values())
+    return Space(declared.values(), constraints=constraints)

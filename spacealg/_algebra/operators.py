@@ -18,11 +18,13 @@ proves, one per line: ``<law>: <statement>``, where the law ``is idempotent`` of
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 import attrs
 
 from spacealg._space.conditions import Condition
 from spacealg._space.discrete import Fixed
+from spacealg._space.expressions import parse
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar
@@ -30,12 +32,15 @@ from spacealg._space.space import OnConflict, Space, check_space, missing_parent
 from spacealg._space.validation import check_instance, check_names, check_option, is_real
 from spacealg.errors import (
     ActivityError,
+    ConstraintError,
     InvalidSpaceError,
     InvalidValueError,
     UnknownNameError,
 )
 
 _A_KIND = "an Int, Float, Choice, Boolean or Fixed, such as Boolean('dropout')"
+
+OnConstraints = Literal["error", "drop"]
 
 
 def _entry(space: Space, name: str, operation: str) -> Hyperparameter:
@@ -49,13 +54,45 @@ def trimmed(
     entries: Iterable[Hyperparameter],
     notes: Mapping[str, str],
     narrowed: Iterable[str],
+    *,
+    operation: str = "Space()",
+    constraints: Iterable[str] | None = None,
 ) -> Space:
-    """A space of ``entries`` with ``notes`` added to history and children trimmed."""
+    """A space of ``entries`` with ``notes`` added to history and children trimmed.
+
+    The result keeps ``constraints`` (``space``'s by default) except those that
+    mention a removed child: a removed entry is never active, so they never apply.
+
+    Raises:
+        ConstraintError: a constraint that the result's ``Fixed`` entries make false,
+            reported as ``operation``'s.
+    """
     history = {name: tuple(events) for name, events in space.history.items()}
     for name, note in notes.items():
         history[name] = (*history.get(name, ()), note)
     kept = _trim(list(entries), set(narrowed), history)
-    return Space(kept, history=history)
+    names = {hp.name for hp in kept}
+    texts = space.constraints if constraints is None else tuple(constraints)
+    texts = tuple(
+        text
+        for text, compiled in zip(texts, _mentions(space, texts), strict=True)
+        if compiled <= names
+    )
+    try:
+        return Space(kept, history=history, constraints=texts)
+    except ConstraintError as error:
+        raise ConstraintError(operation, error.constraint, error.problem) from None
+
+
+def _mentions(space: Space, texts: tuple[str, ...]) -> list[set[str]]:
+    """The names each of ``texts`` mentions (each a constraint of ``space`` or its parts)."""
+    known = {c.text: set(c.names) for c in space.compiled_constraints}
+    result = []
+    for text in texts:
+        if text not in known:
+            known[text] = set(parse(text, types=None, operation="Space()")[1])
+        result.append(known[text])
+    return result
 
 
 def _trim(
@@ -178,7 +215,7 @@ def fix(space: Space, /, **values: Scalar) -> Space:
         return space
     entries = [changes.get(hp.name, hp) for hp in space.hyperparameters]
     notes = {name: f"fix(): fixed at {hp.default!r}" for name, hp in changes.items()}
-    result = trimmed(space, entries, notes, changes)
+    result = trimmed(space, entries, notes, changes, operation="fix()")
     for name in values:
         if name not in result:
             raise ActivityError(
@@ -239,7 +276,7 @@ def override(space: Space, /, *hyperparameters: Hyperparameter) -> Space:
         name: f"override(): now {type(hp).__name__}, {hp.describe()}"
         for name, hp in changes.items()
     }
-    return trimmed(space, entries, notes, changes)
+    return trimmed(space, entries, notes, changes, operation="override()")
 
 
 def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
@@ -297,7 +334,9 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
     notes: dict[str, str] = {}
     narrowed: set[str] = set()
     history: dict[str, tuple[str, ...]] = {}
+    constraints: dict[str, None] = {}
     for space in spaces:
+        constraints.update(dict.fromkeys(space.constraints))
         for name, events in space.history.items():
             history.setdefault(name, events)
         for hp in space.hyperparameters:
@@ -323,10 +362,16 @@ def merge(*spaces: Space, on_conflict: OnConflict = "error") -> Space:
     if len(spaces) == 1:
         return spaces[0]
     first = spaces[0]
-    if not notes and list(winners.values()) == list(first.hyperparameters):
+    if (
+        not notes
+        and list(winners.values()) == list(first.hyperparameters)
+        and set(constraints) <= set(first.constraints)
+    ):
         return first
     base = Space(history=history)
-    return trimmed(base, winners.values(), notes, narrowed)
+    return trimmed(
+        base, winners.values(), notes, narrowed, operation="merge()", constraints=constraints
+    )
 
 
 def _orphans(kept: list[Hyperparameter], gone: set[str], operation: str, hint: str) -> None:
@@ -341,8 +386,34 @@ def _orphans(kept: list[Hyperparameter], gone: set[str], operation: str, hint: s
                 )
 
 
-def select(space: Space, /, *names: str) -> Space:
+def _kept_constraints(
+    space: Space, gone: set[str], on_constraints: object, operation: str, hint: str
+) -> tuple[str, ...]:
+    """The constraints that mention no name of ``gone``.
+
+    One that does is an error, unless ``on_constraints`` is ``"drop"``.
+    """
+    check_option(operation, "constraints", on_constraints, ("error", "drop"))
+    kept = []
+    for constraint in space.compiled_constraints:
+        lost = [name for name in constraint.names if name in gone]
+        if not lost:
+            kept.append(constraint.text)
+        elif on_constraints == "error":
+            raise InvalidSpaceError(
+                operation,
+                lost[0],
+                f"the constraint {constraint.text!r} mentions {lost[0]!r}",
+                hint.format(name=lost[0]) + ", or constraints='drop' to drop the constraint",
+            )
+    return tuple(kept)
+
+
+def select(space: Space, /, *names: str, constraints: OnConstraints = "error") -> Space:
     """Only the named entries, in space order.
+
+    A constraint that mentions a name left out is an error, unless
+    ``constraints="drop"``, which drops such constraints.
 
     Laws:
         does not mutate: ``s`` is unchanged by ``select(s, *names)``, also when it raises.
@@ -352,10 +423,16 @@ def select(space: Space, /, *names: str) -> Space:
         refuses to orphan: ``select(s, *names)`` raises ``InvalidSpaceError``
             exactly when a selected entry's parent is not selected; otherwise it
             holds exactly the named entries.
+        refuses to cut constraints: ``select(s, *names)`` raises
+            ``InvalidSpaceError`` when a constraint mentions a name left out; with
+            ``constraints="drop"`` the result keeps exactly the constraints that
+            mention only selected names.
 
     Raises:
         UnknownNameError: a name that is not in the space.
-        InvalidSpaceError: a kept entry whose parent would be left out.
+        InvalidSpaceError: a kept entry whose parent would be left out, or a
+            constraint that mentions a name left out (under ``constraints="error"``).
+        InvalidArgumentError: ``constraints`` is neither ``"error"`` nor ``"drop"``.
 
     Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
@@ -367,15 +444,20 @@ def select(space: Space, /, *names: str) -> Space:
     for name in names:
         _entry(space, name, "select()")
     kept = [hp for hp in space.hyperparameters if hp.name in names]
+    gone = set(space) - set(names)
+    texts = _kept_constraints(space, gone, constraints, "select()", "select {name!r} too")
     if len(kept) == len(space):
         return space
-    _orphans(kept, set(space) - set(names), "select()", "select {parent!r} too, or drop {child!r}")
+    _orphans(kept, gone, "select()", "select {parent!r} too, or drop {child!r}")
     history = {name: events for name, events in space.history.items() if name in names}
-    return Space(kept, history=history)
+    return Space(kept, history=history, constraints=texts)
 
 
-def drop(space: Space, /, *names: str) -> Space:
+def drop(space: Space, /, *names: str, constraints: OnConstraints = "error") -> Space:
     """Every entry but the named ones, in space order.
+
+    Dropping a name that a constraint mentions is an error, unless
+    ``constraints="drop"``, which drops such constraints too.
 
     Laws:
         does not mutate: ``s`` is unchanged by ``drop(s, *names)``, also when it raises.
@@ -384,10 +466,16 @@ def drop(space: Space, /, *names: str) -> Space:
         refuses to orphan: ``drop(s, *names)`` raises ``InvalidSpaceError``
             exactly when a remaining entry's parent is dropped; otherwise it holds
             every other entry.
+        refuses to cut constraints: ``drop(s, *names)`` raises
+            ``InvalidSpaceError`` when a constraint mentions a dropped name; with
+            ``constraints="drop"`` the result keeps exactly the constraints that
+            mention no dropped name.
 
     Raises:
         UnknownNameError: a name that is not in the space.
-        InvalidSpaceError: a remaining entry whose parent would be dropped.
+        InvalidSpaceError: a remaining entry whose parent would be dropped, or a
+            constraint that mentions a dropped name (under ``constraints="error"``).
+        InvalidArgumentError: ``constraints`` is neither ``"error"`` nor ``"drop"``.
 
     Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
@@ -398,9 +486,10 @@ def drop(space: Space, /, *names: str) -> Space:
     check_names("drop()", "names", names)
     for name in names:
         _entry(space, name, "drop()")
+    texts = _kept_constraints(space, set(names), constraints, "drop()", "keep {name!r}")
     if not names:
         return space
     kept = [hp for hp in space.hyperparameters if hp.name not in names]
     _orphans(kept, set(names), "drop()", "drop {child!r} too, or keep {parent!r}")
     history = {name: events for name, events in space.history.items() if name not in names}
-    return Space(kept, history=history)
+    return Space(kept, history=history, constraints=texts)

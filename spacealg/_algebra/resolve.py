@@ -15,8 +15,10 @@ from typing import Any, Literal
 import attrs
 
 from spacealg._algebra.capture import HyperParameters
+from spacealg._algebra.constrain import constrain
 from spacealg._algebra.operators import merge, trimmed
 from spacealg._space.discrete import Fixed
+from spacealg._space.expressions import canonical, substitute
 from spacealg._space.frozen_mapping import FrozenMapping, frozen_mapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar
@@ -167,7 +169,11 @@ class TrialSpace:
         for hp in new:
             history[hp.name] = (*history.get(hp.name, ()), note)
         joined = resolve(
-            Space([*self.declared.hyperparameters, *new], history=history),
+            Space(
+                [*self.declared.hyperparameters, *new],
+                history=history,
+                constraints=self.declared.constraints,
+            ),
             self.tailoring,
             tune_new_entries=self.tune_new_entries,
             allow_new_entries=self.allow_new_entries,
@@ -205,6 +211,21 @@ def _inherit(declared: Space, tailoring: Space) -> Space:
     return trimmed(tailoring, entries, notes, parents)
 
 
+def _carried(declared: Space, tuned: Space, pinned: Values) -> list[str]:
+    """The declared constraints with the pinned values substituted, as far as they apply.
+
+    A constraint that still mentions a name outside ``tuned`` (a pinned entry
+    that is conditional) is left out.
+    """
+    values = {name: value for name, value in pinned.items() if not declared[name].conditions}
+    carried = []
+    for constraint in declared.compiled_constraints:
+        names = [name for name in constraint.names if name not in values]
+        if all(name in tuned for name in names):
+            carried.append(canonical(substitute(constraint.tree, values)))
+    return carried
+
+
 def _status(name: str, tuned: Space, declared: Space, tailoring: Space, pinned: Values) -> Status:
     if name in pinned:
         return "pinned"
@@ -231,8 +252,11 @@ def resolve(
     """The trial space of a declared space under a tailoring.
 
     ``resolve`` never warns; the search entry points warn about tailoring-only
-    names. The rules: docs/semantics.md#tailoring-a-declared-space. In the laws,
-    ``D`` is the declared space and ``T`` the tailoring.
+    names. The declared space's constraints carry into the trial space: with new
+    entries tuned through ``merge``; without, with the pinned values substituted
+    (a constraint that still mentions a pinned conditional entry is left out).
+    The rules: docs/semantics.md#tailoring-a-declared-space. In the laws, ``D``
+    is the declared space and ``T`` the tailoring.
 
     Laws:
         does not mutate: ``D`` and ``T`` (entries and history) are unchanged.
@@ -246,7 +270,8 @@ def resolve(
             provenance.
         without new entries is the tailoring: ``resolve(D, T,
             tune_new_entries=False).tuned`` is exactly ``T`` (same entries, same
-            order) when no entry of ``T`` is declared in ``D`` under a parent in ``T``.
+            order) when no entry of ``T`` is declared in ``D`` under a parent in ``T``
+            and ``D`` has no constraints.
         without new entries inherits declared conditions: with
             ``tune_new_entries=False`` the tuned space is ``T``, each entry
             without conditions taking ``D``'s conditions on parents in ``T``
@@ -294,6 +319,9 @@ def resolve(
     else:
         tuned = _inherit(declared, tailored)
         pinned = Values({name: declared[name].default for name in new})
+        carried = _carried(declared, tuned, pinned)
+        if carried:
+            tuned = constrain(tuned, *carried)
     names = [*tailored, *(name for name in declared if name not in tailored)]
     names += [
         name
@@ -340,6 +368,10 @@ _NOTES: dict[Status, str] = {
 def explain(trial_space: TrialSpace) -> str:
     """A table of what is tuned, pinned, fixed, tailored or removed, and by which operator.
 
+    When the trial space has constraints, a ``constraints`` section follows the
+    table, one constraint a line (the entries they mention say ``constrain()``
+    in their "shaped by" column).
+
     Examples:
         >>> declared = Space([Int("units", min_value=32, max_value=128, step=32, default=64),
         ...                   Boolean("dropout")])
@@ -364,8 +396,12 @@ built with its default
             domain = "-"
         rows.append((name, origin.status, domain, "; ".join(origin.operations)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "".join(
+    table = "".join(
         f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
         + "\n"
         for row in rows
     )
+    constraints = trial_space.tuned.constraints
+    if not constraints:
+        return table
+    return table + "constraints\n" + "".join(f"  {text}\n" for text in constraints)

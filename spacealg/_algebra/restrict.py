@@ -128,7 +128,18 @@ def _restrict_listed(
         return hp
     assert isinstance(hp, Choice)  # a Boolean or Fixed narrowed to two values is unchanged
     default = hp.default if index_of(tuple(inside), hp.default) >= 0 else inside[0]
-    return attrs.evolve(hp, values=tuple(inside), default=default)
+    if hp.weights is None:
+        return attrs.evolve(hp, values=tuple(inside), default=default)
+    weights = [hp.weights[index_of(domain, v)] for v in inside]  # renormalised by Choice()
+    if not any(weights):
+        raise InvalidArgumentError(
+            operation,
+            hp.name,
+            "values",
+            list(inside),
+            f"values of which one has a weight above 0; weights: {hp.describe()}",
+        )
+    return attrs.evolve(hp, values=tuple(inside), default=default, weights=weights)
 
 
 def restrict(

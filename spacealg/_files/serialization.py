@@ -14,6 +14,13 @@ is. Decoding never mutates its input. Schema version 1::
 A condition is saved as ``{"parent": "optimizer", "values": ["sgd"]}``. Types
 survive the round trip through JSON: a ``Float`` step saved as ``1`` stays the
 int ``1``, float values stay floats (``1e-05``), booleans stay booleans.
+
+Schema version 2 adds the space's constraints, as a root field
+``"constraints": ["units * layers <= 4096"]``, and a ``Choice``'s weights, as
+an entry field ``"weights": [0.5, 0.25, 0.25]`` written only when it has
+some. A space is written in the oldest version that holds it (a space without
+constraints or weights is written exactly as before, as version 1), and every
+older version still reads.
 """
 
 from __future__ import annotations
@@ -24,15 +31,26 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from spacealg._space.conditions import Condition
+from spacealg._space.discrete import Choice
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.space import Space, check_space
 from spacealg._space.validation import check_int
-from spacealg.errors import ArgumentTypeError, SerializationError, SpaceError, quoted
+from spacealg.errors import (
+    ArgumentTypeError,
+    ConstraintError,
+    ExpressionError,
+    SerializationError,
+    SpaceError,
+    quoted,
+)
 
 FORMAT = "spacealg.space"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_ROOT_FIELDS = ("format", "version", "hyperparameters")
+_ROOT_FIELDS: dict[int, tuple[str, ...]] = {
+    1: ("format", "version", "hyperparameters"),
+    2: ("format", "version", "hyperparameters", "constraints"),
+}
 _FIELDS: dict[str, tuple[str, ...]] = {
     "int": ("min_value", "max_value", "step", "sampling", "default"),
     "float": ("min_value", "max_value", "step", "sampling", "default"),
@@ -40,6 +58,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "boolean": ("default",),
     "fixed": ("value",),
 }
+_OPTIONAL: dict[str, tuple[str, ...]] = {"choice": ("weights",)}
+"""Fields of schema version 2 written only when set (a ``Choice``'s weights)."""
 _CLASSES: dict[str, Callable[..., Hyperparameter]] = {cls.kind: cls for cls in KINDS}
 
 
@@ -50,7 +70,8 @@ def to_dict(space: Space) -> dict[str, Any]:
         space: the space to save.
 
     Returns:
-        A new dict with ``format``, ``version`` and the entries in space order.
+        A new dict with ``format``, ``version`` and the entries in space order
+        (and ``constraints``, in schema version 2, when the space has any).
 
     Examples:
         >>> from spacealg import Boolean, Space
@@ -60,7 +81,15 @@ def to_dict(space: Space) -> dict[str, Any]:
     """
     check_space("to_dict()", "space", space)
     entries = [entry_to_dict(hp) for hp in space.hyperparameters]
-    return {"format": FORMAT, "version": SCHEMA_VERSION, "hyperparameters": entries}
+    weighted = any(isinstance(hp, Choice) and hp.weights is not None for hp in space.values())
+    if not space.constraints and not weighted:
+        return {"format": FORMAT, "version": 1, "hyperparameters": entries}
+    return {
+        "format": FORMAT,
+        "version": 2,
+        "hyperparameters": entries,
+        "constraints": list(space.constraints),
+    }
 
 
 def entry_to_dict(hp: Hyperparameter) -> dict[str, Any]:
@@ -70,6 +99,8 @@ def entry_to_dict(hp: Hyperparameter) -> dict[str, Any]:
         value = getattr(hp, field)
         entry[field] = list(value) if isinstance(value, tuple) else value
     entry["conditions"] = [{"parent": c.parent, "values": list(c.values)} for c in hp.conditions]
+    if isinstance(hp, Choice) and hp.weights is not None:
+        entry["weights"] = list(hp.weights)
     return entry
 
 
@@ -79,7 +110,7 @@ def entry_from_dict(data: Mapping[str, Any], operation: str) -> Hyperparameter:
     Raises:
         SerializationError: the dict is not a valid entry (the message says where).
     """
-    return _hyperparameter(data, "", operation)
+    return _hyperparameter(data, "", operation, SCHEMA_VERSION)
 
 
 def _at(path: str, key: str | int) -> str:
@@ -142,14 +173,25 @@ def _wrapped(error: SpaceError, path: str, operation: str) -> SerializationError
 
 
 def _space(
-    hyperparameters: list[Hyperparameter], names: list[str], path: str, operation: str
+    hyperparameters: list[Hyperparameter],
+    names: list[str],
+    path: str,
+    operation: str,
+    constraints: Sequence[str] = (),
 ) -> Space:
     """The space of ``hyperparameters``; an invariant error points at the entry it names.
 
     ``names`` lists the name at each position of the input, which locates the entry.
     """
+    if constraints:
+        _space(hyperparameters, names, path, operation)
     try:
-        return Space(hyperparameters)
+        return Space(hyperparameters, constraints=constraints)
+    except (ExpressionError, ConstraintError) as error:
+        texts = list(constraints)
+        text = getattr(error, "expression", getattr(error, "constraint", ""))
+        where = _at("constraints", texts.index(text)) if text in texts else "constraints"
+        raise SerializationError(operation, where, str(error)) from error
     except SpaceError as error:
         name = getattr(error, "name", None)
         where = path
@@ -178,10 +220,14 @@ def _kind(kind: object, path: str, operation: str, known: Sequence[str]) -> str:
     raise SerializationError(operation, path, f"unknown kind {kind!r}; {hint}")
 
 
-def _hyperparameter(data: object, path: str, operation: str) -> Hyperparameter:
+def _hyperparameter(data: object, path: str, operation: str, version: int) -> Hyperparameter:
     entry = _object(data, path, operation)
     kind = _kind(_field(entry, "kind", path, operation), _at(path, "kind"), operation, [*_FIELDS])
-    _check_fields(entry, ("kind", "name", *_FIELDS[kind], "conditions"), path, operation)
+    optional: tuple[str, ...] = ()
+    if version >= 2:  # schema version 2 adds optional fields
+        optional = tuple(field for field in _OPTIONAL.get(kind, ()) if field in entry)
+    fields = ("kind", "name", *_FIELDS[kind], "conditions", *optional)
+    _check_fields(entry, fields, path, operation)
     if kind == "choice":
         _array(entry["values"], _at(path, "values"), operation)
     conditions_path = _at(path, "conditions")
@@ -189,7 +235,9 @@ def _hyperparameter(data: object, path: str, operation: str) -> Hyperparameter:
         _condition(condition, _at(conditions_path, i), operation)
         for i, condition in enumerate(_array(entry["conditions"], conditions_path, operation))
     )
-    arguments = {field: entry[field] for field in _FIELDS[kind]}
+    arguments = {field: entry[field] for field in (*_FIELDS[kind], *optional)}
+    if "weights" in arguments:
+        _array(arguments["weights"], _at(path, "weights"), operation)
     try:
         return _CLASSES[kind](entry["name"], conditions=conditions, **arguments)
     except SpaceError as error:
@@ -217,14 +265,22 @@ def _decode(data: object, operation: str) -> Space:
             f"schema version {version} is newer than this spacealg reads "
             f"(up to {SCHEMA_VERSION}); upgrade spacealg",
         )
-    _check_fields(root, _ROOT_FIELDS, "", operation)
+    _check_fields(root, _ROOT_FIELDS[version], "", operation)
     entries = _array(root["hyperparameters"], "hyperparameters", operation)
     hyperparameters = [
-        _hyperparameter(entry, _at("hyperparameters", i), operation)
+        _hyperparameter(entry, _at("hyperparameters", i), operation, version)
         for i, entry in enumerate(entries)
     ]
     names = [hp.name for hp in hyperparameters]
-    return _space(hyperparameters, names, "hyperparameters", operation)
+    constraints: Sequence[Any] = ()
+    if version >= 2:
+        constraints = _array(root["constraints"], "constraints", operation)
+        for i, text in enumerate(constraints):
+            if not isinstance(text, str):
+                raise SerializationError(
+                    operation, _at("constraints", i), f"expected a string, got {_json_type(text)}"
+                )
+    return _space(hyperparameters, names, "hyperparameters", operation, constraints)
 
 
 def from_dict(data: Mapping[str, Any]) -> Space:
@@ -247,11 +303,11 @@ def from_dict(data: Mapping[str, Any]) -> Space:
         >>> saved = to_dict(space)
         >>> from_dict(saved) == space
         True
-        >>> from_dict({**saved, "version": 2})
+        >>> from_dict({**saved, "version": 3})
         Traceback (most recent call last):
         ...
-        spacealg.errors.SerializationError: from_dict(): schema version 2 is newer than \
-this spacealg reads (up to 1); upgrade spacealg (at version)
+        spacealg.errors.SerializationError: from_dict(): schema version 3 is newer than \
+this spacealg reads (up to 2); upgrade spacealg (at version)
     """
     return _decode(data, "from_dict()")
 

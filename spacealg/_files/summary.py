@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacealg._space.space import Space, check_space
 
-_CLASS_NAMES = {
+CLASS_NAMES = {
     "int": "Int",
     "float": "Float",
     "choice": "Choice",
@@ -18,7 +18,9 @@ def summary(space: Space) -> str:
 
     One pair of lines per entry, in space order: ``name (Kind)`` and the repr of
     its config. Unlike KerasTuner, ``default`` shows the resolved default (an
-    ``Int`` declared without one shows its minimum, not ``None``).
+    ``Int`` declared without one shows its minimum, not ``None``). A space with
+    constraints ends with a section of its own, a ``Constraints`` line and one
+    line per constraint; a space without prints exactly KerasTuner's text.
 
     Examples:
         >>> from spacealg import Fixed, Int
@@ -35,6 +37,9 @@ def summary(space: Space) -> str:
     check_space("summary()", "space", space)
     lines = ["Search space summary", f"Default search space size: {len(space)}"]
     for hp in space.hyperparameters:
-        lines.append(f"{hp.name} ({_CLASS_NAMES[hp.kind]})")
+        lines.append(f"{hp.name} ({CLASS_NAMES[hp.kind]})")
         lines.append(repr(hp.config()))
+    if space.constraints:
+        lines.append("Constraints")
+        lines.extend(space.constraints)
     return "".join(line + "\n" for line in lines)

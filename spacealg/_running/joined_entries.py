@@ -15,6 +15,7 @@ from typing import Any
 
 from spacealg._algebra.resolve import TrialSpace
 from spacealg._files.serialization import entry_from_dict, entry_to_dict, to_dict
+from spacealg._files.space_diff import diff_saved
 from spacealg._search.trials import TrialRecord
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.values import Values
@@ -34,29 +35,19 @@ def space_change(stored: str, given: str, joined: Collection[str] = ()) -> str |
     """One line saying how the stored trial space differs from the given one.
 
     Names in ``joined`` (entries declared during trials) are no change, whether
-    the given space holds them or not.
+    the given space holds them or not. The entries' changes are
+    :func:`spacealg.diff`'s text: ``'units' max 128 -> 256; added 'dropout'``.
     """
     if stored == given:
         return None
-    before = {
-        hp["name"]: hp
-        for hp in json.loads(stored)["tuned"]["hyperparameters"]
-        if hp["name"] not in joined
-    }
-    after = {
-        hp["name"]: hp
-        for hp in json.loads(given)["tuned"]["hyperparameters"]
-        if hp["name"] not in joined
-    }
-    parts = []
-    if added := [name for name in after if name not in before]:
-        parts.append("added " + ", ".join(added))
-    if removed := [name for name in before if name not in after]:
-        parts.append("removed " + ", ".join(removed))
-    if changed := [name for name in after if name in before and after[name] != before[name]]:
-        parts.append("changed " + ", ".join(changed))
-    if not (added or removed) and list(before) != list(after):
-        parts.append("reordered entries")
+    tuned = [json.loads(text)["tuned"] for text in (stored, given)]
+    before, after = (
+        [hp for hp in space["hyperparameters"] if hp["name"] not in joined] for space in tuned
+    )
+    difference = diff_saved(
+        before, after, tuned[0].get("constraints", ()), tuned[1].get("constraints", ())
+    )
+    parts = difference.parts()
     pinned = [
         {name: value for name, value in json.loads(text)["pinned"].items() if name not in joined}
         for text in (stored, given)

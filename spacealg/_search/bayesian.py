@@ -42,6 +42,7 @@ from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.gaussian_process import GaussianProcess, IntArray, fit
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
+    allowed,
     exhausted,
     in_space,
     random_untried,
@@ -263,7 +264,7 @@ class BayesianOptimizationOracle:
         values = np.concatenate([values, refined[2]])
         for row in np.argsort(-values, kind="stable").tolist():
             proposal = encoding.decode(candidates[row], candidate_active[row])
-            if proposal not in everything:
+            if proposal not in everything and allowed(space, proposal):
                 return proposal
         return random_untried(space, everything, rng, self.max_collisions)
 

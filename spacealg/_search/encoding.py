@@ -147,6 +147,24 @@ class Encoding:
         return Values._trusted(ordered)  # noqa: SLF001 - built here from valid scalars
 
     def random(self, rows: int, rng: np.random.Generator) -> tuple[FloatArray, BoolArray]:
-        """``rows`` random configurations: snapped positions and their activity."""
-        units = self.snap(rng.random((rows, self.width)))
+        """``rows`` random configurations, drawn by the prior: snapped positions and activity."""
+        units = self.snap(self.prior(rng.random((rows, self.width))))
         return units, self.activity(units)
+
+    def prior(self, units: FloatArray) -> FloatArray:
+        """Uniform draws moved to follow each entry's prior (a weighted ``Choice``'s weights)."""
+        moved = units
+        for column, hp in enumerate(self.entries):
+            if isinstance(hp, Choice) and hp.weights is not None:
+                if moved is units:
+                    moved = units.copy()
+                moved[:, column] = hp.prior_unit_array(units[:, column])
+        return moved
+
+    def probabilities(self, column: int) -> FloatArray:
+        """The prior chance of each value of a categorical column, in cell order."""
+        hp = self.entries[column]
+        if isinstance(hp, Choice) and hp.weights is not None:
+            return np.array(hp.weights, dtype=np.float64)
+        size = int(self.sizes[column])
+        return np.full(size, 1.0 / size)

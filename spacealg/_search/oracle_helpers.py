@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 
 from spacealg._search.oracle import Observation
+from spacealg._space.constraints import first_violated
 from spacealg._space.counting import uniform_configuration
 from spacealg._space.sampling import cardinality, contains, grid, sample
 from spacealg._space.space import Space, check_space
@@ -102,7 +103,7 @@ def random_untried(
     inactive or span a handful of floats (``min_value == max_value``) does that.
     A finite space of more than ``_LISTED`` configurations (a rare branch under a
     wide parent, say) is not listed: configurations drawn each with the same
-    chance are tried until one is new.
+    chance are tried until one is new (and allowed by the constraints).
     """
     check_space("random_untried()", "space", space)
     _check_tried("random_untried()", tried)
@@ -120,10 +121,21 @@ def random_untried(
     if size > _LISTED:  # too many to list: draw configurations uniformly until one is new
         while True:  # exhausted() said one is left; most are, as few of so many were tried
             values = uniform_configuration(space, rng)
-            if values not in tried:
+            if values not in tried and (not space.constraints or contains(space, values)):
                 return values
     left = [values for values in grid(space) if values not in tried]
     return left[int(rng.integers(len(left)))] if left else None
+
+
+def allowed(space: Space, values: Values) -> bool:
+    """Whether the constraints of ``space`` allow ``values`` (a configuration of it).
+
+    Model-based oracles decode candidates from their own encoding, which knows
+    nothing of constraints: each candidate passes here before it is proposed.
+    """
+    if not space.constraints:
+        return True
+    return first_violated(space.compiled_constraints, space, values) is None
 
 
 def in_space(space: Space, history: Sequence[Observation]) -> list[Observation]:

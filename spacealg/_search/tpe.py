@@ -15,9 +15,11 @@ a product over the entries active in the configuration scored:
   ``1 / min(100, 1 + N)`` (``N`` completed trials; half a cell for a grid) and 1;
 * a categorical entry (``Boolean``, ``Choice``) has smoothed counts: the
   trial's value gets weight ``1 + s``, every value ``s``, with
-  ``s = prior_weight / n``;
-* a component whose trial left the entry inactive, and the prior, are uniform
-  in that entry, so only the trials where an entry is active shape its density.
+  ``s = prior_weight / n`` (for a ``Choice`` with weights, value ``v`` gets
+  ``size * s * weight(v)`` in place of ``s``);
+* a component whose trial left the entry inactive, and the prior, follow the
+  entry's prior (uniform, or a ``Choice``'s weights), so only the trials where
+  an entry is active shape its density.
 
 ``n_ei_candidates`` configurations are drawn from the *below* density; the one
 with the largest ratio of *below* to *above* density (the expected improvement
@@ -38,6 +40,7 @@ import numpy as np
 from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
+    allowed,
     exhausted,
     in_space,
     random_untried,
@@ -148,9 +151,12 @@ class _Parzen:
                 centre_cells = np.floor(np.nan_to_num(self.centres[:, column]) * size)
                 same = cells[:, None] == centre_cells[None, :]
                 s = self.smoothing
-                probability = np.where(same, 1.0 + s, s) / (1.0 + size * s)
-                probability = np.where(present[None, :], probability, 1.0 / size)
-                terms = np.log(np.hstack([probability, np.full((len(cells), 1), 1.0 / size)]))
+                prior = encoding.probabilities(column)[cells.astype(np.int64)][:, None]
+                probability = np.where(same, 1.0, 0.0) + size * s * prior
+                probability = probability / (1.0 + size * s)
+                probability = np.where(present[None, :], probability, prior)
+                with np.errstate(divide="ignore"):  # a value of weight 0 has density 0
+                    terms = np.log(np.hstack([probability, prior]))
             else:
                 sigma = self.sigma[column]
                 z = (units[:, column, None] - self.centres[None, :, column]) / sigma
@@ -166,7 +172,7 @@ class _Parzen:
         encoding = self.encoding
         count = self.centres.shape[0]
         component = rng.choice(count + 1, size=rows, p=np.exp(self.log_weights))
-        units = rng.random((rows, encoding.width))
+        units = encoding.prior(rng.random((rows, encoding.width)))
         for column in np.flatnonzero(encoding.free).tolist():
             from_trial = np.zeros(rows, dtype=np.bool_)
             real = component < count
@@ -277,7 +283,7 @@ class TPEOracle:
         merit = below.log_pdf(units, active) - above.log_pdf(units, active)
         for row in np.argsort(-merit, kind="stable").tolist():
             values = encoding.decode(units[row], active[row])
-            if values not in everything:
+            if values not in everything and allowed(space, values):
                 return values
         return random_untried(space, everything, rng, self.max_collisions)
 

@@ -198,7 +198,7 @@ class SearchResult:
         Raises:
             MissingDependencyError: pandas is not installed (``spacealg[pandas]``).
 
-        Example:
+        Examples:
             >>> result = SearchResult(
             ...     [TrialRecord(0, Values({"units": 32}), TrialState.COMPLETED, score=0.5,
             ...                  metrics={"loss": [0.9, 0.5]}, best_step=1)],

@@ -9,10 +9,13 @@ not with the domains (a parent may hold 2**53 values).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+from collections.abc import Iterator, Set
 
 import numpy as np
 
+from spacealg._space.constraints import allowed_configurations
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float
 from spacealg._space.scalars import Scalar, index_of
@@ -40,20 +43,27 @@ def _in_grid(hp: Hyperparameter, value: Scalar) -> bool:
     return index_of(tuple(values), value) >= 0
 
 
-def _branches(space: Space) -> tuple[list[tuple[Hyperparameter, Groups]], list[Hyperparameter]]:
+def _branches(
+    space: Space, exclude: Set[str] = frozenset()
+) -> tuple[list[tuple[Hyperparameter, Groups]], list[Hyperparameter]]:
     """The parents with their value groups, and the other entries, in dependency order.
 
     A group is (a value some condition names, 1), or (``_OTHER``, how many values
-    no condition names) when there are any.
+    no condition names) when there are any. Entries named in ``exclude`` are left
+    out (their values are given when counting).
     """
     named: dict[str, list[Scalar]] = {}
     for hp in space.hyperparameters:
+        if hp.name in exclude:
+            continue
         for condition in hp.conditions:
             listed = named.setdefault(condition.parent, [])
             listed.extend(v for v in condition.values if index_of(tuple(listed), v) < 0)
     branching = []
     leaves = []
     for hp in space.dependency_order():
+        if hp.name in exclude:
+            continue
         if hp.name not in named:
             leaves.append(hp)
             continue
@@ -82,6 +92,61 @@ def count(space: Space) -> int:
     """The number of configurations of a finite ``space`` (see ``cardinality``)."""
     branching, leaves = _branches(space)
     return _count(branching, leaves, {})
+
+
+def mentioned_and_parents(space: Space) -> set[str]:
+    """The names the constraints mention, with their parents, grandparents, ..."""
+    names = {name for constraint in space.compiled_constraints for name in constraint.names}
+    waiting = list(names)
+    while waiting:
+        for condition in space[waiting.pop()].conditions:
+            if condition.parent not in names:
+                names.add(condition.parent)
+                waiting.append(condition.parent)
+    return names
+
+
+def _assignments_of(order: list[Hyperparameter]) -> Iterator[dict[str, Scalar]]:
+    chosen: dict[str, Scalar] = {}
+
+    def walk(level: int) -> Iterator[dict[str, Scalar]]:
+        if level == len(order):
+            yield dict(chosen)
+            return
+        hp = order[level]
+        if not hp.is_active(chosen):
+            yield from walk(level + 1)
+            return
+        values = hp.grid_values()
+        assert values is not None
+        for value in values:
+            chosen[hp.name] = value
+            yield from walk(level + 1)
+        del chosen[hp.name]
+
+    return walk(0)
+
+
+def count_constrained(space: Space, chunk: int = 4096) -> int:
+    """The number of configurations of a finite ``space`` that its constraints allow.
+
+    The entries the constraints mention, with their ancestors, are walked value by
+    value; for each allowed assignment of those, the rest are counted as
+    :func:`count` does, by groups.
+    """
+    relevant = mentioned_and_parents(space)
+    order = [hp for hp in space.dependency_order() if hp.name in relevant]
+    branching, leaves = _branches(space, exclude=relevant)
+    total = 0
+    assignments = _assignments_of(order)
+    while True:
+        batch = list(itertools.islice(assignments, chunk))
+        if not batch:
+            return total
+        allowed = allowed_configurations(space.compiled_constraints, space, batch)
+        for chosen, ok in zip(batch, allowed.tolist(), strict=True):
+            if ok:
+                total += _count(branching, leaves, dict(chosen))
 
 
 def _below(n: int, rng: np.random.Generator) -> int:

@@ -7,10 +7,12 @@ cutting [0, 1) into equal cells, one per value, so every value is equally likely
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any, ClassVar
 
 import attrs
+import numpy as np
 
 from spacealg._space.conditions import Condition, as_conditions
 from spacealg._space.hyperparameter import HyperparameterBase, pick
@@ -91,10 +93,17 @@ class Choice(_Listed):
             (bools are not numbers here). Must be False for str and bool values.
         default: the value used when not tuned; ``None`` means the first value.
         conditions: one :class:`Condition` or several.
+        weights: the prior chance of each value, one non-negative number per
+            value, not all zero; normalised to sum to 1 (equal weights are no
+            weights: ``None``, each value equally likely). Samplers draw by them
+            and TPE and Bayesian optimization take them as their prior; a value
+            of weight 0 stays in the domain (grid search and ``fix`` reach it) but
+            is never drawn at random.
 
     Raises:
         InvalidArgumentError: no values, a repeated value, ``ordered=True`` for
-            non-numeric values, or a default that is not among the values.
+            non-numeric values, a default that is not among the values, or
+            weights that are not one non-negative number per value, not all zero.
         ArgumentTypeError: values of mixed types or values that are not scalars.
 
     Examples:
@@ -111,6 +120,7 @@ class Choice(_Listed):
     ordered: bool
     default: Scalar = attrs.field(eq=typed)
     conditions: tuple[Condition, ...]
+    weights: tuple[float, ...] | None = attrs.field(default=None, repr=False)
 
     def __init__(
         self,
@@ -120,13 +130,21 @@ class Choice(_Listed):
         ordered: bool | None = None,
         default: Scalar | None = None,
         conditions: Condition | Sequence[Condition] = (),
+        weights: Iterable[float] | None = None,
     ) -> None:
         as_tuple = _as_tuple(name, values)
         if ordered is None:
             ordered = bool(as_tuple) and all(is_real(value) for value in as_tuple)
         if default is None and as_tuple:
             default = as_tuple[0]
-        self.__attrs_init__(name, as_tuple, ordered, as_python(default), as_conditions(conditions))
+        self.__attrs_init__(
+            name,
+            as_tuple,
+            ordered,
+            as_python(default),
+            as_conditions(conditions),
+            _normalised(name, weights, len(as_tuple)),
+        )
 
     def __attrs_post_init__(self) -> None:
         self._check_common("Choice()")
@@ -176,13 +194,67 @@ class Choice(_Listed):
     def _values(self) -> tuple[Scalar, ...]:
         return self.values
 
+    def __repr__(self) -> str:
+        shown = (
+            f"Choice(name={self.name!r}, values={self.values!r}, ordered={self.ordered!r}, "
+            f"default={self.default!r}, conditions={self.conditions!r}"
+        )
+        return shown + (")" if self.weights is None else f", weights={self.weights!r})")
+
+    def describe(self) -> str:
+        if self.weights is None:
+            return super().describe()
+        items = [f"{v!r} (weight {w:.3g})" for v, w in zip(self.values, self.weights, strict=True)]
+        return "one of " + ", ".join(items[:-1]) + " or " + items[-1]
+
+    def prior_unit_array(self, u: FloatArray) -> FloatArray:
+        if self.weights is None:
+            return u
+        bounds = np.cumsum(self.weights)
+        index = np.minimum(np.searchsorted(bounds, u, side="right"), len(self.values) - 1)
+        while True:  # a draw on a boundary that rounding left with a zero weight
+            zero = np.asarray(self.weights)[index] == 0
+            if not zero.any():
+                break
+            index = np.where(zero, index - 1, index)
+        return (index + 0.5) / len(self.values)
+
     def config(self) -> dict[str, Any]:
-        return {
+        config: dict[str, Any] = {
             "default": self.default,
             "conditions": self._conditions_config(),
             "values": list(self.values),
             "ordered": self.ordered,
         }
+        if self.weights is not None:
+            config["weights"] = list(self.weights)
+        return config
+
+
+_WEIGHTS_WORDS = "one non-negative finite number per value, not all zero"
+
+
+def _normalised(name: object, weights: object, count: int) -> tuple[float, ...] | None:
+    """The weights scaled to sum to 1, or None when absent or all equal."""
+    if weights is None:
+        return None
+    label = name if isinstance(name, str) else ""
+    if isinstance(weights, str | Mapping | Set) or not isinstance(weights, Iterable):
+        raise ArgumentTypeError("Choice()", label, "weights", weights, _WEIGHTS_WORDS)
+    given = [as_python(w) for w in weights]
+    if not all(is_real(w) for w in given):
+        raise ArgumentTypeError("Choice()", label, "weights", given, _WEIGHTS_WORDS)
+    total = math.fsum(float(w) for w in given) if all(math.isfinite(w) for w in given) else 0.0
+    if len(given) != count or any(w < 0 for w in given) or not 0 < total < math.inf:
+        raise InvalidArgumentError(
+            "Choice()", label, "weights", given, f"{_WEIGHTS_WORDS} ({count} values)"
+        )
+    # weights that already sum to 1 (within rounding) are kept, so normalising is idempotent
+    scale = 1.0 if abs(total - 1.0) <= 1e-12 else total
+    scaled = tuple(float(w) / scale for w in given)
+    if len(set(scaled)) == 1:
+        return None
+    return scaled
 
 
 _BOOLEANS: tuple[Scalar, ...] = (False, True)

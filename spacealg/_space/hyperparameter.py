@@ -75,6 +75,14 @@ class HyperparameterBase(abc.ABC):
         """
         return as_python(value)
 
+    def prior_unit_array(self, u: FloatArray) -> FloatArray:
+        """Uniform unit draws ``u`` moved so that :meth:`from_unit_array` follows the prior.
+
+        The identity, except for a ``Choice`` with weights: samplers call it on
+        their uniform draws, so each value comes with its weight's chance.
+        """
+        return u
+
     @property
     def size(self) -> int | None:
         """The number of values in the domain, or None when it is continuous."""

@@ -9,11 +9,14 @@ through the entry's ``from_unit`` and drop the inactive entries, so
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from spacealg._space.counting import count
+from spacealg._space.constraints import allowed_configurations, allowed_rows, first_violated
+from spacealg._space.counting import count, count_constrained, mentioned_and_parents
+from spacealg._space.discrete import Choice
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.scalars import Scalar, as_python, is_scalar, same
 from spacealg._space.space import Space, check_space
@@ -22,6 +25,7 @@ from spacealg._space.values import Values
 from spacealg.errors import (
     ActivityError,
     ArgumentTypeError,
+    ConstraintError,
     ContinuousSpaceError,
     InvalidArgumentError,
     InvalidValueError,
@@ -31,6 +35,13 @@ from spacealg.errors import (
 
 Rng = np.random.Generator | int
 """A ``numpy.random.Generator``, or an int seed for a new one."""
+
+MAX_ROUND_ROWS = 2**17
+"""The most configurations one round of rejection sampling draws."""
+MAX_DRAWS = 2**18
+"""Rejection sampling gives up after this many draws beyond ``8 * n`` (see :func:`sample_many`)."""
+GRID_CHUNK = 1024
+"""How many grid points :func:`grid` checks against the constraints at once."""
 
 
 def as_generator(rng: Rng, operation: str) -> np.random.Generator:
@@ -74,11 +85,15 @@ def sample(space: Space, rng: Rng) -> Values:
     """
     check_space("sample()", "space", space)
     generator = as_generator(rng, "sample()")
+    if space.constraints:
+        return _sample_allowed(space, 1, generator, "sample()")[0]
     order = space.dependency_order()
     chosen: dict[str, Scalar] = {}
     for hp, u in zip(order, generator.random(len(order)).tolist(), strict=True):
         if hp.conditions and not hp.is_active(chosen):
             continue
+        if isinstance(hp, Choice) and hp.weights is not None:
+            u = float(hp.prior_unit_array(np.array([u]))[0])  # noqa: PLW2901 - drawn by weight
         chosen[hp.name] = hp.from_unit(u)
     return _in_space_order(space, chosen)
 
@@ -95,12 +110,21 @@ def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
         n: how many configurations (0 or more).
         rng: a ``numpy.random.Generator`` (advanced by the call) or an int seed.
 
+    With constraints, the configurations are drawn in rounds, each evaluated
+    at once on numpy columns; the rejected rows are dropped and the next round
+    draws what is missing, sized by the acceptance rate measured so far. The
+    kept configurations have the distribution of unconstrained samples
+    conditioned on the constraints.
+
     Returns:
         A tuple of ``n`` :class:`Values`.
 
     Raises:
         ArgumentTypeError: ``n`` is not an int, or ``rng`` is invalid.
         InvalidArgumentError: ``n`` is negative, or ``rng`` is a negative seed.
+        ConstraintError: the constraints allow so few configurations that ``n``
+            were not found within ``8 * n + 2**18`` draws; it names the
+            constraint that rejected most of them and the measured acceptance rate.
     """
     check_space("sample_many()", "space", space)
     n = as_python(n)  # a numpy integer counts
@@ -108,15 +132,101 @@ def sample_many(space: Space, n: int, rng: Rng) -> tuple[Values, ...]:
         raise ArgumentTypeError("sample_many()", "", "n", n, int_words(0))
     check_int("sample_many()", "n", n, minimum=0)
     generator = as_generator(rng, "sample_many()")
+    if space.constraints:
+        return _sample_allowed(space, n, generator, "sample_many()")
+    columns, masks = _draw(space, n, generator)
+    return _configurations(space, columns, masks, n)
+
+
+Columns = dict[str, list[Scalar]]
+Masks = dict[str, list[bool]]
+
+
+def _draw(space: Space, n: int, generator: np.random.Generator) -> tuple[Columns, Masks]:
+    """A value of every entry in each of ``n`` rows, and which rows activate conditional ones."""
     order = space.dependency_order()
     units = generator.random((len(order), n))
-    columns: dict[str, list[Scalar]] = {}
-    masks: dict[str, list[bool]] = {}
+    columns: Columns = {}
+    masks: Masks = {}
     for hp, row in zip(order, units, strict=True):
-        column = hp.from_unit_array(row)
+        column = hp.from_unit_array(hp.prior_unit_array(row))
         columns[hp.name] = column
         if hp.conditions:
             masks[hp.name] = _active_mask(hp, columns, masks, n)
+    return columns, masks
+
+
+def _sample_allowed(
+    space: Space, n: int, generator: np.random.Generator, operation: str
+) -> tuple[Values, ...]:
+    """``n`` configurations that every constraint allows, by vectorized rejection.
+
+    Each round draws every entry's unit positions, maps only the entries the
+    constraints need (those they mention, and their parents) and evaluates the
+    constraints on them; the other entries are mapped for the kept rows only.
+    """
+    constraints = space.compiled_constraints
+    order = space.dependency_order()
+    needed = mentioned_and_parents(space)
+    kept_columns: Columns = {name: [] for name in space}
+    kept_masks: Masks = {hp.name: [] for hp in order if hp.conditions}
+    found = drawn = 0
+    rejected = [0] * len(constraints)
+    size = max(n, 16)
+    budget = 8 * n + MAX_DRAWS
+    while found < n:
+        if drawn >= budget:
+            worst = max(range(len(constraints)), key=rejected.__getitem__)
+            own = 1 - rejected[worst] / drawn
+            raise ConstraintError(
+                operation,
+                constraints[worst].text,
+                f"found {found} of {n} allowed configurations in {drawn} draws; measured "
+                f"acceptance rate {found / drawn:.3g} ({own:.3g} for this constraint alone)",
+            )
+        units = generator.random((len(order), size))
+        columns: Columns = {}
+        masks: Masks = {}
+        for hp, row in zip(order, units, strict=True):
+            if hp.name in needed:
+                columns[hp.name] = hp.from_unit_array(hp.prior_unit_array(row))
+                if hp.conditions:
+                    masks[hp.name] = _active_mask(hp, columns, masks, size)
+        allowed, counts = allowed_rows(constraints, space, columns, masks, size)
+        rejected = [a + b for a, b in zip(rejected, counts, strict=True)]
+        drawn += size
+        accepted = int(np.count_nonzero(allowed))
+        if accepted:
+            keep = allowed.tolist()
+            rows = np.flatnonzero(allowed)
+            these: Columns = {
+                name: list(itertools.compress(columns[name], keep)) for name in columns
+            }
+            these_masks: Masks = {
+                name: list(itertools.compress(masks[name], keep)) for name in masks
+            }
+            for hp, row in zip(order, units, strict=True):
+                if hp.name not in needed:
+                    these[hp.name] = hp.from_unit_array(hp.prior_unit_array(row[rows]))
+                    if hp.conditions:
+                        these_masks[hp.name] = _active_mask(hp, these, these_masks, accepted)
+            for name, column in these.items():
+                kept_columns[name].extend(column)
+            for name, mask in these_masks.items():
+                kept_masks[name].extend(mask)
+            found += accepted
+        rate = found / drawn
+        missing = n - found
+        wanted = math.ceil(missing / rate * 1.2) + 16 if rate else size * 8
+        size = min(max(wanted, 16), MAX_ROUND_ROWS, max(budget - drawn, 1))
+    if found > n:
+        kept_columns = {name: column[:n] for name, column in kept_columns.items()}
+        kept_masks = {name: mask[:n] for name, mask in kept_masks.items()}
+    return _configurations(space, kept_columns, kept_masks, n)
+
+
+def _configurations(space: Space, columns: Columns, masks: Masks, n: int) -> tuple[Values, ...]:
+    """The rows of ``columns`` as Values in space order, inactive entries left out."""
     names = tuple(space)
     rows = (
         zip(*(columns[name] for name in names), strict=True) if names else itertools.repeat((), n)
@@ -176,7 +286,9 @@ def _when(hp: Hyperparameter) -> str:
     return " and ".join(parts)
 
 
-def _problem(space: Space, values: Mapping[str, object], operation: str) -> SpaceError | None:
+def _problem(  # noqa: PLR0911 - one return per kind of problem
+    space: Space, values: Mapping[str, object], operation: str
+) -> SpaceError | None:
     check_space(operation, "space", space)
     if not isinstance(values, Mapping):
         return ArgumentTypeError(operation, "", "values", values, "a mapping of names to values")
@@ -201,14 +313,19 @@ def _problem(space: Space, values: Mapping[str, object], operation: str) -> Spac
             )
         if not is_scalar(as_python(values[hp.name])) or not hp.contains(values[hp.name]):
             return InvalidValueError(operation, hp.name, values[hp.name], hp.describe())
+    if space.constraints:
+        broken = first_violated(space.compiled_constraints, space, values)
+        if broken is not None:
+            shown = {name: values[name] for name in space if name in values}
+            return ConstraintError(operation, broken.text, f"{shown!r} is not allowed")
     return None
 
 
 def contains(space: Space, values: Mapping[str, object]) -> bool:
     """Whether ``values`` is a configuration of ``space``.
 
-    True when every active entry has a value in its domain and no inactive or
-    unknown name has one.
+    True when every active entry has a value in its domain, no inactive or
+    unknown name has one, and every constraint allows it.
     """
     return _problem(space, values, "contains()") is None
 
@@ -224,6 +341,7 @@ def validate(space: Space, values: Mapping[str, object]) -> Values:
         UnknownNameError: a name that is not in the space.
         ActivityError: an active entry without a value, or an inactive one with one.
         InvalidValueError: a value outside its entry's domain.
+        ConstraintError: a configuration that a constraint forbids (it names the constraint).
 
     Examples:
         >>> from spacealg import Float
@@ -285,7 +403,8 @@ def grid(space: Space) -> Iterator[Values]:
 
     Entries are walked in :meth:`Space.dependency_order` (the space order when
     parents come before children) with the last entry changing fastest; each
-    entry lists its default first, then its other values in grid order.
+    entry lists its default first, then its other values in grid order. The
+    configurations that a constraint forbids are skipped; the rest keep that order.
 
     Raises:
         ContinuousSpaceError: the space has continuous entries (a ``Float``
@@ -301,7 +420,20 @@ def grid(space: Space) -> Iterator[Values]:
     continuous = _continuous(space)
     if continuous:
         raise ContinuousSpaceError("grid()", continuous)
-    return (_in_space_order(space, dict(chosen)) for chosen in _odometer(space.dependency_order()))
+    points = (
+        _in_space_order(space, dict(chosen)) for chosen in _odometer(space.dependency_order())
+    )
+    return _allowed_only(space, points) if space.constraints else points
+
+
+def _allowed_only(space: Space, points: Iterator[Values]) -> Iterator[Values]:
+    """The ``points`` that every constraint allows, in order, checked a chunk at a time."""
+    while True:
+        chunk = list(itertools.islice(points, GRID_CHUNK))
+        if not chunk:
+            return
+        allowed = allowed_configurations(space.compiled_constraints, space, chunk)
+        yield from itertools.compress(chunk, allowed.tolist())
 
 
 def cardinality(space: Space) -> int | None:
@@ -310,7 +442,9 @@ def cardinality(space: Space) -> int | None:
     Conditional entries count only where they are active, so this is the number
     of configurations :func:`grid` yields. The count costs in proportion to the
     conditions, not to the parents' domains: a parent's values that no condition
-    names all activate the same entries, so they are counted as one group.
+    names all activate the same entries, so they are counted as one group. With
+    constraints the count is exact too: it walks the values of the entries the
+    constraints mention (and their parents), so it costs in proportion to those.
 
     Examples:
         >>> from spacealg import Boolean, Condition, Int
@@ -324,4 +458,4 @@ def cardinality(space: Space) -> int | None:
     check_space("cardinality()", "space", space)
     if _continuous(space):
         return None
-    return count(space)
+    return count_constrained(space) if space.constraints else count(space)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import attrs
 
 from spacealg._space.conditions import Condition
+from spacealg._space.constraints import Compiled, compile_constraints
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.scalars import Scalar, typed
 from spacealg._space.validation import check_instance
@@ -118,10 +119,17 @@ class Space(Mapping[str, Hyperparameter]):
         hyperparameters: the entries, in order (``Space()`` is empty).
         history: for each name, the operations that shaped its entry, oldest first
             (the tailoring operators fill it in; it is not part of equality).
+        constraints: expressions that every configuration must satisfy (see
+            :func:`spacealg.constrain`); kept as canonical text, with the value of
+            each unconditional ``Fixed`` entry substituted. Their order is kept for
+            printing but is not part of equality.
 
     Raises:
         InvalidSpaceError: an invariant does not hold.
-        ArgumentTypeError: an entry is not a hyperparameter.
+        ArgumentTypeError: an entry is not a hyperparameter, or a constraint not a str.
+        ExpressionError: a constraint outside the expression language, or naming
+            an entry that is not in the space.
+        ConstraintError: a constraint that the ``Fixed`` entries make false.
 
     Examples:
         >>> space = Space([Int("units", min_value=32, max_value=128, step=32), Boolean("dropout")])
@@ -133,14 +141,17 @@ class Space(Mapping[str, Hyperparameter]):
 
     hyperparameters: tuple[Hyperparameter, ...]
     history: Mapping[str, tuple[str, ...]]
+    constraints: tuple[str, ...]
     _index: dict[str, Hyperparameter] = attrs.field(init=False)
     _order: tuple[Hyperparameter, ...] = attrs.field(init=False)
+    _compiled: tuple[Compiled, ...] = attrs.field(init=False)
 
     def __init__(
         self,
         hyperparameters: Iterable[Hyperparameter] = (),
         *,
         history: Mapping[str, tuple[str, ...]] | None = None,
+        constraints: Iterable[str] = (),
     ) -> None:
         if isinstance(hyperparameters, str | Mapping) or not isinstance(hyperparameters, Iterable):
             raise ArgumentTypeError(
@@ -153,7 +164,13 @@ class Space(Mapping[str, Hyperparameter]):
             (Mapping, type(None)),
             "None or a mapping of names to notes",
         )
-        self.__attrs_init__(tuple(hyperparameters), MappingProxyType(dict(history or {})))
+        if isinstance(constraints, str) or not isinstance(constraints, Iterable):
+            raise ArgumentTypeError(
+                "Space()", "", "constraints", constraints, "a list of expressions (str)"
+            )
+        self.__attrs_init__(
+            tuple(hyperparameters), MappingProxyType(dict(history or {})), tuple(constraints)
+        )
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, Hyperparameter] = {}
@@ -190,6 +207,11 @@ class Space(Mapping[str, Hyperparameter]):
             index = {hp.name: hp for hp in snapped}
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_order", _dependency_order(self.hyperparameters))
+        compiled = (
+            compile_constraints(self.constraints, index, "Space()") if self.constraints else ()
+        )
+        object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "constraints", tuple(c.text for c in compiled))
 
     def __getitem__(self, name: str) -> Hyperparameter:
         try:
@@ -209,19 +231,39 @@ class Space(Mapping[str, Hyperparameter]):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Space):
             return NotImplemented
-        return self._index == other._index
+        return self._index == other._index and (
+            self.constraints == other.constraints
+            or frozenset(self.constraints) == frozenset(other.constraints)
+        )
 
     def __hash__(self) -> int:
-        return hash(frozenset(self.hyperparameters))
+        if not self.constraints:
+            return hash(frozenset(self.hyperparameters))
+        return hash((frozenset(self.hyperparameters), frozenset(self.constraints)))
 
     def __repr__(self) -> str:
-        return f"Space({list(self.hyperparameters)!r})"
+        if not self.constraints:
+            return f"Space({list(self.hyperparameters)!r})"
+        return f"Space({list(self.hyperparameters)!r}, constraints={list(self.constraints)!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"hyperparameters": self.hyperparameters, "history": dict(self.history)}
+        return {
+            "hyperparameters": self.hyperparameters,
+            "history": dict(self.history),
+            "constraints": self.constraints,
+        }
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
-        self.__init__(state["hyperparameters"], history=state.get("history"))  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["hyperparameters"],
+            history=state.get("history"),
+            constraints=state.get("constraints", ()),
+        )
+
+    @property
+    def compiled_constraints(self) -> tuple[Compiled, ...]:
+        """The constraints, parsed and checked (what samplers and checks evaluate)."""
+        return self._compiled
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -259,17 +301,23 @@ class Space(Mapping[str, Hyperparameter]):
 
         return merge(self, *others, on_conflict=on_conflict)
 
-    def select(self, *names: str) -> Space:
+    def select(self, *names: str, constraints: Literal["error", "drop"] = "error") -> Space:
         """Sugar for :func:`spacealg.select`."""
         from spacealg._algebra.operators import select
 
-        return select(self, *names)
+        return select(self, *names, constraints=constraints)
 
-    def drop(self, *names: str) -> Space:
+    def drop(self, *names: str, constraints: Literal["error", "drop"] = "error") -> Space:
         """Sugar for :func:`spacealg.drop`."""
         from spacealg._algebra.operators import drop
 
-        return drop(self, *names)
+        return drop(self, *names, constraints=constraints)
+
+    def constrain(self, *expressions: str) -> Space:
+        """Sugar for :func:`spacealg.constrain`: ``space.constrain("units * layers <= 4096")``."""
+        from spacealg._algebra.constrain import constrain
+
+        return constrain(self, *expressions)
 
     def dependency_order(self) -> tuple[Hyperparameter, ...]:
         """The entries with every parent before its children, otherwise in space order.

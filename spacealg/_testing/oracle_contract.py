@@ -39,6 +39,9 @@ from spacealg._testing.backend_probe import expect
 from spacealg._testing.oracle_probe import (
     CONDITIONAL,
     CONDITIONAL_FINITE,
+    CONSTRAINED,
+    CONSTRAINED_CONDITIONAL,
+    CONSTRAINED_FINITE,
     FINITE,
     MIXED,
     NOTHING_TO_TUNE,
@@ -171,6 +174,33 @@ class OracleContract:
             st.tuples(self._spaces(conditional=True, keep=has_conditions), SEEDS),
             lambda drawn: self._in_space(self.make_oracle(), *drawn),
         )
+
+    def test_honours_constraints(self) -> None:
+        """On a constrained space, no proposal breaks a constraint.
+
+        A finite space is searched until each allowed configuration could have
+        been proposed.
+        """
+        for space in self._fixed(CONSTRAINED, CONSTRAINED_FINITE, CONSTRAINED_CONDITIONAL):
+            oracle = self.make_oracle()
+            size = cardinality(space)
+            length = self.search_length if size is None else size
+            run = search(oracle, space, self.seed, length)
+            free = Space(space.hyperparameters)
+            for number, proposal in enumerate(run.proposals):
+                values, _ = parts(proposal)
+                if not contains(free, values):
+                    continue  # not a configuration at all: the other checks say so
+                broken = [
+                    text
+                    for text in space.constraints
+                    if not contains(Space(space.hyperparameters, constraints=[text]), values)
+                ]
+                expect(
+                    not broken,
+                    f"{oracle.name}: proposal {number} (seed {self.seed}) {values} breaks "
+                    f"the constraint {broken[0] if broken else ''!r} of {space!r}",
+                )
 
     def test_fixed_and_empty_spaces(self) -> None:
         """A space of only ``Fixed`` entries, or none, proposes its one configuration first."""

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
+from spacealg._algebra.constrain import constrain
 from spacealg._search.hyperband import EPOCHS
 from spacealg._search.oracle import Observation, Oracle
 from spacealg._search.trials import Proposal, TrialState
@@ -86,6 +87,14 @@ CONDITIONAL_FINITE = Space(
     ]
 )
 """A finite conditional space."""
+CONSTRAINED = constrain(MIXED, "units * layers <= 512", "activation != 'gelu' or dropout < 0.25")
+"""A continuous space with two constraints that reject about half of its configurations."""
+CONSTRAINED_FINITE = constrain(FINITE, "width * depth <= 64", "shuffle or depth == 1")
+"""A finite space whose constraints allow 8 of its 12 configurations."""
+CONSTRAINED_CONDITIONAL = constrain(
+    CONDITIONAL_FINITE, "momentum < 0.5", "layers * width <= 128", "deep or optimizer == 'adam'"
+)
+"""A finite conditional space whose constraints mention entries that are often inactive."""
 NOTHING_TO_TUNE = (
     Space([Fixed("units", value=64)]),
     Space(
