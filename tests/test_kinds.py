@@ -773,3 +773,12 @@ def test_float_canonical_snaps_to_the_grid_point():
     assert sa.Int("n", min_value=0, max_value=3).canonical(np.int64(2)) == 2
     assert type(sa.Int("n", min_value=0, max_value=3).canonical(np.int64(2))) is int
     assert sa.Choice("c", values=["a", "b"]).canonical("a") == "a"
+
+
+def test_float_step_far_beyond_the_range_has_one_grid_point():
+    # A step above 2**63 once overflowed numpy's int64 on the fast path of the grid.
+    x = sa.Float("x", min_value=0.0, max_value=1.0, step=10**30)
+    assert tuple(x.grid_values() or ()) == (0.0,)
+    assert [v["x"] for v in sa.grid(sa.Space([x]))] == [0.0]
+    assert x.contains(0.0)
+    assert not x.contains(1.0)

@@ -64,7 +64,7 @@ def additive_grid(low: float, high: float, step: float, count: int) -> tuple[flo
     places = max(_places(low), _places(step))
     start, stride, scale = _scaled(low, places), _scaled(step, places), 10**places
     last = start + (count - 1) * stride
-    if places <= 22 and max(abs(start), abs(last)) < 2**53:
+    if places <= 22 and max(abs(start), abs(last), abs(stride)) < 2**53:
         numerators = start + stride * np.arange(count, dtype=np.int64)
         points = (numerators.astype(np.float64) / float(scale)).tolist()
     else:
