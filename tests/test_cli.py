@@ -48,8 +48,10 @@ def fingerprint(folder: Path):
     }
 
 
-def test_the_commands_are_the_issue_s():
-    assert [command.NAME for command in COMMANDS] == ["show", "trials", "best", "report", "watch"]
+def test_the_commands_are_the_issues():
+    # issue 19's five, and issue 15's diff
+    names = ["show", "diff", "trials", "best", "report", "watch"]
+    assert [command.NAME for command in COMMANDS] == names
 
 
 def test_trials_prints_one_aligned_row_per_trial(project):
@@ -131,6 +133,28 @@ def test_show_reads_a_module_and_a_saved_space(tmp_path):
     assert run("show", saved) == (0, sa.summary(SPACE))
 
 
+def test_diff_prints_what_changed_between_saved_spaces_and_studies(project, tmp_path):
+    from views_studies import SPACE
+
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(sa.to_json(SPACE))
+    first = SPACE["x"]
+    changed = sa.Space([sa.Boolean("extra"), *(SPACE[n] for n in SPACE if n != "x")])
+    after.write_text(sa.to_json(changed))
+    expected = sa.diff(SPACE, changed)
+    assert expected  # the two spaces differ
+    assert run("diff", before, after) == (0, f"{expected}\n")
+    assert f"removed {first.name!r}" in str(expected)
+    status, text = run("diff", before, after, "--json")
+    document = json.loads(text)
+    assert status == 0
+    assert (document["added"], document["removed"]) == (["extra"], [first.name])
+    # a study's folder stands for the space it searched
+    searched = sa.load(project.parent, project.name).trial_space.tuned
+    assert run("diff", project, project) == (0, "no change\n")
+    assert run("diff", before, project) == (0, f"{sa.diff(SPACE, searched)}\n")
+
+
 def test_read_commands_never_write_the_store(project, tmp_path):
     before = fingerprint(project)
     assert "trials.db" in before
@@ -140,6 +164,7 @@ def test_read_commands_never_write_the_store(project, tmp_path):
         ["best", project],
         ["report", project, "-o", tmp_path / "r.html"],
         ["watch", project, "--count", "2", "--interval", "0.1"],
+        ["diff", project, project],
     ):
         assert run(*argv)[0] == 0
     assert fingerprint(project) == before
@@ -161,6 +186,9 @@ def test_read_commands_never_write_the_store(project, tmp_path):
         (["show", "{tmp}/empty.py:build"], 1, "has no 'build'"),
         (["show", "{tmp}/broken.py:build"], 1, "it raised ZeroDivisionError"),
         (["show", "{tmp}/missing.json"], 1, "TARGET='{tmp}/missing.json'"),
+        (["diff", "{project}", "{tmp}/missing.json"], 1, "spacealg diff: B='{tmp}/missing.json'"),
+        (["diff", "nothing", "{project}"], 2, "spacealg diff: argument A: 'nothing' is not"),
+        (["diff", "{project}"], 2, "the following arguments are required: B"),
         (["frobnicate"], 2, "argument COMMAND: invalid choice: 'frobnicate'"),
         ([], 2, "the following arguments are required: COMMAND"),
     ],

@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from spacealg._cli import best, report, show, trials, watch
+from spacealg._cli import best, diff, report, show, trials, watch
 from spacealg._cli.usage import UsageError
 from spacealg.errors import SpaceError
 
-COMMANDS = (show, trials, best, report, watch)
+COMMANDS = (show, diff, trials, best, report, watch)
 """The commands, in the order ``spacealg --help`` lists them."""
 
 USAGE_ERROR = 2

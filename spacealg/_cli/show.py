@@ -32,12 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the space as JSON")
 
 
-def _bad(target: str, allowed: str) -> InvalidArgumentError:
-    return InvalidArgumentError("spacealg show", "", "TARGET", target, allowed)
+def load_target(target: str, operation: str = "spacealg show", argument: str = "TARGET") -> Space:
+    """The space ``target`` names (see :data:`HELP`); errors name ``operation`` and ``argument``."""
 
+    def _bad(target: str, allowed: str) -> InvalidArgumentError:
+        return InvalidArgumentError(operation, "", argument, target, allowed)
 
-def load_target(target: str) -> Space:
-    """The space ``target`` names (see :data:`HELP`)."""
     if target.endswith(".json") and ":" not in Path(target).name:
         path = Path(target)
         if not path.is_file():
@@ -46,7 +46,7 @@ def load_target(target: str) -> Space:
     source, colon, attribute = target.rpartition(":")
     if not colon or not source or not attribute.isidentifier():
         raise UsageError(
-            f"spacealg show: argument TARGET: {target!r} is not FILE.py:NAME, MODULE:NAME "
+            f"{operation}: argument {argument}: {target!r} is not FILE.py:NAME, MODULE:NAME "
             "or a .json file"
         )
     try:
