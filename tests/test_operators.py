@@ -636,3 +636,22 @@ def test_trial_space_complete_snaps_tuned_values():
     completed = trial.complete({"drop": 0.1 * 3})
     assert repr(completed["drop"]) == "0.3"
     assert completed["child"] is False
+
+
+def test_restrict_to_a_grid_point_missed_by_rounding_is_idempotent():
+    # 0.1 * 3 is 0.30000000000000004: within tolerance of the grid point 0.3, it
+    # narrows the grid to Fixed(0.3), which the same bounds must keep.
+    space = sa.Space([sa.Float("a", min_value=0.0, max_value=0.6, step=0.1)])
+    bound = 0.1 * 3
+    once = sa.restrict(space, "a", min_value=bound, max_value=bound)
+    assert once["a"] == sa.Fixed("a", value=0.3)
+    assert sa.restrict(once, "a", min_value=bound, max_value=bound) is once
+
+
+def test_a_one_point_grid_keeps_no_value_near_its_point_by_the_step():
+    # Float(0, 0, step=0.001) is the one point 0.0: the step scales no tolerance there.
+    point = sa.Float("a", min_value=0.0, max_value=0.0, step=0.001)
+    assert point.contains(0.0)
+    assert not point.contains(1e-18)
+    with pytest.raises(sa.errors.InvalidArgumentError, match="bounds that keep a value"):
+        sa.restrict(sa.Space([point]), "a", min_value=1e-18)

@@ -17,6 +17,7 @@ import attrs
 
 from spacealg._algebra.operators import _entry, trimmed
 from spacealg._space.discrete import Boolean, Choice, Fixed
+from spacealg._space.grids import TOLERANCE
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.numeric import Float, Int
 from spacealg._space.scalars import Scalar, as_python, index_of
@@ -61,6 +62,22 @@ def _empty(hp: Hyperparameter, low: Any, high: Any) -> InvalidArgumentError:
     argument, bound = ("min_value", low) if low is not None else ("max_value", high)
     return InvalidArgumentError(
         "restrict()", hp.name, argument, bound, f"bounds that keep a value of {hp.describe()}"
+    )
+
+
+def _reaches(value: Any, low: Any, high: Any) -> bool:
+    """``low <= value <= high``, a bound within tolerance of ``value`` counting as reaching it.
+
+    A grid entry's bound within tolerance of a grid point is that point (see
+    ``canonical``), so restricting a grid to one point gives a ``Fixed`` whose value
+    the same bounds must still keep: restrict is idempotent.
+    """
+
+    def near(bound: Any) -> bool:
+        return bool(abs(value - bound) <= TOLERANCE * max(abs(value), abs(bound)))
+
+    return (low is None or value >= low or near(low)) and (
+        high is None or value <= high or near(high)
     )
 
 
@@ -111,11 +128,7 @@ def _restrict_listed(
                 operation, hp.name, argument, bound, "values=[...] for a non-numeric entry"
             )
         _check_bounds(hp.name, low, high)
-        inside = [
-            v
-            for v in inside
-            if (low is None or v >= low) and (high is None or v <= high)  # type: ignore[operator]
-        ]
+        inside = [v for v in inside if _reaches(v, low, high)]
         if not inside:
             raise _empty(hp, low, high)
     if not inside:

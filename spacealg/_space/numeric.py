@@ -178,10 +178,11 @@ class _Numeric(HyperparameterBase):
             index = round((value - self.min_value) / self.step)
         if not 0 <= index < len(grid):
             return -1
-        # The tolerance scales with the numbers compared; a step wider than the range
-        # says nothing of their size (the grid is then its one point, min_value).
-        span = self.max_value - self.min_value
-        scale = max(abs(grid[index]), min(abs(self.step), span), 1e-300)
+        # The tolerance scales with the numbers compared and the step, but a step wider
+        # than the range says nothing of the numbers' size: the grid is then its one
+        # point, min_value, and the range's width scales it (nothing, for a point).
+        step = min(abs(self.step), self.max_value - self.min_value)
+        scale = max(abs(grid[index]), step, 1e-300)
         return index if abs(grid[index] - value) <= TOLERANCE * scale else -1
 
     def grid_values(self) -> Sequence[Scalar] | None:
