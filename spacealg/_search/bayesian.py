@@ -43,11 +43,11 @@ from spacealg._search.gaussian_process import GaussianProcess, IntArray, fit
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
     allowed,
+    encoded_history,
     exhausted,
-    in_space,
+    known_tried,
     random_untried,
     trial_rng,
-    tried_set,
 )
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.space import Space
@@ -225,21 +225,22 @@ class BayesianOptimizationOracle:
         Raises:
             MissingDependencyError: scipy is not installed (once the model is needed).
         """
-        everything = tried_set(tried, history)
+        everything = known_tried("BayesianOptimizationOracle.propose()", tried, history)
         if exhausted(space, everything):
             return None
         rng = trial_rng(seed, index)
-        encoding = Encoding.of(space)
+        known = encoded_history(space, history)
+        encoding = known.encoding
         features = _Features.of(encoding)
-        completed = [o for o in in_space(space, history) if o.completed]
+        completed = np.flatnonzero(known.completed)
         initial = self.num_initial_points
         if initial is None:
             initial = 3 * len(features.entries)
-        if not completed or len(completed) < initial or not features.entries:
+        if not len(completed) or len(completed) < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
-        units, active = encoding.encode([o.values for o in completed])
-        scores = np.array([o.score for o in completed], dtype=np.float64)
+        units, active = known.units[completed], known.active[completed]
+        scores = known.scores[completed]
         spread = float(scores.std())
         y = (scores - scores.mean()) / (spread if spread > 0 else 1.0)
         process = fit(

@@ -36,18 +36,19 @@ from typing import Any, ClassVar
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
+    EncodedHistory,
     allowed,
+    encoded_history,
     exhausted,
-    in_space,
+    known_tried,
     random_untried,
     trial_rng,
-    tried_set,
 )
-from spacealg._search.trials import TrialState
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import FloatArray
 from spacealg._space.validation import int_at_least, real_within
@@ -265,20 +266,20 @@ class TPEOracle:
             index: the trial's index.
             history: the trials so far, with their states and oriented scores.
         """
-        everything = tried_set(tried, history)
+        everything = known_tried("TPEOracle.propose()", tried, history)
         if exhausted(space, everything):
             return None
         rng = trial_rng(seed, index)
-        encoding = Encoding.of(space)
-        known = in_space(space, history)
-        completed = [observation for observation in known if observation.completed]
+        known = encoded_history(space, history)
+        encoding = known.encoding
+        completed = np.flatnonzero(known.completed)
         if len(completed) < self.n_startup_trials or not encoding.free.any():
             return random_untried(space, everything, rng, self.max_collisions)
-        ranked = sorted(completed, key=lambda observation: observation.score or 0.0)
+        ranked = completed[np.argsort(known.scores[completed], kind="stable")]
         split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
-        failed = [o for o in known if o.state in (TrialState.FAILED, TrialState.INVALID)]
-        below = self._parzen(encoding, ranked[:split], len(completed))
-        above = self._parzen(encoding, ranked[split:] + failed, len(completed))
+        failed = np.flatnonzero(known.failed)
+        below = self._parzen(known, ranked[:split], len(completed))
+        above = self._parzen(known, np.concatenate([ranked[split:], failed]), len(completed))
         units, active = below.sample(self.n_ei_candidates, rng)
         merit = below.log_pdf(units, active) - above.log_pdf(units, active)
         for row in np.argsort(-merit, kind="stable").tolist():
@@ -287,6 +288,8 @@ class TPEOracle:
                 return values
         return random_untried(space, everything, rng, self.max_collisions)
 
-    def _parzen(self, encoding: Encoding, group: list[Observation], completed: int) -> _Parzen:
-        units, active = encoding.encode([observation.values for observation in group])
-        return _Parzen.fit(encoding, units, active, completed=completed, prior=self.prior_weight)
+    def _parzen(self, known: EncodedHistory, rows: npt.NDArray[np.intp], completed: int) -> _Parzen:
+        units, active = known.units[rows], known.active[rows]
+        return _Parzen.fit(
+            known.encoding, units, active, completed=completed, prior=self.prior_weight
+        )
