@@ -59,8 +59,13 @@ _LEAST_SPREAD = 0.1
 """The least spread Scott's rule uses: one or two close trials still get a usable kernel."""
 
 
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
 def _normal_cdf(x: FloatArray) -> FloatArray:
-    return np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()], dtype=np.float64)
+    """The standard normal CDF, elementwise: ``math.erfc`` (the same bits on every platform)."""
+    erfc: npt.NDArray[np.object_] = np.asarray(_ERFC(-x / math.sqrt(2)))
+    return 0.5 * erfc.astype(np.float64)
 
 
 def _truncated_normal(mu: FloatArray, sigma: FloatArray, rng: np.random.Generator) -> FloatArray:
@@ -121,10 +126,15 @@ class _Parzen:
                 least = max(least, 0.5 / int(encoding.sizes[column]))
             spread = _scott(present, dims)
             sigma[column] = min(max(spread, least), 1.0)
-        centres = np.where(active, units, 0.5)
-        low = _normal_cdf((-centres / sigma).ravel()).reshape(centres.shape)
-        high = _normal_cdf(((1.0 - centres) / sigma).ravel()).reshape(centres.shape)
-        log_norm = np.log(np.maximum(high - low, 1e-300))
+        # Each truncated kernel's mass, on numeric columns where the trial has the entry
+        # (the only ones log_pdf reads); elsewhere 0.
+        log_norm = np.zeros(units.shape)
+        used = active & numeric[None, :]
+        centres = units[used]
+        scale = np.broadcast_to(sigma, units.shape)[used]
+        low = _normal_cdf(-centres / scale)
+        high = _normal_cdf((1.0 - centres) / scale)
+        log_norm[used] = np.log(np.maximum(high - low, 1e-300))
         weights = np.append(np.ones(count), prior)
         return cls(
             encoding,
