@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -152,3 +153,44 @@ def test_a_search_resumed_with_warm_caches_proposes_what_a_new_process_would(tmp
         in_steps = search(tmp_path / "steps", trials)
     clear_caches()
     assert search(tmp_path / "whole", 14) == in_steps
+
+
+# --- a bounded Gaussian-process fit ---------------------------------------------------------------
+
+
+def test_the_fit_window_keeps_the_best_half_and_the_latest_others():
+    from spacealg._search.bayesian import FIT_WINDOW, fit_window
+
+    rng = np.random.default_rng(0)
+    scores = rng.random(FIT_WINDOW + 90)
+    rows = np.arange(len(scores))
+    kept = fit_window(rows, scores)
+    best = set(np.argsort(scores, kind="stable")[: FIT_WINDOW // 2].tolist())
+    latest = [row for row in rows.tolist() if row not in best][-(FIT_WINDOW // 2) :]
+    assert kept.tolist() == sorted(best | set(latest))
+    assert len(kept) == FIT_WINDOW
+
+
+def test_beyond_the_window_the_fit_ignores_the_trials_left_out():
+    from spacealg._search.bayesian import FIT_WINDOW, fit_window
+
+    space = sa.Space(
+        [sa.Float("x", min_value=-1.0, max_value=1.0), sa.Int("n", min_value=0, max_value=50)]
+    )
+    rng = np.random.default_rng(1)
+    history = []
+    for _ in range(FIT_WINDOW + 30):
+        values = Values({"x": float(rng.uniform(-1, 1)), "n": int(rng.integers(0, 51))})
+        history.append(
+            Observation(values, TrialState.COMPLETED, values["x"] ** 2 + values["n"] / 50)
+        )
+    scores = np.array([o.score for o in history])
+    kept = set(fit_window(np.arange(len(history)), scores).tolist())
+    # the trials left out of the window, marked failed: the model ignores failed trials
+    pruned = [
+        o if i in kept else Observation(o.values, TrialState.FAILED) for i, o in enumerate(history)
+    ]
+    oracle = BayesianOptimizationOracle(num_candidates=64, restarts=1)
+    tried = [o.values for o in history]
+    whole = oracle.propose(space, tried, seed=2, index=len(history), history=history)
+    assert whole == oracle.propose(space, tried, seed=2, index=len(history), history=pruned)

@@ -22,11 +22,13 @@ acquisition (expected improvement, or the lower confidence bound
 ``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
 configurations and on perturbations of the best trials; the best few are
 refined by a local search over their numeric entries (batches of Gaussian
-steps of shrinking width, scored together). A finite space with at most
-``num_candidates`` configurations has every untried one scored instead. The best-scoring candidate
-not tried yet is proposed, so a configuration is never proposed twice
-(KerasTuner's #227 and #608); when every candidate was tried, random search's
-proposal is.
+steps of shrinking width, scored together). Beyond ``FIT_WINDOW`` (400)
+completed trials, the process is fitted to the best 200 and the latest 200 of
+the others (:func:`fit_window`), so the cubic cost of the fit stays bounded.
+A finite space with at most ``num_candidates`` configurations has every
+untried one scored instead. The best-scoring candidate not tried yet is
+proposed, so a configuration is never proposed twice (KerasTuner's #227 and
+#608); when every candidate was tried, random search's proposal is.
 """
 
 from __future__ import annotations
@@ -131,6 +133,23 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
         np.maximum(far * math.sqrt(math.pi / 2) * erfcx(-far * _HALF_SQRT), -1.0 + 1e-16)
     )
     return np.log(std) + np.where(z > -1.0, direct, tail)  # type: ignore[no-any-return]
+
+
+FIT_WINDOW = 400
+"""The most completed trials the Gaussian process is fitted to (its fit is cubic in them)."""
+
+
+def fit_window(rows: IntArray, scores: FloatArray) -> IntArray:
+    """The rows the process is fitted to: the best ``FIT_WINDOW // 2``, then the latest others.
+
+    In trial order. The best trials keep the model exact where it matters (the
+    incumbent and its neighbours); the latest ones keep it current where the
+    search is going. Beyond ``FIT_WINDOW`` completed trials a proposal so costs
+    the same whatever the history's length.
+    """
+    best = rows[np.argsort(scores[rows], kind="stable")[: FIT_WINDOW // 2]]
+    others = np.setdiff1d(rows, best)
+    return np.sort(np.concatenate([best, others[len(others) - (FIT_WINDOW - len(best)) :]]))
 
 
 @attrs.frozen
@@ -239,6 +258,8 @@ class BayesianOptimizationOracle:
         if not len(completed) or len(completed) < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
+        if len(completed) > FIT_WINDOW:
+            completed = fit_window(completed, known.scores)
         units, active = known.units[completed], known.active[completed]
         scores = known.scores[completed]
         spread = float(scores.std())
