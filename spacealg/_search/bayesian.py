@@ -25,6 +25,19 @@ refined by a local search over their numeric entries (batches of Gaussian
 steps of shrinking width, scored together). Beyond ``FIT_WINDOW`` (400)
 completed trials, the process is fitted to the best 200 and the latest 200 of
 the others (:func:`fit_window`), so the cubic cost of the fit stays bounded.
+
+Pending trials. Trials still running (other workers') are in the history as
+RUNNING: the process fitted to the completed trials is conditioned on each
+pending configuration observed at its own predicted mean (the kriging believer
+of Ginsbourger et al., 2010; the latest ``PENDING_BELIEVED`` of them), and the
+incumbent of the expected improvement is the best of the scores, believed ones
+included. The hyperparameters and the posterior mean stay as the completed
+trials make them; the uncertainty at and around the pending configurations
+collapses and none improves on its own belief, so the expected improvement there
+drops and the next proposal goes elsewhere. A
+constant liar would have to pick a lie (the best score draws proposals next to
+the pending ones, the worst one pushes them off good regions), and fantasies
+(averaging over sampled outcomes) cost a fit per sample.
 A finite space with at most ``num_candidates`` configurations has every
 untried one scored instead. The best-scoring candidate not tried yet is
 proposed, so a configuration is never proposed twice (KerasTuner's #227 and
@@ -41,7 +54,7 @@ import attrs
 import numpy as np
 
 from spacealg._search.encoding import BoolArray, Encoding
-from spacealg._search.gaussian_process import GaussianProcess, IntArray, fit
+from spacealg._search.gaussian_process import GaussianProcess, IntArray, believe, fit
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
     allowed,
@@ -137,6 +150,8 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
 
 FIT_WINDOW = 400
 """The most completed trials the Gaussian process is fitted to (its fit is cubic in them)."""
+PENDING_BELIEVED = 100
+"""The most pending (running) trials the kriging believer adds, the latest ones."""
 
 
 def fit_window(rows: IntArray, scores: FloatArray) -> IntArray:
@@ -273,7 +288,11 @@ class BayesianOptimizationOracle:
             restarts=self.restarts,
             rng=rng,
         )
-        merit = self._merit(process, features, float(y.min()))
+        pending = np.flatnonzero(known.running)[-PENDING_BELIEVED:]
+        if len(pending):  # the kriging believer: see the module's notes
+            believed = features(known.units[pending], known.active[pending])
+            process = believe(process, believed)
+        merit = self._merit(process, features, float(process.targets.min()))
         size = cardinality(space)
         if size is not None and size <= self.num_candidates:  # score every untried point
             left = [values for values in grid(space) if values not in everything]

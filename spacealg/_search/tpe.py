@@ -1,7 +1,7 @@
 """``TPEOracle``: the tree-structured Parzen estimator, over the unit encoding.
 
 The completed trials are split by score: the best ``gamma`` share (at least
-one) is *below*, the rest and the failed or invalid trials are *above*. Each
+one) is *below*, the rest and the failed, invalid or running trials are *above*. Each
 group becomes a density over configurations, a mixture with one component per
 trial plus a uniform prior component (weight ``prior_weight``), each component
 a product over the entries active in the configuration scored:
@@ -20,6 +20,13 @@ a product over the entries active in the configuration scored:
 * a component whose trial left the entry inactive, and the prior, follow the
   entry's prior (uniform, or a ``Choice``'s weights), so only the trials where
   an entry is active shape its density.
+
+Trials still running (other workers') are in the history as RUNNING: they join
+the *above* group as failed trials do, a constant liar that gives each pending
+configuration the worst score (as Optuna's ``constant_liar``), so the candidates
+near it lose merit and parallel workers spread out. TPE has no posterior mean to
+believe, and a pending trial counted in the *below* group would draw the
+candidates towards it.
 
 ``n_ei_candidates`` configurations are drawn from the *below* density; the one
 with the largest ratio of *below* to *above* density (the expected improvement
@@ -217,7 +224,7 @@ class TPEOracle:
     ``n_startup_trials=0`` uses the model from the first proposal, as Optuna's
     ``TPESampler`` does: until a trial completes, the good group's density is
     the uniform prior alone, so the candidates are drawn from the prior and the
-    one least like the failed trials (the first drawn, when none failed) is
+    one least like the failed or pending trials (the first drawn, when there are none) is
     proposed.
 
     Args:
@@ -287,9 +294,10 @@ class TPEOracle:
             return random_untried(space, everything, rng, self.max_collisions)
         ranked = completed[np.argsort(known.scores[completed], kind="stable")]
         split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
-        failed = np.flatnonzero(known.failed)
+        # failed, invalid and pending (running) trials join the bad group: a constant liar
+        worst = np.flatnonzero(known.failed | known.running)
         below = self._parzen(known, ranked[:split], len(completed))
-        above = self._parzen(known, np.concatenate([ranked[split:], failed]), len(completed))
+        above = self._parzen(known, np.concatenate([ranked[split:], worst]), len(completed))
         units, active = below.sample(self.n_ei_candidates, rng)
         merit = below.log_pdf(units, active) - above.log_pdf(units, active)
         for row in np.argsort(-merit, kind="stable").tolist():
