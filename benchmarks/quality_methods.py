@@ -159,6 +159,48 @@ def spacealg_runner(oracle_name: str) -> Runner:
     return run
 
 
+def spacealg_workers_runner(oracle_name: str, workers: int) -> Runner:
+    """``workers`` simulated in one process: each proposal sees the trials still running.
+
+    ``workers`` trials are proposed up front (each seeing the earlier ones as
+    RUNNING); then, as in a pool of workers whose trials take equally long, the
+    oldest running trial completes and a new one is proposed, until ``trials``
+    have completed. The regret curve follows the order of completion, so a row
+    compares with the sequential one at equal trial counts.
+    """
+
+    def run(problem: Problem, seed: int, trials: int, directory: Path) -> Run:
+        from spacealg.oracles import Observation, TrialState
+
+        oracle = TimedOracle(spacealg_oracle(oracle_name))
+        space = _spacealg_space(problem.dims)
+        clock = _Clock(problem.fn)
+        start = time.perf_counter()
+        history: list[Any] = []
+        running: list[int] = []  # positions in history, oldest first
+
+        def propose() -> None:
+            tried = [o.values for o in history]
+            values = oracle.propose(space, tried, seed=seed, index=len(tried), history=history)
+            if values is None:
+                raise RuntimeError(f"{oracle_name} proposed nothing after {len(tried)} trials")
+            running.append(len(history))
+            history.append(Observation(values, TrialState.RUNNING))
+
+        for _ in range(min(workers, trials)):
+            propose()
+        while running:
+            position = running.pop(0)
+            values = history[position].values
+            history[position] = Observation(values, TrialState.COMPLETED, clock(dict(values)))
+            if len(history) < trials:
+                propose()
+        loop = time.perf_counter() - start - clock.seconds
+        return Run(tuple(clock.scores), tuple(oracle.seconds), loop, "")
+
+    return run
+
+
 # --- KerasTuner ---
 
 
@@ -300,6 +342,15 @@ METHODS: tuple[Method, ...] = (
     Method("spacealg random", spacealg_runner("random"), spacealg_oracle="random"),
     Method("spacealg bayesian", spacealg_runner("bayesian"), spacealg_oracle="bayesian"),
     Method("spacealg tpe", spacealg_runner("tpe"), spacealg_oracle="tpe"),
+    *(
+        Method(
+            f"spacealg {name}, {workers} workers",
+            spacealg_workers_runner(name, workers),
+            spacealg_oracle=name,
+        )
+        for name in ("bayesian", "tpe")
+        for workers in (2, 4)
+    ),
     Method("KerasTuner random", keras_tuner_runner("random"), ("keras_tuner",)),
     Method("KerasTuner bayesian", keras_tuner_runner("bayesian"), ("keras_tuner", "sklearn")),
     Method("Optuna TPESampler", optuna_runner("tpe"), ("optuna",)),

@@ -146,6 +146,20 @@ def test_a_scheduler_address_is_connected_to_and_closed(tmp_path, client):
     assert client.submit(sum, [1, 2]).result() == 3  # the cluster itself is left running
 
 
+def test_dask_gets_the_payload_once_per_search_and_a_trial_queued_ahead_per_worker(client):
+    from spacealg._running.executors import QUEUED_AHEAD, Workers
+
+    pool = Workers(client.get_executor(pure=False), owned=False, client=client)
+    payload = b"the backend and objective, pickled"
+    first = pool._shipped(payload)
+    assert pool._shipped(payload) is first  # scattered once, referred to by every trial
+    assert first.status == "finished"
+    assert client.submit(len, first).result() == len(payload)
+    assert pool._shipped(b"another search") is not first
+    workers = sum(client.nthreads().values())
+    assert pool.capacity() == workers * (1 + QUEUED_AHEAD)
+
+
 def test_a_broken_users_pool_is_replaced_and_its_trials_rerun(tmp_path):
     import multiprocessing
 

@@ -105,6 +105,10 @@ def _distributed(operation: str, argument: str, value: object) -> Any:
         raise MissingDependencyError(operation, "distributed", "dask", argument, value) from error
 
 
+QUEUED_AHEAD = 1
+"""Trials queued ahead per Dask worker, besides the one it runs."""
+
+
 class Workers:
     """An executor as the search loop uses it: submit, capacity, renew when broken, close.
 
@@ -125,13 +129,35 @@ class Workers:
         self._client = client
         self._close_client = close_client
         self._capacity = (0, -1.0)  # (workers, when counted): a Dask cluster may grow
+        self._scattered: tuple[bytes, Any] | None = None  # the payload, its Dask future
 
     def submit(self, payload: bytes, task: TrialTask) -> Future[TrialOutcome]:
-        """Run ``task`` on a worker (a rerun is a new task, never merged with the first)."""
-        return self.executor.submit(run_remote, payload, task)
+        """Run ``task`` on a worker (a rerun is a new task, never merged with the first).
+
+        On Dask the payload (backend and objective, with whatever data they hold) is
+        scattered to the workers once per search, and each trial refers to it: only
+        the task travels with a trial.
+        """
+        return self.executor.submit(run_remote, self._shipped(payload), task)
+
+    def _shipped(self, payload: bytes) -> Any:
+        """``payload`` itself, or on Dask a future of it scattered to every worker once."""
+        if self._client is None:
+            return payload
+        scattered = self._scattered
+        if scattered is None or scattered[0] is not payload or scattered[1].status != "finished":
+            # first trial, another payload, or its copies were lost with their workers
+            future = self._client.scatter(payload, broadcast=True, hash=False)
+            self._scattered = scattered = (payload, future)
+        return scattered[1]
 
     def capacity(self) -> int:
-        """How many trials to keep pending: the executor's worker count."""
+        """How many trials to keep pending: the executor's worker count.
+
+        On Dask, :data:`QUEUED_AHEAD` more per worker: a worker that ends a trial
+        starts its next one at once instead of waiting for the coordinator's round
+        trip (record, propose, claim, submit).
+        """
         if self._client is None:
             workers = getattr(self.executor, "_max_workers", None)
             return workers if isinstance(workers, int) and workers > 0 else os.cpu_count() or 1
@@ -139,7 +165,7 @@ class Workers:
         if time.monotonic() - when > 1.0:  # asking the scheduler costs a round trip
             count = max(1, sum(self._client.nthreads().values()))
             self._capacity = (count, time.monotonic())
-        return count
+        return count * (1 + QUEUED_AHEAD)
 
     def broken(self, error: BaseException) -> bool:
         """Whether ``error`` says the process pool itself is broken (a worker died)."""

@@ -28,8 +28,9 @@ from spacealg._running.joined_entries import space_change, space_json, with_defa
 from spacealg._running.parallel import run_on
 from spacealg._search.objective import Objective
 from spacealg._search.oracle import Observation, Oracle, check_oracle
+from spacealg._search.oracle_helpers import common_prefix
 from spacealg._search.random_search import RandomSearchOracle
-from spacealg._search.trials import Proposal, SearchResult
+from spacealg._search.trials import Proposal, SearchResult, TrialState
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.validation import (
@@ -226,10 +227,11 @@ class Study:
         store = TrialStore.open(self.store_path, overwrite=overwrite)
         try:
             seed = self._begin(store, say)
+            observed = _Observed()
             coordinator = Coordinator(
                 store,
                 self.trial_space,
-                lambda space: self._propose(seed, space, store),
+                lambda space: self._propose(seed, space, store, observed),
                 self.objective,
                 seed=seed,
                 executions=self.executions_per_trial,
@@ -274,7 +276,7 @@ class Study:
         )
         return seed
 
-    def _propose(self, seed: int, space: TrialSpace, store: TrialStore) -> Any:
+    def _propose(self, seed: int, space: TrialSpace, store: TrialStore, observed: _Observed) -> Any:
         """The claim's proposal function; pending trials are RUNNING in ``tried`` and history."""
         tuned = space.tuned
         joined = [hp for hp in tuned.dependency_order() if hp.name in space.joined]
@@ -283,7 +285,7 @@ class Study:
         def propose(tried: list[Values]) -> tuple[Values, Values, Mapping[str, int]] | None:
             if joined:  # trials run before an entry joined ran it at its default
                 tried = [with_defaults(values, joined) for values in tried]
-            history = self._history(store, joined) if learns else ()
+            history = self._history(store, joined, observed) if learns else ()
             proposal = self.oracle.propose(
                 tuned, tried, seed=seed, index=len(tried), history=history
             )
@@ -295,19 +297,35 @@ class Study:
 
         return propose
 
-    def _history(self, store: TrialStore, joined: list[Hyperparameter]) -> list[Observation]:
+    def _history(
+        self, store: TrialStore, joined: list[Hyperparameter], observed: _Observed
+    ) -> list[Observation]:
         """Every trial as a learning oracle sees it: scores oriented so lower is better.
 
         Trials still running (here, on other workers, or in other processes) are
         RUNNING with no score: an oracle that models scores treats them as pending.
+        The observations of the trials that ended are built once (the store keeps
+        their rows), so an oracle's caches see the same objects at each proposal.
         """
+        rows = store.history()
+        kept = common_prefix(observed.rows, rows) if not joined else 0
         sign = 1.0 if self.objective.direction == "min" else -1.0
-        return [
+        observations = observed.observations[:kept] + [
             Observation(
                 with_defaults(values, joined) if joined else values,
                 state,
                 None if score is None else sign * score,
                 meta=meta,
             )
-            for values, state, score, meta in store.history()
+            for values, state, score, meta in rows[kept:]
         ]
+        observed.rows, observed.observations = rows, observations
+        return observations
+
+
+class _Observed:
+    """The store's history rows last read in a run, and the observations built from them."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Values, TrialState, float | None, dict[str, int]]] = []
+        self.observations: list[Observation] = []

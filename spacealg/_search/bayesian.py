@@ -22,11 +22,26 @@ acquisition (expected improvement, or the lower confidence bound
 ``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
 configurations and on perturbations of the best trials; the best few are
 refined by a local search over their numeric entries (batches of Gaussian
-steps of shrinking width, scored together). A finite space with at most
-``num_candidates`` configurations has every untried one scored instead. The best-scoring candidate
-not tried yet is proposed, so a configuration is never proposed twice
-(KerasTuner's #227 and #608); when every candidate was tried, random search's
-proposal is.
+steps of shrinking width, scored together). Beyond ``FIT_WINDOW`` (400)
+completed trials, the process is fitted to the best 200 and the latest 200 of
+the others (:func:`fit_window`), so the cubic cost of the fit stays bounded.
+
+Pending trials. Trials still running (other workers') are in the history as
+RUNNING: the process fitted to the completed trials is conditioned on each
+pending configuration observed at its own predicted mean (the kriging believer
+of Ginsbourger et al., 2010; the latest ``PENDING_BELIEVED`` of them), and the
+incumbent of the expected improvement is the best of the scores, believed ones
+included. The hyperparameters and the posterior mean stay as the completed
+trials make them; the uncertainty at and around the pending configurations
+collapses and none improves on its own belief, so the expected improvement there
+drops and the next proposal goes elsewhere. A
+constant liar would have to pick a lie (the best score draws proposals next to
+the pending ones, the worst one pushes them off good regions), and fantasies
+(averaging over sampled outcomes) cost a fit per sample.
+A finite space with at most ``num_candidates`` configurations has every
+untried one scored instead. The best-scoring candidate not tried yet is
+proposed, so a configuration is never proposed twice (KerasTuner's #227 and
+#608); when every candidate was tried, random search's proposal is.
 """
 
 from __future__ import annotations
@@ -39,15 +54,15 @@ import attrs
 import numpy as np
 
 from spacealg._search.encoding import BoolArray, Encoding
-from spacealg._search.gaussian_process import GaussianProcess, IntArray, fit
+from spacealg._search.gaussian_process import GaussianProcess, IntArray, believe, fit
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
     allowed,
+    encoded_history,
     exhausted,
-    in_space,
+    known_tried,
     random_untried,
     trial_rng,
-    tried_set,
 )
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.space import Space
@@ -131,6 +146,25 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
         np.maximum(far * math.sqrt(math.pi / 2) * erfcx(-far * _HALF_SQRT), -1.0 + 1e-16)
     )
     return np.log(std) + np.where(z > -1.0, direct, tail)  # type: ignore[no-any-return]
+
+
+FIT_WINDOW = 400
+"""The most completed trials the Gaussian process is fitted to (its fit is cubic in them)."""
+PENDING_BELIEVED = 100
+"""The most pending (running) trials the kriging believer adds, the latest ones."""
+
+
+def fit_window(rows: IntArray, scores: FloatArray) -> IntArray:
+    """The rows the process is fitted to: the best ``FIT_WINDOW // 2``, then the latest others.
+
+    In trial order. The best trials keep the model exact where it matters (the
+    incumbent and its neighbours); the latest ones keep it current where the
+    search is going. Beyond ``FIT_WINDOW`` completed trials a proposal so costs
+    the same whatever the history's length.
+    """
+    best = rows[np.argsort(scores[rows], kind="stable")[: FIT_WINDOW // 2]]
+    others = np.setdiff1d(rows, best)
+    return np.sort(np.concatenate([best, others[len(others) - (FIT_WINDOW - len(best)) :]]))
 
 
 @attrs.frozen
@@ -225,21 +259,24 @@ class BayesianOptimizationOracle:
         Raises:
             MissingDependencyError: scipy is not installed (once the model is needed).
         """
-        everything = tried_set(tried, history)
+        everything = known_tried("BayesianOptimizationOracle.propose()", tried, history)
         if exhausted(space, everything):
             return None
         rng = trial_rng(seed, index)
-        encoding = Encoding.of(space)
+        known = encoded_history(space, history)
+        encoding = known.encoding
         features = _Features.of(encoding)
-        completed = [o for o in in_space(space, history) if o.completed]
+        completed = np.flatnonzero(known.completed)
         initial = self.num_initial_points
         if initial is None:
             initial = 3 * len(features.entries)
-        if not completed or len(completed) < initial or not features.entries:
+        if not len(completed) or len(completed) < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
-        units, active = encoding.encode([o.values for o in completed])
-        scores = np.array([o.score for o in completed], dtype=np.float64)
+        if len(completed) > FIT_WINDOW:
+            completed = fit_window(completed, known.scores)
+        units, active = known.units[completed], known.active[completed]
+        scores = known.scores[completed]
         spread = float(scores.std())
         y = (scores - scores.mean()) / (spread if spread > 0 else 1.0)
         process = fit(
@@ -251,7 +288,11 @@ class BayesianOptimizationOracle:
             restarts=self.restarts,
             rng=rng,
         )
-        merit = self._merit(process, features, float(y.min()))
+        pending = np.flatnonzero(known.running)[-PENDING_BELIEVED:]
+        if len(pending):  # the kriging believer: see the module's notes
+            believed = features(known.units[pending], known.active[pending])
+            process = believe(process, believed)
+        merit = self._merit(process, features, float(process.targets.min()))
         size = cardinality(space)
         if size is not None and size <= self.num_candidates:  # score every untried point
             left = [values for values in grid(space) if values not in everything]

@@ -64,6 +64,7 @@ class GaussianProcess:
     noise: float
     inverse: FloatArray = attrs.field(eq=False)  # of the kernel matrix, noise included
     alpha: FloatArray = attrs.field(eq=False)
+    targets: FloatArray = attrs.field(eq=False)  # the standardised scores it was fitted to
 
     def predict(self, rows: FloatArray) -> tuple[FloatArray, FloatArray]:
         """The posterior mean and standard deviation of each row (noise-free)."""
@@ -124,7 +125,6 @@ def fit(
     rng: np.random.Generator,
 ) -> GaussianProcess:
     """The process fitted to standardised scores ``y`` at ``features``."""
-    from scipy.linalg import cho_factor, cho_solve  # noqa: PLC0415 - scipy is optional
     from scipy.optimize import minimize  # noqa: PLC0415 - scipy is optional
 
     diff = features[:, None, :] - features[None, :, :]
@@ -153,9 +153,44 @@ def fit(
     theta = best[1]
     lam = np.exp(theta[:entries])
     signal, noise = math.exp(theta[entries]), math.exp(theta[entries + 1])
+    return _conditioned(features, columns, lam, signal, noise, y)
+
+
+def _conditioned(
+    features: FloatArray,
+    columns: IntArray,
+    lam: FloatArray,
+    signal: float,
+    noise: float,
+    y: FloatArray,
+) -> GaussianProcess:
+    """The process of these hyperparameters, conditioned on ``y`` at ``features``."""
+    from scipy.linalg import cho_factor, cho_solve  # noqa: PLC0415 - scipy is optional
+
+    diff = features[:, None, :] - features[None, :, :]
+    squared = _per_entry(columns, len(lam), diff**2)
     r = np.sqrt(np.maximum(np.einsum("ijk,k->ij", squared, lam), 0.0))
     kernel = signal * _matern(r) + noise * np.eye(len(y))
     factor = cho_factor(kernel, lower=True)
-    return GaussianProcess(
-        features, columns, lam, signal, noise, _inverse(np.tril(factor[0])), cho_solve(factor, y)
+    inverse = _inverse(np.tril(factor[0]))
+    return GaussianProcess(features, columns, lam, signal, noise, inverse, cho_solve(factor, y), y)
+
+
+def believe(process: GaussianProcess, pending: FloatArray) -> GaussianProcess:
+    """The kriging believer: ``process`` with each pending row observed at its predicted mean.
+
+    The hyperparameters stay those fitted to the completed trials; the mean is
+    unchanged at the pending rows while their uncertainty (and their
+    neighbours') collapses, so the acquisition turns to other regions.
+    """
+    if not len(pending):
+        return process
+    believed, _ = process.predict(pending)
+    return _conditioned(
+        np.vstack([process.features, pending]),
+        process.columns,
+        process.inverse_squared,
+        process.signal,
+        process.noise,
+        np.concatenate([process.targets, believed]),
     )

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import attrs
 
 from spacealg._search.oracle import Observation
-from spacealg._search.oracle_helpers import tried_set
+from spacealg._search.oracle_helpers import known_tried
 from spacealg._space.sampling import grid
 from spacealg._space.space import Space
 from spacealg._space.values import Values
@@ -47,5 +47,5 @@ class GridSearchOracle:
         history: Sequence[Observation] = (),
     ) -> Values | None:
         """The first configuration in grid order not in ``tried`` (nor in ``history``), or None."""
-        everything = tried_set(tried, history)
+        everything = known_tried("GridSearchOracle.propose()", tried, history)
         return next((values for values in grid(space) if values not in everything), None)

@@ -3,19 +3,32 @@
 An oracle's proposal is a pure function of the trial space, the history, the
 search's seed and the trial index, so a resumed search proposes what an
 uninterrupted one would.
+
+Histories only grow: the search loop passes, at every proposal, the trials it
+passed before (the same objects, a running one replaced once it ends) and a few
+more. So what is derived from them (the tried set; the encoded observations of
+:func:`encoded_history`) is kept between proposals, per thread, and extended by
+the new items only: the cache compares the items it saw with those given (by
+identity first, in C), recomputes from the first one that differs, and so
+returns what a fresh computation would. :func:`clear_caches` empties it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
+from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.oracle import Observation
+from spacealg._search.trials import TrialState
 from spacealg._space.constraints import first_violated
 from spacealg._space.counting import uniform_configuration
 from spacealg._space.sampling import cardinality, contains, grid, sample
 from spacealg._space.space import Space, check_space
+from spacealg._space.unit_interval import FloatArray
 from spacealg._space.validation import check_instance, check_int, check_items
 from spacealg._space.values import Values
 
@@ -61,11 +74,98 @@ def tried_set(tried: Iterable[Values], history: Sequence[Observation]) -> set[Va
         ArgumentTypeError: ``tried`` holds something else than ``Values``, or
             ``history`` something else than ``Observation`` records.
     """
-    check_items("tried_set()", "tried", tried, _TRIED)
-    given = tried if isinstance(tried, Collection) else list(tried)
-    _check_each("tried_set()", "tried", given, Values, _TRIED)
-    _check_history("tried_set()", history)
-    return set(given).union(observation.values for observation in history)
+    return set(known_tried("tried_set()", tried, history))
+
+
+def common_prefix(old: list[Any], new: list[Any]) -> int:
+    """How many leading items of ``old`` and ``new`` are equal.
+
+    Lists compare identical items without calling ``__eq__``, in C: a history
+    that extends the one seen before is checked in a few microseconds per
+    thousand items, and the first item that differs is found by halving.
+
+    Example:
+        >>> common_prefix([1, 2, 3], [1, 2, 3, 4]), common_prefix([1, 2, 3], [1, 5, 3])
+        (3, 1)
+    """
+    size = min(len(old), len(new))
+    if old[:size] == new[:size]:
+        return size
+    low, high = 0, size  # old[:low] == new[:low]; old[:high] != new[:high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+class _TriedCache:
+    """The tried set of the last (tried, history) given, and what it was built from."""
+
+    def __init__(self) -> None:
+        self.tried: list[Values] = []
+        self.history: list[Observation] = []
+        self.everything: set[Values] = set()
+
+    def update(self, operation: str, tried: list[Values], history: list[Observation]) -> None:
+        kept_tried = common_prefix(self.tried, tried)
+        kept_history = common_prefix(self.history, history)
+        rebuild = kept_tried < len(self.tried) or len(history) < len(self.history)
+        if not rebuild and kept_history < len(self.history):  # a running trial ended, say
+            stop = len(self.history)
+            before = [observation.values for observation in self.history[kept_history:]]
+            after = [observation.values for observation in history[kept_history:stop]]
+            rebuild = before != after
+        if rebuild:
+            _check_each(operation, "tried", tried, Values, _TRIED)
+            _check_each(operation, "history", history, Observation, _HISTORY)
+            self.everything = set(tried).union(observation.values for observation in history)
+        else:
+            new_tried = tried[len(self.tried) :]
+            new_history = history[len(self.history) :]
+            _check_each(operation, "tried", new_tried, Values, _TRIED)
+            _check_each(operation, "history", new_history, Observation, _HISTORY)
+            self.everything.update(new_tried)
+            self.everything.update(observation.values for observation in new_history)
+        self.tried, self.history = tried, history
+
+
+class _Caches(threading.local):
+    """Each thread's caches: a search proposes in one thread, so it never waits for a lock."""
+
+    def __init__(self) -> None:
+        self.tried = _TriedCache()
+        self.encoded: list[EncodedHistory] = []
+
+
+_CACHES = _Caches()
+_SPACES_KEPT = 4
+"""How many spaces' encoded histories a thread keeps (a search has one; tests interleave a few)."""
+
+
+def clear_caches() -> None:
+    """Forget what was derived from histories (in this thread): the next call starts afresh."""
+    _CACHES.tried = _TriedCache()
+    _CACHES.encoded = []
+
+
+def known_tried(
+    operation: str, tried: Iterable[Values], history: Sequence[Observation]
+) -> Collection[Values]:
+    """Every configuration tried, as :func:`tried_set`, from this thread's cache: do not change it.
+
+    Raises:
+        ArgumentTypeError: ``tried`` holds something else than ``Values``, or
+            ``history`` something else than ``Observation`` records.
+    """
+    check_items(operation, "tried", tried, _TRIED)
+    check_items(operation, "history", history, _HISTORY)
+    assert isinstance(history, Iterable)
+    cache = _CACHES.tried
+    cache.update(operation, list(tried), list(history))
+    return cache.everything
 
 
 def tried_in(space: Space, tried: Collection[Values]) -> int:
@@ -143,3 +243,92 @@ def in_space(space: Space, history: Sequence[Observation]) -> list[Observation]:
     check_space("in_space()", "space", space)
     _check_history("in_space()", history)
     return [observation for observation in history if contains(space, observation.values)]
+
+
+class EncodedHistory:
+    """The observations of a history that belong to one space, encoded, kept between proposals.
+
+    Rows follow the history's order, one per observation whose values are a
+    configuration of the space. Read it through :func:`encoded_history`; the
+    arrays are shared with later calls, so never change them.
+
+    Attributes:
+        space: the space.
+        encoding: its encoding.
+        units: (rows, width) unit positions, NaN where an entry is inactive.
+        active: (rows, width) activity flags.
+        scores: each row's score, NaN unless it completed.
+        completed: whether each row completed with a score.
+        failed: whether each row failed or was invalid.
+        running: whether each row is still running (pending).
+    """
+
+    def __init__(self, space: Space, encoding: Encoding) -> None:
+        self.space = space
+        self.encoding = encoding
+        self.history: list[Observation] = []
+        self.rows: list[int] = []  # each history position's row, -1 when not in the space
+        width = encoding.width
+        self.units: FloatArray = np.empty((0, width))
+        self.active: BoolArray = np.empty((0, width), dtype=np.bool_)
+        self.scores: FloatArray = np.empty(0)
+        self.completed: BoolArray = np.empty(0, dtype=np.bool_)
+        self.failed: BoolArray = np.empty(0, dtype=np.bool_)
+        self.running: BoolArray = np.empty(0, dtype=np.bool_)
+
+    def update(self, history: list[Observation]) -> None:
+        kept = common_prefix(self.history, history)
+        if kept < len(self.history):  # drop the rows from the first observation that changed
+            rows = sum(1 for row in self.rows[:kept] if row >= 0)
+            self.rows = self.rows[:kept]
+            self.units, self.active = self.units[:rows], self.active[:rows]
+            self.scores, self.completed = self.scores[:rows], self.completed[:rows]
+            self.failed, self.running = self.failed[:rows], self.running[:rows]
+        new = history[kept:]
+        if new:
+            _check_each("encoded_history()", "history", new, Observation, _HISTORY)
+            start = len(self.scores)
+            flags = [contains(self.space, o.values) for o in new]
+            inside = [o for o, flag in zip(new, flags, strict=True) if flag]
+            for flag in flags:
+                self.rows.append(start if flag else -1)
+                start += flag
+            units, active = self.encoding.encode([o.values for o in inside])
+            self.units = np.vstack([self.units, units])
+            self.active = np.vstack([self.active, active])
+            self.scores = np.concatenate(
+                [self.scores, [np.nan if o.score is None else o.score for o in inside]]
+            )
+            self.completed = np.concatenate([self.completed, [o.completed for o in inside]])
+            ended_badly = (TrialState.FAILED, TrialState.INVALID)
+            self.failed = np.concatenate([self.failed, [o.state in ended_badly for o in inside]])
+            running = [o.state is TrialState.RUNNING for o in inside]
+            self.running = np.concatenate([self.running, running]).astype(np.bool_)
+            self.completed = self.completed.astype(np.bool_)
+            self.failed = self.failed.astype(np.bool_)
+        self.history = history
+
+
+def encoded_history(space: Space, history: Sequence[Observation]) -> EncodedHistory:
+    """The observations of ``history`` that belong to ``space``, encoded (from a cache).
+
+    Equal to encoding them afresh: only the observations after the first one that
+    differs from the last history given for this space are encoded.
+
+    Raises:
+        ArgumentTypeError: ``history`` holds something else than ``Observation`` records.
+    """
+    check_items("encoded_history()", "history", history, _HISTORY)
+    assert isinstance(history, Iterable)
+    kept = _CACHES.encoded
+    cache = next((c for c in kept if c.space is space), None)
+    if cache is None:
+        cache = next((c for c in kept if c.space == space), None)
+    if cache is None:
+        cache = EncodedHistory(space, Encoding.of(space))
+    else:
+        kept.remove(cache)
+    kept.insert(0, cache)
+    del kept[_SPACES_KEPT:]
+    cache.update(list(history))
+    return cache

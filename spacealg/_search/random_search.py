@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import attrs
 
 from spacealg._search.oracle import Observation
-from spacealg._search.oracle_helpers import exhausted, random_untried, trial_rng, tried_set
+from spacealg._search.oracle_helpers import exhausted, known_tried, random_untried, trial_rng
 from spacealg._space.space import Space
 from spacealg._space.validation import int_at_least
 from spacealg._space.values import Values
@@ -53,7 +53,7 @@ class RandomSearchOracle:
         history: Sequence[Observation] = (),
     ) -> Values | None:
         """A random configuration not in ``tried`` nor ``history``, or None when none is left."""
-        everything = tried_set(tried, history)
+        everything = known_tried("RandomSearchOracle.propose()", tried, history)
         if exhausted(space, everything):
             return None
         return random_untried(space, everything, trial_rng(seed, index), self.max_collisions)

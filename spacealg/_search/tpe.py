@@ -1,7 +1,7 @@
 """``TPEOracle``: the tree-structured Parzen estimator, over the unit encoding.
 
 The completed trials are split by score: the best ``gamma`` share (at least
-one) is *below*, the rest and the failed or invalid trials are *above*. Each
+one) is *below*, the rest and the failed, invalid or running trials are *above*. Each
 group becomes a density over configurations, a mixture with one component per
 trial plus a uniform prior component (weight ``prior_weight``), each component
 a product over the entries active in the configuration scored:
@@ -21,6 +21,13 @@ a product over the entries active in the configuration scored:
   entry's prior (uniform, or a ``Choice``'s weights), so only the trials where
   an entry is active shape its density.
 
+Trials still running (other workers') are in the history as RUNNING: they join
+the *above* group as failed trials do, a constant liar that gives each pending
+configuration the worst score (as Optuna's ``constant_liar``), so the candidates
+near it lose merit and parallel workers spread out. TPE has no posterior mean to
+believe, and a pending trial counted in the *below* group would draw the
+candidates towards it.
+
 ``n_ei_candidates`` configurations are drawn from the *below* density; the one
 with the largest ratio of *below* to *above* density (the expected improvement
 of Bergstra et al., 2011) that was not tried yet is proposed. Conditional
@@ -36,18 +43,19 @@ from typing import Any, ClassVar
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
+    EncodedHistory,
     allowed,
+    encoded_history,
     exhausted,
-    in_space,
+    known_tried,
     random_untried,
     trial_rng,
-    tried_set,
 )
-from spacealg._search.trials import TrialState
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import FloatArray
 from spacealg._space.validation import int_at_least, real_within
@@ -58,8 +66,13 @@ _LEAST_SPREAD = 0.1
 """The least spread Scott's rule uses: one or two close trials still get a usable kernel."""
 
 
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
 def _normal_cdf(x: FloatArray) -> FloatArray:
-    return np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()], dtype=np.float64)
+    """The standard normal CDF, elementwise: ``math.erfc`` (the same bits on every platform)."""
+    erfc: npt.NDArray[np.object_] = np.asarray(_ERFC(-x / math.sqrt(2)))
+    return 0.5 * erfc.astype(np.float64)
 
 
 def _truncated_normal(mu: FloatArray, sigma: FloatArray, rng: np.random.Generator) -> FloatArray:
@@ -120,10 +133,15 @@ class _Parzen:
                 least = max(least, 0.5 / int(encoding.sizes[column]))
             spread = _scott(present, dims)
             sigma[column] = min(max(spread, least), 1.0)
-        centres = np.where(active, units, 0.5)
-        low = _normal_cdf((-centres / sigma).ravel()).reshape(centres.shape)
-        high = _normal_cdf(((1.0 - centres) / sigma).ravel()).reshape(centres.shape)
-        log_norm = np.log(np.maximum(high - low, 1e-300))
+        # Each truncated kernel's mass, on numeric columns where the trial has the entry
+        # (the only ones log_pdf reads); elsewhere 0.
+        log_norm = np.zeros(units.shape)
+        used = active & numeric[None, :]
+        centres = units[used]
+        scale = np.broadcast_to(sigma, units.shape)[used]
+        low = _normal_cdf(-centres / scale)
+        high = _normal_cdf((1.0 - centres) / scale)
+        log_norm[used] = np.log(np.maximum(high - low, 1e-300))
         weights = np.append(np.ones(count), prior)
         return cls(
             encoding,
@@ -206,7 +224,7 @@ class TPEOracle:
     ``n_startup_trials=0`` uses the model from the first proposal, as Optuna's
     ``TPESampler`` does: until a trial completes, the good group's density is
     the uniform prior alone, so the candidates are drawn from the prior and the
-    one least like the failed trials (the first drawn, when none failed) is
+    one least like the failed or pending trials (the first drawn, when there are none) is
     proposed.
 
     Args:
@@ -265,20 +283,21 @@ class TPEOracle:
             index: the trial's index.
             history: the trials so far, with their states and oriented scores.
         """
-        everything = tried_set(tried, history)
+        everything = known_tried("TPEOracle.propose()", tried, history)
         if exhausted(space, everything):
             return None
         rng = trial_rng(seed, index)
-        encoding = Encoding.of(space)
-        known = in_space(space, history)
-        completed = [observation for observation in known if observation.completed]
+        known = encoded_history(space, history)
+        encoding = known.encoding
+        completed = np.flatnonzero(known.completed)
         if len(completed) < self.n_startup_trials or not encoding.free.any():
             return random_untried(space, everything, rng, self.max_collisions)
-        ranked = sorted(completed, key=lambda observation: observation.score or 0.0)
+        ranked = completed[np.argsort(known.scores[completed], kind="stable")]
         split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
-        failed = [o for o in known if o.state in (TrialState.FAILED, TrialState.INVALID)]
-        below = self._parzen(encoding, ranked[:split], len(completed))
-        above = self._parzen(encoding, ranked[split:] + failed, len(completed))
+        # failed, invalid and pending (running) trials join the bad group: a constant liar
+        worst = np.flatnonzero(known.failed | known.running)
+        below = self._parzen(known, ranked[:split], len(completed))
+        above = self._parzen(known, np.concatenate([ranked[split:], worst]), len(completed))
         units, active = below.sample(self.n_ei_candidates, rng)
         merit = below.log_pdf(units, active) - above.log_pdf(units, active)
         for row in np.argsort(-merit, kind="stable").tolist():
@@ -287,6 +306,8 @@ class TPEOracle:
                 return values
         return random_untried(space, everything, rng, self.max_collisions)
 
-    def _parzen(self, encoding: Encoding, group: list[Observation], completed: int) -> _Parzen:
-        units, active = encoding.encode([observation.values for observation in group])
-        return _Parzen.fit(encoding, units, active, completed=completed, prior=self.prior_weight)
+    def _parzen(self, known: EncodedHistory, rows: npt.NDArray[np.intp], completed: int) -> _Parzen:
+        units, active = known.units[rows], known.active[rows]
+        return _Parzen.fit(
+            known.encoding, units, active, completed=completed, prior=self.prior_weight
+        )

@@ -57,6 +57,9 @@ class TrialStore:
         their tuned values change only when entries join the space, so a claim reads only
         the rows added since, unless the count of joined entries changed."""
         self._revision_seen = "0"
+        self._ended: list[tuple[Values, TrialState, float | None, dict[str, int]]] = []
+        """The history of trials 0, 1, ... up to the first one still running, as last read:
+        a trial that ended is never changed, so :meth:`history` reads only the rows after."""
         self._select_trials = self._selection()
 
     def _selection(self) -> str:
@@ -262,15 +265,31 @@ class TrialStore:
         return [Values(json.loads(row[0])) for row in rows]
 
     def history(self) -> list[tuple[Values, TrialState, float | None, dict[str, int]]]:
-        """Every trial's tuned values, state, score and metadata, in trial order."""
+        """Every trial's tuned values, state, score and metadata, in trial order.
+
+        The leading trials that ended are the same objects from one call to the
+        next (do not change them): only the rows after them are read and parsed.
+        """
         meta = "meta" if "meta" in self._select_trials.split("FROM")[0] else "'{}'"
-        rows = self._connection.execute(
-            f"SELECT tuned, state, score, {meta} FROM trials ORDER BY trial_id"  # noqa: S608 - a fixed column name
-        ).fetchall()
-        return [
-            (Values(json.loads(row[0])), TrialState(row[1]), row[2], json.loads(row[3]))
+        ended = self._ended
+        query = (
+            f"SELECT trial_id, tuned, state, score, {meta} FROM trials "  # noqa: S608 - a fixed column name
+            "WHERE trial_id >= ? ORDER BY trial_id"
+        )
+        rows = self._connection.execute(query, (len(ended),)).fetchall()
+        if rows and rows[0][0] != len(ended):  # not the rows this cache assumes: read them all
+            ended.clear()
+            rows = self._connection.execute(query, (0,)).fetchall()
+        start = len(ended)
+        parsed = [
+            (Values(json.loads(row[1])), TrialState(row[2]), row[3], json.loads(row[4]))
             for row in rows
         ]
+        for trial in parsed:  # trials that ended never change: keep the leading ones
+            if trial[1] is TrialState.RUNNING:
+                break
+            ended.append(trial)
+        return ended + parsed[len(ended) - start :]
 
     def tuned_values(self, trial_id: int) -> Values:
         """The tuned values trial ``trial_id`` was claimed with."""
