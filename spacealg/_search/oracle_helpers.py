@@ -84,7 +84,7 @@ def common_prefix(old: list[Any], new: list[Any]) -> int:
     that extends the one seen before is checked in a few microseconds per
     thousand items, and the first item that differs is found by halving.
 
-    Example:
+    Examples:
         >>> common_prefix([1, 2, 3], [1, 2, 3, 4]), common_prefix([1, 2, 3], [1, 5, 3])
         (3, 1)
     """
