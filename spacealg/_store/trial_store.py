@@ -391,6 +391,7 @@ class TrialStore:
         error: str | None,
         joined: Sequence[tuple[str, Mapping[str, Any]]] = (),
         values: tuple[Values, Values] | None = None,
+        meta: Mapping[str, int] | None = None,
     ) -> None:
         """Record a trial's end, in one transaction.
 
@@ -406,8 +407,19 @@ class TrialStore:
                 space lacked; a name joined before (by another process) is kept as is.
             values: the trial's (tuned, complete) values with the joined entries'
                 values added, replacing the claimed ones.
+            meta: keys to add to the trial's metadata (its retries and their seeds).
         """
         with self._transaction() as connection:
+            if meta:
+                row = connection.execute(
+                    "SELECT meta FROM trials WHERE trial_id = ? AND owner_token = ?",
+                    (trial_id, owner.token),
+                ).fetchone()
+                if row is not None:
+                    connection.execute(
+                        "UPDATE trials SET meta = ? WHERE trial_id = ? AND owner_token = ?",
+                        (as_json({**json.loads(row[0]), **meta}), trial_id, owner.token),
+                    )
             connection.executemany(
                 "INSERT OR IGNORE INTO joined (name, entry, trial_id) VALUES (?, ?, ?)",
                 [(name, json.dumps(entry), trial_id) for name, entry in joined],

@@ -14,6 +14,7 @@ from spacealg import HyperParameters as HyperParameters
 from spacealg import Objective as Objective
 
 from . import applications as applications
+from . import errors as errors
 from ._hypermodel import HyperModel as HyperModel
 from ._model_based import TPE as TPE
 from ._model_based import BayesianOptimization as BayesianOptimization
@@ -40,4 +41,5 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as the public API tests check
     "Tuner",
     "__version__",
     "applications",
+    "errors",
 ]

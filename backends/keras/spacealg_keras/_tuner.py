@@ -44,7 +44,6 @@ from ._runner import (
 )
 
 _UNSUPPORTED = {
-    "max_retries_per_trial": (0, "a failed trial is recorded FAILED and not retried"),
     "max_model_size": (None, "no model-size limit is implemented"),
     "distribution_strategy": (None, "a distribution strategy is not supported yet"),
     "logger": (None, "the trial store replaces KerasTuner's logger"),
@@ -117,9 +116,18 @@ class Tuner:
     """The base tuner; override :meth:`run_trial` for a custom training loop.
 
     Arguments follow KerasTuner's; ``oracle`` is a spacealg oracle or its name.
-    KerasTuner arguments that have no meaning here (``max_retries_per_trial`` other
-    than 0, ``max_model_size``, ``distribution_strategy``, ``logger``, ``tuner_id``)
-    raise, naming the argument, rather than being ignored.
+    KerasTuner arguments that have no meaning here (``max_model_size``,
+    ``distribution_strategy``, ``logger``, ``tuner_id``) raise, naming the
+    argument, rather than being ignored.
+
+    Failed trials are handled as in KerasTuner: a trial that raises is run again,
+    with fresh seeds, up to ``max_retries_per_trial`` times, then recorded FAILED
+    with its traceback (shown, shortened, in the search log); raising
+    :class:`spacealg_keras.errors.FailedTrialError` in ``build`` or ``fit`` fails
+    the trial at once, and raising a :class:`spacealg_keras.errors.FatalError`
+    stops the search and re-raises it from ``search()``. After
+    ``max_consecutive_failed_trials`` failures in a row the search stops with
+    :class:`spacealg.errors.TooManyFailedTrialsError` (a ``RuntimeError``).
 
     Trials run in parallel with ``n_workers=k`` (a :class:`spacealg.ProcessPool`
     of ``k`` spawned processes, each on its own GPU from ``devices``, by default
@@ -146,6 +154,7 @@ class Tuner:
         metrics: Any = None,
         executions_per_trial: int = 1,
         max_consecutive_failed_trials: int = 3,
+        max_retries_per_trial: int = 0,
         overwrite: bool = False,
         directory: str | Path | None = None,
         project_name: str | None = None,
@@ -177,6 +186,7 @@ class Tuner:
         self.compile_overrides = CompileOverrides(optimizer, loss, metrics)
         self.executions_per_trial = executions_per_trial
         self.max_consecutive_failed_trials = max_consecutive_failed_trials
+        self.max_retries_per_trial = max_retries_per_trial
         self.directory = Path(directory if directory is not None else ".")
         self.project_name = project_name if project_name is not None else "untitled_project"
         self._overwrite = overwrite
@@ -215,6 +225,7 @@ class Tuner:
             seed=self.seed,
             executions_per_trial=self.executions_per_trial,
             max_consecutive_failed_trials=self.max_consecutive_failed_trials,
+            max_retries_per_trial=self.max_retries_per_trial,
         )
 
     def search(self, *fit_args: Any, log: bool | None = None, **fit_kwargs: Any) -> None:

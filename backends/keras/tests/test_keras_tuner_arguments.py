@@ -213,7 +213,6 @@ def test_tailored_entries_that_pinned_values_make_inactive_warn(tmp_path, small_
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("max_retries_per_trial", 1),
         ("max_model_size", 10),
         ("tuner_id", "x"),
         ("distribution_strategy", object()),
