@@ -387,15 +387,20 @@ class NoCompletedTrialError(SpaceError, LookupError):
     Attributes:
         operation: the call that failed.
         counts: how many trials ended in each state.
+        last_error: the last failed trial's error (its traceback), or "" when none
+            failed; the message quotes its last line.
     """
 
     operation: str
     counts: dict[str, int]
+    last_error: str = ""
 
     def __str__(self) -> str:
         ended = ", ".join(f"{n} {state}" for state, n in self.counts.items() if n) or "no trials"
+        lines = [line for line in str(self.last_error).splitlines() if line.strip()]
+        last = f"; the last failed trial's error: {lines[-1].strip()}" if lines else ""
         return (
-            f"{self.operation}: no trial completed ({ended}); "
+            f"{self.operation}: no trial completed ({ended}){last}; "
             "allowed: a search with at least one COMPLETED trial"
         )
 

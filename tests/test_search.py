@@ -962,6 +962,7 @@ def test_no_completed_trial(tmp_path):
         assert isinstance(raised.value, SpaceError)
         assert str(raised.value) == (
             f"SearchResult.{attribute}: no trial completed (2 FAILED, 1 INVALID); "
+            "the last failed trial's error: ValueError: boom 3; "
             "allowed: a search with at least one COMPLETED trial"
         )
 

@@ -238,9 +238,7 @@ class Tuner:
         # Without a hypermodel every name is the tailoring's own. fit() or a custom
         # run_trial() may declare names during trials: then warn about the tailoring
         # once the trials have shown what they declare.
-        declares_later = type(self).run_trial is not Tuner.run_trial or (
-            self.hypermodel is not None and type(self.hypermodel).fit is not HyperModel.fit
-        )
+        declares_later = self._trains_itself()
         if self.hypermodel is not None and not declares_later:
             warn_about_tailoring(self.trial_space, stacklevel=2)
         self._warn_about_dead_hyperparameters()
@@ -317,7 +315,7 @@ class Tuner:
                 "a Tuner without a hypermodel must override run_trial(trial, *args, **kwargs)"
             )
         hp = trial.hyperparameters
-        model = self.compile_overrides.apply(self.hypermodel.build(hp))
+        model = self._compiled(self.hypermodel.build(hp))
         # The user's callbacks are copied for every execution; the first one checkpoints.
         first = trial.execution == 0
         checkpoint = [BestEpochCheckpoint(self.objective, trial.checkpoint)] if first else []
@@ -328,6 +326,21 @@ class Tuner:
             if CONTINUES in trial.meta:  # a promoted trial goes on from its best weights
                 self._load_trial_weights(model, trial.meta[CONTINUES])
         return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
+
+    def _trains_itself(self) -> bool:
+        """Whether the hypermodel's ``fit`` or this tuner's ``run_trial`` is the user's own."""
+        return type(self).run_trial is not Tuner.run_trial or (
+            self.hypermodel is not None and type(self.hypermodel).fit is not HyperModel.fit
+        )
+
+    def _compiled(self, model: Any) -> Any:
+        """``model`` with the compile overrides; a custom loop's model may stay uncompiled.
+
+        A hypermodel whose ``fit`` (or a tuner whose ``run_trial``) trains the model
+        itself may return it uncompiled (KerasTuner's custom-tuner guide): without
+        overrides the tuner does not compile it, as KerasTuner.
+        """
+        return self.compile_overrides.apply(model, trains_itself=self._trains_itself())
 
     def _load_trial_weights(self, model: Any, trial_id: int) -> None:
         checkpoint = trial_directory(self.directory, self.project_name, trial_id) / CHECKPOINT
@@ -357,22 +370,50 @@ class Tuner:
         """Print where every hyperparameter of the trial space comes from."""
         print(sa.explain(self.trial_space), end="")  # noqa: T201 - printed like the summaries
 
+    def _completed(self, operation: str) -> tuple[sa.TrialRecord, ...]:
+        """The completed trials, best first.
+
+        Raises:
+            spacealg.errors.NoCompletedTrialError: none completed; the message counts
+                the trials in each state and quotes the last failed trial's error.
+        """
+        result = self._result()
+        completed = result.completed()
+        if not completed:
+            counts = {state.value: 0 for state in sa.TrialState}
+            for trial in result.trials:
+                counts[trial.state.value] += 1
+            raise sa.errors.NoCompletedTrialError(
+                f"{type(self).__name__}.{operation}", counts, result.last_error()
+            )
+        return completed
+
     def get_best_hyperparameters(self, num_trials: int = 1) -> list[sa.HyperParameters]:
-        """Handles holding the best trials' full values, best first."""
-        best = self._result().completed()[:num_trials]
+        """Handles holding the best trials' full values, best first.
+
+        Raises:
+            spacealg.errors.NoCompletedTrialError: no trial completed (a ``LookupError``
+                that counts the failed trials and quotes the last one's error).
+        """
+        best = self._completed("get_best_hyperparameters()")[:num_trials]
         space = sa.merge(self.declared_space, self.trial_space.tuned, on_conflict="left")
         return [sa.HyperParameters.holding(space, t.values) for t in best]
 
     def get_best_models(self, num_models: int = 1) -> list[Any]:
-        """The best trials' models, rebuilt with their best epoch's weights, best first."""
+        """The best trials' models, rebuilt with their best epoch's weights, best first.
+
+        A model a custom training loop trains uncompiled is returned uncompiled.
+
+        Raises:
+            spacealg.errors.NoCompletedTrialError: no trial completed (see
+                :meth:`get_best_hyperparameters`).
+        """
         if self.hypermodel is None:
             raise NotImplementedError("get_best_models() needs a hypermodel to rebuild from")
         models = []
-        for record in self._result().completed()[:num_models]:
+        for record in self._completed("get_best_models()")[:num_models]:
             clear_session_keeping_settings()
-            model = self.compile_overrides.apply(
-                self.hypermodel.build(self.handle_for(record.values))
-            )
+            model = self._compiled(self.hypermodel.build(self.handle_for(record.values)))
             directory = trial_directory(self.directory, self.project_name, record.trial_id)
             checkpoint = directory / CHECKPOINT
             if checkpoint.exists():
