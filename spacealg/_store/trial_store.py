@@ -156,7 +156,10 @@ class TrialStore:
         read-only one leaves them). None when there is no study to read (no file,
         a new or a foreign one): :meth:`open` then says what is wrong, if anything.
         """
-        if not path.is_file():
+        try:
+            if not path.is_file():
+                return None
+        except OSError:  # a name too long (Python 3.11 raises): open() says so
             return None
         try:
             check_foreign(path, "TrialStore.open()")
