@@ -15,6 +15,7 @@ from spacealg import Objective as Objective
 
 from . import applications as applications
 from . import errors as errors
+from . import oracles as oracles
 from ._hypermodel import HyperModel as HyperModel
 from ._model_based import TPE as TPE
 from ._model_based import BayesianOptimization as BayesianOptimization
@@ -42,4 +43,5 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as the public API tests check
     "__version__",
     "applications",
     "errors",
+    "oracles",
 ]

@@ -36,12 +36,26 @@ from ._devices import visible_devices
 from ._hypermodel import HyperModel, as_hypermodel
 from ._runner import (
     CHECKPOINT,
+    MULTI_OBJECTIVE,
     BestEpochCheckpoint,
     KerasBackend,
     KerasTrial,
     load_checkpoint,
     with_callbacks,
 )
+from .oracles import Oracle
+
+_ORACLE_SETTINGS: dict[str, Any] = {
+    "objective": None,
+    "max_trials": 10,
+    "seed": None,
+    "hyperparameters": None,
+    "tune_new_entries": True,
+    "allow_new_entries": True,
+    "max_retries_per_trial": 0,
+    "max_consecutive_failed_trials": 3,
+}
+"""Tuner's defaults for the settings a KerasTuner oracle object carries."""
 
 _UNSUPPORTED = {
     "max_model_size": (None, "no model-size limit is implemented"),
@@ -51,15 +65,33 @@ _UNSUPPORTED = {
 }
 
 
-def _objective(objective: str | sa.Objective | Sequence[Any] | None) -> sa.Objective:
+def _objectives(
+    objective: str | sa.Objective | Sequence[Any] | None,
+) -> tuple[sa.Objective, tuple[sa.Objective, ...]]:
+    """The objective to search, and the parts of a list of objectives (else ``()``).
+
+    A list is KerasTuner's multi-objective: its ``multi_objective`` is minimised,
+    the sum of the minimised parts minus the sum of the maximised ones.
+    """
     if objective is None:
-        return sa.Objective("val_loss", "min")
+        return sa.Objective("val_loss", "min"), ()
     if isinstance(objective, sa.Objective):
-        return objective
+        return objective, ()
     if isinstance(objective, str):
-        return sa.Objective.infer(objective)
+        return sa.Objective.infer(objective), ()
+    if isinstance(objective, list | tuple) and objective:
+        parts = tuple(_objectives(item)[0] for item in objective if item is not None)
+        names = [part.name for part in parts]
+        if len(parts) == len(objective) and len(set(names)) == len(names):
+            if len(parts) == 1:
+                return parts[0], ()
+            return sa.Objective(MULTI_OBJECTIVE, "min"), parts
     raise sa.errors.ArgumentTypeError(
-        "Tuner()", "", "objective", objective, "a metric name or an Objective (one objective)"
+        "Tuner()",
+        "",
+        "objective",
+        objective,
+        "a metric name, an Objective, or a non-empty list of them with distinct names",
     )
 
 
@@ -142,7 +174,7 @@ class Tuner:
         self,
         hypermodel: object = None,
         *,
-        oracle: str | sa.Oracle = "random",
+        oracle: str | sa.Oracle | Oracle = "random",
         objective: str | sa.Objective | None = None,
         max_trials: int | None = 10,
         seed: int | None = None,
@@ -173,16 +205,60 @@ class Tuner:
                 )
         operation = f"{type(self).__name__}()"
         _check_arguments(operation, overwrite, directory, project_name, devices)
+        if isinstance(oracle, Oracle):  # KerasTuner's oracle object: the settings are its
+            given = {
+                "objective": objective,
+                "max_trials": max_trials,
+                "seed": seed,
+                "hyperparameters": hyperparameters,
+                "tune_new_entries": tune_new_entries,
+                "allow_new_entries": allow_new_entries,
+                "max_retries_per_trial": max_retries_per_trial,
+                "max_consecutive_failed_trials": max_consecutive_failed_trials,
+            }
+            for name, value in given.items():
+                if value is not _ORACLE_SETTINGS[name] and value != _ORACLE_SETTINGS[name]:
+                    raise sa.errors.InvalidArgumentError(
+                        operation,
+                        "",
+                        name,
+                        value,
+                        f"{_ORACLE_SETTINGS[name]!r} with oracle= (give {name} to the oracle, "
+                        "as in KerasTuner)",
+                    )
+            objective, max_trials, seed = oracle.objective, oracle.max_trials, oracle.seed
+            hyperparameters = oracle.hyperparameters
+            tune_new_entries = oracle.tune_new_entries
+            allow_new_entries = oracle.allow_new_entries
+            max_retries_per_trial = oracle.max_retries_per_trial
+            max_consecutive_failed_trials = oracle.max_consecutive_failed_trials
+            self.oracle = oracle
+        else:
+            self.oracle = Oracle(
+                as_oracle(oracle, operation),
+                objective=objective,
+                max_trials=max_trials,
+                seed=seed,
+                hyperparameters=hyperparameters,
+                allow_new_entries=allow_new_entries,
+                tune_new_entries=tune_new_entries,
+                max_retries_per_trial=max_retries_per_trial,
+                max_consecutive_failed_trials=max_consecutive_failed_trials,
+            )
+        """KerasTuner's oracle object: ``get_best_trials``, ``get_trial``, ``trials``; the
+        core oracle that proposes is ``oracle.search``."""
+        self.oracle.bind(self)
         runs_in_parallel(executor, n_workers, operation=operation)  # fails here, not in search()
         self.executor = executor
         """Where trials run (``executor=``); not sent to the workers."""
         self.n_workers = n_workers
         self.devices = visible_devices() if devices is None else tuple(map(str, devices))
         self.hypermodel = None if hypermodel is None else as_hypermodel(hypermodel)
-        self.objective = _objective(objective)
+        self.objective, self.objectives = _objectives(objective)
+        """The objective searched; with a list of objectives, ``multi_objective`` and
+        the list (``objectives``), as KerasTuner scores them."""
         self.max_trials = max_trials
         self.seed = seed
-        self.oracle = as_oracle(oracle, f"{type(self).__name__}()")
         self.compile_overrides = CompileOverrides(optimizer, loss, metrics)
         self.executions_per_trial = executions_per_trial
         self.max_consecutive_failed_trials = max_consecutive_failed_trials
@@ -219,7 +295,7 @@ class Tuner:
             trial_space=self.trial_space,
             backend=KerasBackend(self, fit_args, fit_kwargs),
             objective=self.objective,
-            oracle=self.oracle,
+            oracle=self.oracle.search,
             directory=self.directory,
             project_name=self.project_name,
             seed=self.seed,
@@ -318,7 +394,11 @@ class Tuner:
         model = self._compiled(self.hypermodel.build(hp))
         # The user's callbacks are copied for every execution; the first one checkpoints.
         first = trial.execution == 0
-        checkpoint = [BestEpochCheckpoint(self.objective, trial.checkpoint)] if first else []
+        checkpoint = (
+            [BestEpochCheckpoint(self.objective, trial.checkpoint, self.objectives)]
+            if first
+            else []
+        )
         kwargs = with_callbacks(fit_kwargs, *checkpoint)
         if EPOCHS in trial.meta:  # a budget (Hyperband): train from initial_epoch up to it
             kwargs["epochs"] = trial.meta[EPOCHS]
@@ -396,8 +476,12 @@ class Tuner:
                 that counts the failed trials and quotes the last one's error).
         """
         best = self._completed("get_best_hyperparameters()")[:num_trials]
+        return [self.handle_holding(t.values) for t in best]
+
+    def handle_holding(self, values: sa.Values) -> sa.HyperParameters:
+        """A handle holding a stored trial's full values, as KerasTuner's trials hold them."""
         space = sa.merge(self.declared_space, self.trial_space.tuned, on_conflict="left")
-        return [sa.HyperParameters.holding(space, t.values) for t in best]
+        return sa.HyperParameters.holding(space, values)
 
     def get_best_models(self, num_models: int = 1) -> list[Any]:
         """The best trials' models, rebuilt with their best epoch's weights, best first.
