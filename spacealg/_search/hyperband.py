@@ -123,7 +123,8 @@ def size_of(max_epochs: int, factor: int, bracket: int, round_: int) -> int:
         (2, 5, 2)
     """
     ends = math.ceil(1 + math.log(max_epochs, factor))
-    return math.ceil(ends / (bracket + 1) * factor ** (bracket - round_))
+    scale: int = factor ** (bracket - round_)  # round_ <= bracket: an int
+    return math.ceil(ends / (bracket + 1) * scale)
 
 
 def schedule(max_epochs: int, factor: int, iterations: int) -> tuple[Rung, ...]:

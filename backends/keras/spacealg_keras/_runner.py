@@ -207,7 +207,7 @@ class KerasBackend:
             meta=trial.meta,
         )
         try:
-            with _compat.releasing_custom_gradients():
+            with _compat.releasing_custom_gradients(), self.tuner.strategy_scope():
                 result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
         finally:
             # Names declared in fit() or a custom run_trial(), or only reachable on non-default

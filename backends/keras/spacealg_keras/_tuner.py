@@ -17,6 +17,8 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
+import keras
+
 import spacealg as sa
 from spacealg.backend import (
     CONTINUES,
@@ -59,7 +61,6 @@ _ORACLE_SETTINGS: dict[str, Any] = {
 
 _UNSUPPORTED = {
     "max_model_size": (None, "no model-size limit is implemented"),
-    "distribution_strategy": (None, "a distribution strategy is not supported yet"),
     "logger": (None, "the trial store replaces KerasTuner's logger"),
     "tuner_id": (None, "trials are owned by process, not by tuner id"),
 }
@@ -111,6 +112,35 @@ def _trial_space(
         tune_new_entries=tune_new_entries,
         allow_new_entries=allow_new_entries,
     )
+
+
+def _strategy(strategy: Any, operation: str) -> Any:
+    """``distribution_strategy=`` as the tuner uses it: None, or a strategy with a scope.
+
+    On a backend other than TensorFlow a strategy has no effect: one warning says so
+    (KerasTuner's guides pass ``tf.distribute.MirroredStrategy()``), and None is kept.
+    """
+    if strategy is None:
+        return None
+    if not callable(getattr(strategy, "scope", None)):
+        raise sa.errors.ArgumentTypeError(
+            operation,
+            "",
+            "distribution_strategy",
+            strategy,
+            "None or a tf.distribute strategy (an object with scope())",
+        )
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        warnings.warn(
+            f"{operation}: distribution_strategy={type(strategy).__name__} is a TensorFlow "
+            f"strategy and has no effect on the {backend} backend; each trial runs as "
+            "without it (use keras.distribution on JAX)",
+            UserWarning,
+            stacklevel=4,
+        )
+        return None
+    return strategy
 
 
 def _check_arguments(
@@ -187,6 +217,7 @@ class Tuner:
         executions_per_trial: int = 1,
         max_consecutive_failed_trials: int = 3,
         max_retries_per_trial: int = 0,
+        distribution_strategy: Any = None,
         overwrite: bool = False,
         directory: str | Path | None = None,
         project_name: str | None = None,
@@ -249,6 +280,9 @@ class Tuner:
         core oracle that proposes is ``oracle.search``."""
         self.oracle.bind(self)
         runs_in_parallel(executor, n_workers, operation=operation)  # fails here, not in search()
+        self.distribution_strategy = _strategy(distribution_strategy, operation)
+        """A ``tf.distribute`` strategy each trial builds, compiles and fits under (on
+        TensorFlow; None on the other backends, which warn that it has no effect)."""
         self.executor = executor
         """Where trials run (``executor=``); not sent to the workers."""
         self.n_workers = n_workers
@@ -407,6 +441,12 @@ class Tuner:
                 self._load_trial_weights(model, trial.meta[CONTINUES])
         return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
 
+    def strategy_scope(self) -> Any:
+        """The distribution strategy's scope, or a scope that does nothing without one."""
+        if self.distribution_strategy is None:
+            return contextlib.nullcontext()
+        return self.distribution_strategy.scope()
+
     def _trains_itself(self) -> bool:
         """Whether the hypermodel's ``fit`` or this tuner's ``run_trial`` is the user's own."""
         return type(self).run_trial is not Tuner.run_trial or (
@@ -497,7 +537,8 @@ class Tuner:
         models = []
         for record in self._completed("get_best_models()")[:num_models]:
             clear_session_keeping_settings()
-            model = self._compiled(self.hypermodel.build(self.handle_for(record.values)))
+            with self.strategy_scope():
+                model = self._compiled(self.hypermodel.build(self.handle_for(record.values)))
             directory = trial_directory(self.directory, self.project_name, record.trial_id)
             checkpoint = directory / CHECKPOINT
             if checkpoint.exists():
