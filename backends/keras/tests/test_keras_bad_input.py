@@ -84,6 +84,7 @@ _TUNER_ARGS: dict[str, Callable[[], Any]] = {
     "executions_per_trial": lambda: 1,
     "max_consecutive_failed_trials": lambda: 3,
     "max_retries_per_trial": lambda: 0,
+    "distribution_strategy": lambda: None,
     "overwrite": lambda: False,
     "directory": _folder,
     "project_name": lambda: "p",
