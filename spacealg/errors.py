@@ -21,7 +21,15 @@ Every class also inherits the builtin it resembles, so a generic
     ├── NotSerializableError (TypeError)      an objective that cannot travel to the workers
     ├── MissingDependencyError (ImportError)  an optional dependency that is not installed
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
-    └── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
+    ├── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
+    ├── FailedTrialError (Exception)      raised by a trial: fail it now, without a retry
+    └── FatalError (Exception)            raised by a trial: stop the whole search
+        ├── FatalValueError (ValueError)  ... a ValueError that stops the search
+        ├── FatalTypeError (TypeError)    ... a TypeError that stops the search
+        └── FatalRuntimeError (RuntimeError)  ... a RuntimeError that stops the search
+
+The last five are KerasTuner's (``keras_tuner.errors``), with its meanings: the
+user's objective or build function raises them; spacealg never does.
 
 Each error is an attrs class that keeps its facts as attributes (``operation``,
 ``name``, ``value``, ``allowed``, ...) and builds its message in ``__str__``.
@@ -48,6 +56,11 @@ __all__ = [
     "ConstraintError",
     "ContinuousSpaceError",
     "ExpressionError",
+    "FailedTrialError",
+    "FatalError",
+    "FatalRuntimeError",
+    "FatalTypeError",
+    "FatalValueError",
     "InactiveError",
     "InvalidArgumentError",
     "InvalidSpaceError",
@@ -430,15 +443,20 @@ class NoCompletedTrialError(SpaceError, LookupError):
     Attributes:
         operation: the call that failed.
         counts: how many trials ended in each state.
+        last_error: the last failed trial's error (its traceback), or "" when none
+            failed; the message quotes its last line.
     """
 
     operation: str
     counts: dict[str, int]
+    last_error: str = ""
 
     def __str__(self) -> str:
         ended = ", ".join(f"{n} {state}" for state, n in self.counts.items() if n) or "no trials"
+        lines = [line for line in str(self.last_error).splitlines() if line.strip()]
+        last = f"; the last failed trial's error: {lines[-1].strip()}" if lines else ""
         return (
-            f"{self.operation}: no trial completed ({ended}); "
+            f"{self.operation}: no trial completed ({ended}){last}; "
             "allowed: a search with at least one COMPLETED trial"
         )
 
@@ -465,3 +483,56 @@ class NotSerializableError(SpaceError, TypeError):
             f"({self.problem}); allowed: a value cloudpickle can serialize (install "
             "spacealg[parallel] for lambdas and functions defined in __main__ or a notebook)"
         )
+
+
+@attrs.define(str=False, slots=False)
+class FailedTrialError(SpaceError):
+    """Raised by a trial's own code: record this trial FAILED now, without a retry.
+
+    Any other exception a trial raises is retried up to ``max_retries_per_trial``
+    times before the trial is recorded FAILED; this one is not (KerasTuner's
+    ``FailedTrialError``: a model too large, a configuration known to be bad).
+
+    Attributes:
+        message: why the trial failed, in words.
+
+    Examples:
+        >>> str(FailedTrialError("the model has too many parameters"))
+        'the model has too many parameters'
+    """
+
+    message: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@attrs.define(str=False, slots=False)
+class FatalError(SpaceError):
+    """Raised by a trial's own code: stop the whole search and re-raise this error.
+
+    The trial that raised it is given back unrecorded (as after a Ctrl-C), so the
+    store stays consistent and the next run reruns it; earlier trials are kept.
+    KerasTuner's ``FatalError``; its kinds below also inherit the builtin they
+    resemble.
+
+    Attributes:
+        message: why the search must stop, in words.
+    """
+
+    message: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FatalValueError(FatalError, ValueError):
+    """A :class:`FatalError` that is also a ``ValueError`` (KerasTuner's ``FatalValueError``)."""
+
+
+class FatalTypeError(FatalError, TypeError):
+    """A :class:`FatalError` that is also a ``TypeError`` (KerasTuner's ``FatalTypeError``)."""
+
+
+class FatalRuntimeError(FatalError, RuntimeError):
+    """A :class:`FatalError` that is also a ``RuntimeError`` (KerasTuner's)."""

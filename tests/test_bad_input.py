@@ -215,6 +215,7 @@ _SEARCH_ARGS: dict[str, Callable[[], Any]] = {
     "verbose": lambda: 0,
     "objective": lambda: None,
     "max_consecutive_failed_trials": lambda: 3,
+    "max_retries_per_trial": lambda: 0,
 }
 """``executions_per_trial``, ``executor`` and ``n_workers`` are left out: a huge
 count would only run long, and ``Study()``'s recipe covers the same checks."""
@@ -497,6 +498,7 @@ RECIPES: dict[str, Recipe] = {
         seed=lambda: None,
         executions_per_trial=lambda: 1,
         max_consecutive_failed_trials=lambda: 3,
+        max_retries_per_trial=lambda: 0,
         heartbeat_timeout=lambda: 60.0,
     ),
     "ProcessPool": _r(

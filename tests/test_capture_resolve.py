@@ -143,11 +143,11 @@ def test_name_scope_prefixes_names():
     assert "units" not in hp
 
 
-def test_values_is_a_read_only_view():
+def test_values_is_a_live_view():
+    """``hp.values`` follows the declarations; setting a value is tested in
+    tests/test_handle_values.py (issue 14: KerasTuner's ``hp.values[name] = value``)."""
     hp = HyperParameters()
     hp.Boolean("dropout")
-    with pytest.raises(TypeError):
-        hp.values["dropout"] = True  # type: ignore[index]
     view = hp.values
     hp.Int("units", 1, 4)
     assert dict(view) == {"dropout": False, "units": 1}

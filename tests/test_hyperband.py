@@ -20,6 +20,7 @@ from spacealg._search.hyperband import (
     ROUND,
     HyperbandOracle,
     schedule,
+    size_of,
     top_bracket,
 )
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
@@ -75,7 +76,7 @@ def test_schedule_invariants(max_epochs, factor, iterations):
         for before, after in itertools.pairwise(rounds):
             assert after.initial_epoch == before.epochs
             assert after.epochs >= before.epochs
-            assert after.size == max(1, rounds[0].size // factor**after.round)
+            assert after.size == size_of(max_epochs, factor, bracket, after.round)
             assert after.size <= before.size
 
 
@@ -84,6 +85,68 @@ def test_the_classic_schedule_of_81_epochs():
     first = [(r.size, r.epochs) for r in rungs if r.bracket == 4]
     assert first == [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)]
     assert [r.size for r in rungs if r.round == 0] == [81, 34, 15, 8, 5]
+    # KerasTuner's later rounds: ceil(5 / (s + 1) * 3**(s - r)), not round 0's size // 3**r
+    assert [r.size for r in rungs if r.bracket == 3] == [34, 12, 4, 2]
+
+
+# KerasTuner 1.4's Hyperband schedule for the same arguments, one row per
+# (max_epochs, factor, hyperband_iterations): its number of trials and the sum of their
+# budgets (each trial's tuner/epochs), in a search where every trial completes. Worked
+# out from keras_tuner's HyperbandOracle: _get_num_brackets, _get_size (with its
+# floating-point log), _get_epochs and the bracket order of _increment_bracket_num.
+KERAS_TUNER_SCHEDULES = [
+    (1, 2, 1, 1, 1),
+    (1, 3, 2, 2, 2),
+    (2, 2, 1, 5, 8),
+    (2, 3, 1, 2, 4),
+    (2, 3, 2, 4, 8),
+    (2, 4, 1, 2, 4),
+    (3, 2, 1, 8, 21),
+    (3, 3, 1, 6, 12),
+    (3, 4, 2, 4, 12),
+    (4, 2, 1, 15, 38),
+    (4, 3, 1, 10, 30),
+    (4, 4, 1, 7, 16),
+    (9, 2, 1, 46, 224),
+    (9, 3, 1, 23, 87),
+    (9, 3, 2, 46, 174),
+    (9, 4, 1, 11, 63),
+    (10, 3, 1, 30, 144),
+    (10, 4, 2, 22, 136),
+    (27, 3, 1, 70, 450),
+    (27, 4, 1, 44, 358),
+    (30, 3, 1, 90, 706),
+    (81, 2, 1, 359, 5128),
+    (81, 3, 1, 211, 2181),
+    (81, 4, 2, 322, 3752),
+    (100, 3, 1, 254, 3324),
+    (100, 4, 1, 161, 2239),
+]
+
+
+@pytest.mark.parametrize(
+    ("max_epochs", "factor", "iterations", "trials", "budget"), KERAS_TUNER_SCHEDULES
+)
+def test_the_schedule_runs_keras_tuners_trials_and_epochs(
+    max_epochs, factor, iterations, trials, budget
+):
+    rungs = schedule(max_epochs, factor, iterations)
+    assert sum(r.size for r in rungs) == trials
+    assert sum(r.size * r.epochs for r in rungs) == budget
+
+
+def test_kerastuners_smallest_schedule_runs_two_trials(tmp_path):
+    """Issue 14: ``max_epochs=2, factor=3, hyperband_iterations=1`` runs KerasTuner's 2."""
+    oracle = HyperbandOracle(max_epochs=2, factor=3, hyperband_iterations=1)
+    result = run(tmp_path, oracle)
+    assert [t.meta[EPOCHS] for t in result.trials] == [2, 2]
+
+
+def test_a_search_of_nine_epochs_runs_kerastuners_budgets_in_its_order(tmp_path):
+    result = run(tmp_path, HyperbandOracle(max_epochs=9, factor=3))
+    assert [t.meta[EPOCHS] for t in result.trials] == (
+        [1] * 9 + [3] * 3 + [9] + [3] * 5 + [9] * 2 + [9] * 3
+    )
 
 
 # -- a synchronous search ------------------------------------------------------------

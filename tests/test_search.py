@@ -966,6 +966,7 @@ def test_no_completed_trial(tmp_path):
         assert isinstance(raised.value, SpaceError)
         assert str(raised.value) == (
             f"SearchResult.{attribute}: no trial completed (2 FAILED, 1 INVALID); "
+            "the last failed trial's error: ValueError: boom 3; "
             "allowed: a search with at least one COMPLETED trial"
         )
 
@@ -1086,8 +1087,16 @@ def test_the_per_trial_lines_match_keras_tuner(tmp_path, capsys):
 
 
 def test_failed_and_invalid_trials_print_no_objective_line(tmp_path, capsys):
+    """A failed trial's lines show its error, ending in a short traceback (issue 14)."""
     _search(tmp_path, Scripted(["fail", "nan", "ok"]), max_trials=3, verbose=1)
-    assert _normalised(capsys.readouterr().out) == [
+    lines = _normalised(capsys.readouterr().out)
+    start = lines.index("Trial 1 Failed <clock>") + 1
+    end = lines.index("", start)
+    error = lines[start:end]
+    assert error[0] == "Traceback (most recent call last):"
+    assert error[-1] == "ValueError: boom 1"
+    assert len(error) <= 8
+    assert lines[:start] + lines[end:] == [
         "",
         "Search: Running Trial #1",
         "Trial 1 Failed <clock>",

@@ -10,8 +10,7 @@ algebra, and its state is its own: no global scope stacks, no registries.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import MappingProxyType
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import attrs
@@ -27,7 +26,7 @@ from spacealg._space.scalars import Scalar, as_python
 from spacealg._space.space import Space, check_space
 from spacealg._space.unit_interval import Sampling
 from spacealg._space.validation import check_instance, check_int
-from spacealg.errors import InactiveError, InvalidSpaceError, UnknownNameError
+from spacealg.errors import InactiveError, InvalidSpaceError, InvalidValueError, UnknownNameError
 
 MAX_EXPLORATIONS = 1000
 """How many times :func:`declare` runs a build function unless told otherwise."""
@@ -35,6 +34,47 @@ MAX_EXPLORATIONS = 1000
 
 def _needs(conditions: Iterable[Condition]) -> str:
     return " and ".join(f"{c.parent!r} is one of {list(c.values)!r}" for c in conditions)
+
+
+class _ValuesView(MutableMapping[str, Scalar]):
+    """``hp.values``: the handle's active values; setting one is KerasTuner's quick check.
+
+    Reading shows the active values as declarations leave them. ``view[name] = value``
+    gives the handle a value for ``name``, as its ``values=`` argument would: the
+    next declaration of ``name`` returns it (checked against the declared domain
+    there), and a name already declared and active takes it at once (checked
+    now). ``del view[name]`` takes a given value back. Nothing else changes: the
+    handle's :class:`~spacealg.Space` and every :class:`~spacealg.Values` stay
+    immutable values.
+    """
+
+    def __init__(
+        self,
+        values: dict[str, Scalar],
+        setter: Callable[[str, Scalar], None],
+        unsetter: Callable[[str], None],
+    ) -> None:
+        self._values = values
+        self._setter = setter
+        self._unsetter = unsetter
+
+    def __getitem__(self, name: str) -> Scalar:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __setitem__(self, name: str, value: Scalar) -> None:
+        self._setter(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        self._unsetter(name)
+
+    def __repr__(self) -> str:
+        return repr(self._values)
 
 
 class HyperParameters:
@@ -96,6 +136,8 @@ class HyperParameters:
         self._prefixes: list[str] = []
         self._scopes_seen: dict[Condition, bool] = {}
         self._constraints: dict[str, tuple[str, ...]] = {}  # text -> the names it mentions
+        self._set_by_hand: set[str] = set()
+        """Names given through ``hp.values[name] = value``: checked at their declaration."""
 
     # -- declarations -----------------------------------------------------
 
@@ -241,9 +283,27 @@ class HyperParameters:
         return handle
 
     @property
-    def values(self) -> Mapping[str, Scalar]:
-        """The current values of the active hyperparameters (a read-only view)."""
-        return MappingProxyType(self._values)
+    def values(self) -> MutableMapping[str, Scalar]:
+        """The current values of the active hyperparameters, a live view.
+
+        As in KerasTuner, ``hp.values[name] = value`` sets the value the next
+        declaration of ``name`` returns (to check one branch of a build function);
+        a value outside the declared domain is an error at that declaration, or at
+        once for a name already declared.
+
+        Raises:
+            InvalidValueError: (on setting) the value is outside the domain of the
+                entry already declared under ``name``.
+
+        Examples:
+            >>> hp = HyperParameters()
+            >>> hp.values["model_type"] = "cnn"
+            >>> hp.Choice("model_type", ["mlp", "cnn"])
+            'cnn'
+            >>> dict(hp.values)
+            {'model_type': 'cnn'}
+        """
+        return _ValuesView(self._values, self._set_value, self._unset_value)
 
     @property
     def space(self) -> Space:
@@ -310,6 +370,36 @@ class HyperParameters:
         raise UnknownNameError(operation, name, known)
 
     # -- internals ------------------------------------------------------------
+
+    def _entry(self, name: str) -> Hyperparameter:
+        """The entry a declaration of ``name`` takes its domain from (the tailoring's first)."""
+        return self._tailoring[name] if name in self._tailoring else self._declared[name]
+
+    def _checked(self, entry: Hyperparameter, value: object, operation: str) -> Scalar:
+        """``value`` as ``entry`` holds it, or an error naming the domain."""
+        held = entry.canonical(value)
+        if not entry.contains(held):
+            raise InvalidValueError(operation, entry.name, value, entry.describe())
+        return held  # type: ignore[no-any-return]  # canonical keeps a Scalar a Scalar
+
+    def _set_value(self, name: str, value: Scalar) -> None:
+        if not isinstance(name, str):
+            raise UnknownNameError("HyperParameters.values[]", repr(name), tuple(self._declared))
+        value = as_python(value)
+        if name in self._declared:
+            value = self._checked(self._entry(name), value, "HyperParameters.values[]")
+            if name in self._values:
+                self._values[name] = value
+        self._given[name] = value
+        self._set_by_hand.add(name)
+
+    def _unset_value(self, name: str) -> None:
+        if name not in self._given and name not in self._values:
+            raise UnknownNameError("HyperParameters.values[]", name, tuple(self._values))
+        self._given.pop(name, None)
+        self._set_by_hand.discard(name)
+        if name in self._values:
+            self._values[name] = self._entry(name).default
 
     def _full(self, name: str) -> str:
         return "/".join([*self._prefixes, name])
@@ -385,7 +475,12 @@ class HyperParameters:
             if not self._declared[name].is_active(self._values):
                 self._values.pop(name, None)
             return None
-        value = entry.canonical(self._given[name]) if name in self._given else entry.default
+        if name in self._set_by_hand:
+            value = self._checked(entry, self._given[name], operation)
+        elif name in self._given:
+            value = entry.canonical(self._given[name])
+        else:
+            value = entry.default
         self._values[name] = value
         return value
 

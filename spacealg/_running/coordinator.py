@@ -84,6 +84,7 @@ class Coordinator:
         verbose: whether to log trials at all.
         progress: the terminal's progress line, or None.
         directory: the project folder whose ``trials/<id>`` holds each trial's artifacts.
+        retries: how many times a trial that raises is run again (``max_retries_per_trial``).
     """
 
     def __init__(
@@ -102,6 +103,7 @@ class Coordinator:
         verbose: int,
         progress: Progress | None,
         directory: Path,
+        retries: int = 0,
     ) -> None:
         self.store = store
         self.owner = Owner.current()
@@ -120,6 +122,7 @@ class Coordinator:
         self._verbose = verbose
         self._progress = progress
         self._directory = directory
+        self._retries = retries
         self._started = time.monotonic()
         self._streak = 0
         self._last_error = ""
@@ -147,6 +150,7 @@ class Coordinator:
             self._seed,
             self._executions,
             artifacts_directory(self._directory, trial.trial_id),
+            self._retries,
         )
 
     def release(self, task: TrialTask) -> None:
@@ -179,6 +183,7 @@ class Coordinator:
             error=error,
             joined=joined,
             values=values,
+            meta=outcome.meta,
         )
         if state is TrialState.COMPLETED:
             self._streak = 0
@@ -186,7 +191,7 @@ class Coordinator:
             self._streak += 1
             self._last_error = error or f"trial {trial.trial_id}: the score is NaN"
         if self._verbose:  # the report reads every trial to find the best: skip it when silent
-            self._report(trial, state, score, started)
+            self._report(trial, state, score, started, error)
         if self._streak >= self._max_failures:
             raise TooManyFailedTrialsError("Study.run()", self._max_failures, self._last_error)
 
@@ -219,12 +224,19 @@ class Coordinator:
         self.heartbeat.close()
 
     def _report(
-        self, trial: TrialRecord, state: TrialState, score: float | None, started: float
+        self,
+        trial: TrialRecord,
+        state: TrialState,
+        score: float | None,
+        started: float,
+        error: str | None,
     ) -> None:
         say, name = self.say, self._objective.name
         say(f"Trial {trial.trial_id + 1} {_ENDINGS[state]} [{_clock(time.monotonic() - started)}]")
         if score is not None:  # as KerasTuner: no objective line without a score
             say(f"{name}: {score!r}")
+        if state is TrialState.FAILED and error:
+            say(short_error(error))
         say("")
         best = SearchResult(self.store.trials(), self._objective).best_trial
         say(f"Best {name} So Far: {None if best is None else best.score!r}")
@@ -232,6 +244,28 @@ class Coordinator:
         if self._progress is not None:
             best_score = None if best is None else best.score
             self._progress.show(len(self.store.trials()), best_score, name)
+
+
+SHORT_TRACEBACK = 6
+"""How many of a failed trial's last traceback lines the trial log shows."""
+
+
+def short_error(error: str) -> str:
+    r"""A failed trial's error for the log: its first line and its traceback's last lines.
+
+    Python's ``^^^^`` marker lines are left out; the store keeps the whole text
+    (``TrialRecord.error``).
+
+    Examples:
+        >>> print(short_error("Traceback:\n  File 'x.py'\nValueError: no"))
+        Traceback:
+          File 'x.py'
+        ValueError: no
+    """
+    lines = [line for line in error.rstrip("\n").splitlines() if line.strip(" ^~")]
+    if len(lines) <= SHORT_TRACEBACK + 1:
+        return "\n".join(lines)
+    return "\n".join([lines[0], "  ...", *lines[-SHORT_TRACEBACK:]])
 
 
 def printer(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from spacealg._algebra.resolve import TrialSpace
 from spacealg._algebra.skip_trial import SkipTrial
@@ -26,9 +27,11 @@ from spacealg._running.backend_protocol import Backend, Trial
 from spacealg._running.metrics import average, merge_outcome, record_step
 from spacealg._search.objective import Objective
 from spacealg._search.oracle_helpers import trial_rng
-from spacealg._search.trials import TrialRecord, TrialState, metric_steps
+from spacealg._search.trials import TrialRecord, TrialState, metric_steps, trial_meta
+from spacealg._space.frozen_mapping import FrozenMapping
 from spacealg._space.kinds import Hyperparameter
 from spacealg._space.space import Space
+from spacealg.errors import FailedTrialError, FatalError
 
 
 @attrs.frozen
@@ -41,6 +44,8 @@ class TrialTask:
         seed: the search's seed (each execution's seed derives from it and the trial id).
         executions: how many executions to run (``executions_per_trial``).
         directory: the trial's artifact folder, in the project's folder.
+        retries: how many times a trial that raises is run again, each time with
+            fresh seeds (``max_retries_per_trial``).
     """
 
     trial: TrialRecord
@@ -48,6 +53,7 @@ class TrialTask:
     seed: int
     executions: int
     directory: Path
+    retries: int = 0
 
 
 @attrs.frozen
@@ -61,6 +67,9 @@ class TrialOutcome:
         metrics: each metric's per-step values, averaged over the executions.
         error: why the trial failed or was skipped, or None.
         declared: the entries the trial declared that its space lacked, in order.
+        meta: what the run adds to the trial's metadata: ``retries`` (how many times
+            it was run again after raising) and ``retry<k>/seed`` (the seed of retry
+            ``k``'s first execution), empty when it ran once.
     """
 
     state: TrialState
@@ -69,6 +78,24 @@ class TrialOutcome:
     metrics: Mapping[str, tuple[float, ...]] = attrs.field(converter=metric_steps)
     error: str | None
     declared: tuple[Hyperparameter, ...] = ()
+    meta: Mapping[str, int] = attrs.field(factory=FrozenMapping, converter=trial_meta)
+
+
+RETRIES = "retries"
+"""The metadata key of how many times a trial was run again after raising."""
+
+
+def retry_seed_key(retry: int) -> str:
+    """The metadata key of retry ``retry``'s seed (its first execution's)."""
+    return f"retry{retry}/seed"
+
+
+def execution_seeds(seed: int, trial_id: int, executions: int, retry: int) -> list[int]:
+    """The seeds of a trial's executions: the first run's, or retry ``retry``'s fresh ones."""
+    rng = (
+        trial_rng(seed, trial_id) if retry == 0 else np.random.default_rng([seed, trial_id, retry])
+    )
+    return [int(s) for s in rng.integers(2**31 - 1, size=executions)]
 
 
 def run_executions(backend: Backend, objective: Objective, task: TrialTask) -> TrialOutcome:
@@ -93,37 +120,65 @@ def run_executions(backend: Backend, objective: Objective, task: TrialTask) -> T
             if hp.name not in task.space.declared and hp.name not in declared:
                 declared[hp.name] = hp
 
-    seeds = trial_rng(task.seed, trial.trial_id).integers(2**31 - 1, size=task.executions)
-    runs: list[dict[str, list[float]]] = []
-    try:
-        for execution in range(task.executions):
-            steps: dict[str, list[float]] = {}
-
-            def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
-                record_step(steps, step, metrics)
-
-            outcome = backend.run_trial(
-                Trial(
-                    trial.trial_id,
-                    trial.values,
-                    execution,
-                    int(seeds[execution]),
-                    task.directory,
-                    report,
-                    space=task.space,
-                    declarer=declare,
-                    meta=trial.meta,
-                )
+    meta: dict[str, int] = {}
+    for retry in range(task.retries + 1):
+        seeds = execution_seeds(task.seed, trial.trial_id, task.executions, retry)
+        if retry:
+            meta[RETRIES] = retry
+            meta[retry_seed_key(retry)] = seeds[0]
+        try:
+            runs = _run_once(backend, task, seeds, declare)
+        except SkipTrial as skip:
+            text = f"skipped: {skip}" if str(skip) else "skipped"
+            return TrialOutcome(
+                TrialState.INVALID, None, None, {}, text, tuple(declared.values()), meta
             )
-            merge_outcome(steps, outcome)
-            runs.append(steps)
-    except SkipTrial as skip:
-        text = f"skipped: {skip}" if str(skip) else "skipped"
-        return TrialOutcome(TrialState.INVALID, None, None, {}, text, tuple(declared.values()))
-    except Exception:  # any failure of the user's code is recorded
-        error = traceback.format_exc()
-        return TrialOutcome(TrialState.FAILED, None, None, {}, error, tuple(declared.values()))
-    return _judged(objective, average(runs), tuple(declared.values()))
+        except FatalError:  # the search stops; the caller gives the trial back
+            raise
+        except Exception as error:  # any other failure of the user's code is recorded
+            text = traceback.format_exc()
+            if retry < task.retries and not isinstance(error, FailedTrialError):
+                continue
+            if retry:
+                text = (
+                    f"failed {retry + 1} times (max_retries_per_trial={task.retries}); "
+                    f"the last time:\n{text}"
+                )
+            return TrialOutcome(
+                TrialState.FAILED, None, None, {}, text, tuple(declared.values()), meta
+            )
+        return attrs.evolve(_judged(objective, average(runs), tuple(declared.values())), meta=meta)
+    raise AssertionError("unreachable: the last retry returns")  # pragma: no cover
+
+
+def _run_once(
+    backend: Backend, task: TrialTask, seeds: list[int], declare: Any
+) -> list[dict[str, list[float]]]:
+    """Run the trial's executions with ``seeds``; each execution's per-step metrics."""
+    trial = task.trial
+    runs: list[dict[str, list[float]]] = []
+    for execution in range(task.executions):
+        steps: dict[str, list[float]] = {}
+
+        def report(step: int, metrics: Mapping[str, float], steps: Any = steps) -> None:
+            record_step(steps, step, metrics)
+
+        outcome = backend.run_trial(
+            Trial(
+                trial.trial_id,
+                trial.values,
+                execution,
+                int(seeds[execution]),
+                task.directory,
+                report,
+                space=task.space,
+                declarer=declare,
+                meta=trial.meta,
+            )
+        )
+        merge_outcome(steps, outcome)
+        runs.append(steps)
+    return runs
 
 
 def _judged(

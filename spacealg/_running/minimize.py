@@ -70,6 +70,7 @@ def _search(
     objective: str | Objective | None,
     executions_per_trial: int,
     max_consecutive_failed_trials: int,
+    max_retries_per_trial: int,
     executor: Executor | str | Any,
     n_workers: int | None,
 ) -> SearchResult:
@@ -100,6 +101,7 @@ def _search(
         seed=seed,
         executions_per_trial=executions_per_trial,
         max_consecutive_failed_trials=max_consecutive_failed_trials,
+        max_retries_per_trial=max_retries_per_trial,
     )
     return study.run(
         max_trials, overwrite=overwrite, verbose=verbose, executor=executor, n_workers=n_workers
@@ -120,6 +122,7 @@ def minimize(
     objective: str | Objective | None = None,
     executions_per_trial: int = 1,
     max_consecutive_failed_trials: int = 3,
+    max_retries_per_trial: int = 0,
     executor: Executor | str | Any = None,
     n_workers: int | None = None,
 ) -> SearchResult:
@@ -138,8 +141,15 @@ def minimize(
     :meth:`Study.run` and the "Going parallel" guide). ``fn`` then travels to the
     workers with cloudpickle (``spacealg[parallel]``), checked before any trial.
 
+    A trial whose ``fn`` raises is run again, with fresh seeds, up to
+    ``max_retries_per_trial`` times, then recorded FAILED with its traceback;
+    raising :class:`~spacealg.errors.FailedTrialError` fails it at once, and
+    raising a :class:`~spacealg.errors.FatalError` stops the search and
+    re-raises it (as KerasTuner's errors do).
+
     Raises:
         TooManyFailedTrialsError: ``max_consecutive_failed_trials`` trials failed in a row.
+        FatalError: ``fn`` raised one; that trial is left to rerun, the others are kept.
         InvalidArgumentError: an Objective that maximises, an unknown oracle name,
             ``max_trials=None`` on a continuous space (with an oracle that does not end),
             ``n_workers`` that is not a positive int or comes with ``executor``, or a
@@ -173,6 +183,7 @@ def minimize(
         objective=objective,
         executions_per_trial=executions_per_trial,
         max_consecutive_failed_trials=max_consecutive_failed_trials,
+        max_retries_per_trial=max_retries_per_trial,
         executor=executor,
         n_workers=n_workers,
     )
@@ -192,6 +203,7 @@ def maximize(
     objective: str | Objective | None = None,
     executions_per_trial: int = 1,
     max_consecutive_failed_trials: int = 3,
+    max_retries_per_trial: int = 0,
     executor: Executor | str | Any = None,
     n_workers: int | None = None,
 ) -> SearchResult:
@@ -210,6 +222,7 @@ def maximize(
         objective=objective,
         executions_per_trial=executions_per_trial,
         max_consecutive_failed_trials=max_consecutive_failed_trials,
+        max_retries_per_trial=max_retries_per_trial,
         executor=executor,
         n_workers=n_workers,
     )

@@ -37,6 +37,7 @@ from spacealg._running.coordinator import Coordinator
 from spacealg._running.execution import TrialOutcome, TrialTask
 from spacealg._running.executors import Workers
 from spacealg._search.trials import TrialState
+from spacealg.errors import FatalError
 
 MAX_LOSSES = 3
 """How many times a trial may lose its worker before it is recorded FAILED."""
@@ -108,6 +109,9 @@ class _Trials:
             item = self.pending.pop(future)
             try:
                 outcome = future.result()
+            except FatalError:  # the trial stops the search: give it back, as the others
+                coordinator.release(item.task)
+                raise
             except Exception as error:  # the worker was lost; the trial's errors are outcomes
                 lost.append((item, error))
             else:

@@ -81,6 +81,10 @@ class Study:
         seed: the search's seed; None draws one (or reuses the stored one).
         executions_per_trial: how many times each trial runs; metrics are averaged.
         max_consecutive_failed_trials: failures in a row (this run) that stop the search.
+        max_retries_per_trial: how many times a trial that raises is run again, each
+            time with fresh seeds (recorded in the trial's ``meta``), before it is
+            recorded FAILED; a :class:`~spacealg.errors.FailedTrialError` fails it at
+            once and a :class:`~spacealg.errors.FatalError` stops the search.
         heartbeat_timeout: seconds after which a silent trial of another host is stale.
     """
 
@@ -93,6 +97,7 @@ class Study:
     seed: int | None = attrs.field(default=None, validator=_seed)
     executions_per_trial: int = attrs.field(default=1, validator=int_at_least(1))
     max_consecutive_failed_trials: int = attrs.field(default=3, validator=int_at_least(1))
+    max_retries_per_trial: int = attrs.field(default=0, validator=int_at_least(0))
     heartbeat_timeout: float = attrs.field(default=60.0, validator=real_within(above=0))
 
     @property
@@ -162,6 +167,8 @@ class Study:
             NotSerializableError: the backend cannot be sent to the executor's workers.
             MissingDependencyError: a Dask address without ``spacealg[dask]`` installed.
             TooManyFailedTrialsError: ``max_consecutive_failed_trials`` failed in a row.
+            FatalError: a trial raised one (any of its kinds); that trial is given
+                back to the store unrecorded and the next run reruns it.
             StoreError: the store path holds something that is not a spacealg store.
         """
         operation = "Study.run()"
@@ -243,6 +250,7 @@ class Study:
                 progress=progress,
                 # Workers elsewhere may run in another folder: the project's, absolute.
                 directory=self.store_path.parent.resolve() if pool else self.store_path.parent,
+                retries=self.max_retries_per_trial,
             )
             try:
                 if pool is None:

@@ -110,22 +110,38 @@ def epochs_of(max_epochs: int, factor: int, bracket: int, round_: int) -> int:
     return max(1, math.ceil(max_epochs / divisor))
 
 
+def size_of(max_epochs: int, factor: int, bracket: int, round_: int) -> int:
+    """How many trials round ``round_`` of ``bracket`` runs, as KerasTuner 1.4 counts them.
+
+    ``ceil(c / (bracket + 1) * factor**(bracket - round))`` with
+    ``c = ceil(1 + log(max_epochs, factor))``, the logarithm in floating point as
+    KerasTuner computes it, so that a search runs KerasTuner's number of trials for
+    the same arguments (``max_epochs=2, factor=3`` runs 2 trials).
+
+    Examples:
+        >>> size_of(2, 3, 0, 0), size_of(9, 3, 1, 0), size_of(9, 3, 1, 1)
+        (2, 5, 2)
+    """
+    ends = math.ceil(1 + math.log(max_epochs, factor))
+    scale: int = factor ** (bracket - round_)  # round_ <= bracket: an int
+    return math.ceil(ends / (bracket + 1) * scale)
+
+
 def schedule(max_epochs: int, factor: int, iterations: int) -> tuple[Rung, ...]:
     """Every rung of a Hyperband run, in the order they are filled.
 
-    Bracket ``s`` starts ``ceil((s_max + 1) / (s + 1) * factor**s)`` configurations
-    (so that every bracket spends about the same budget) and keeps
-    ``floor(size / factor)`` of them in each next round.
+    Brackets run from the highest down to 0, ``iterations`` times, as in
+    KerasTuner; each round's size is :func:`size_of` (so every bracket spends about
+    the same budget) and its budget :func:`epochs_of`.
 
     Examples:
         >>> [(r.bracket, r.round, r.size, r.epochs) for r in schedule(9, 3, 1)]
-        [(2, 0, 9, 1), (2, 1, 3, 3), (2, 2, 1, 9), (1, 0, 5, 3), (1, 1, 1, 9), (0, 0, 3, 9)]
+        [(2, 0, 9, 1), (2, 1, 3, 3), (2, 2, 1, 9), (1, 0, 5, 3), (1, 1, 2, 9), (0, 0, 3, 9)]
     """
     highest = top_bracket(max_epochs, factor)
     rungs = []
     for iteration in range(iterations):
         for bracket in range(highest, -1, -1):
-            starts = math.ceil((highest + 1) / (bracket + 1) * factor**bracket)
             for round_ in range(bracket + 1):
                 epochs = epochs_of(max_epochs, factor, bracket, round_)
                 previous = epochs_of(max_epochs, factor, bracket, round_ - 1) if round_ else 0
@@ -134,7 +150,7 @@ def schedule(max_epochs: int, factor: int, iterations: int) -> tuple[Rung, ...]:
                         iteration,
                         bracket,
                         round_,
-                        size=max(1, starts // factor**round_),
+                        size=size_of(max_epochs, factor, bracket, round_),
                         epochs=epochs,
                         initial_epoch=previous,
                     )

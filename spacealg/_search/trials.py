@@ -153,13 +153,18 @@ class SearchResult:
         best = self.completed()
         return best[0] if best else None
 
+    def last_error(self) -> str:
+        """The error of the last FAILED trial (in trial order), or "" when none failed."""
+        failed = [t for t in self.trials if t.state is TrialState.FAILED and t.error]
+        return failed[-1].error or "" if failed else ""
+
     def _best(self, operation: str) -> TrialRecord:
         best = self.best_trial
         if best is None:
             counts = {state.value: 0 for state in TrialState}
             for trial in self.trials:
                 counts[trial.state.value] += 1
-            raise NoCompletedTrialError(operation, counts)
+            raise NoCompletedTrialError(operation, counts, self.last_error())
         return best
 
     @property

@@ -159,7 +159,10 @@ class TrialStore:
         read-only one leaves them). None when there is no study to read (no file,
         a new or a foreign one): :meth:`open` then says what is wrong, if anything.
         """
-        if not path.is_file():
+        try:
+            if not path.is_file():
+                return None
+        except OSError:  # a name too long (Python 3.11 raises): open() says so
             return None
         try:
             check_foreign(path, "TrialStore.open()")
@@ -410,6 +413,7 @@ class TrialStore:
         error: str | None,
         joined: Sequence[tuple[str, Mapping[str, Any]]] = (),
         values: tuple[Values, Values] | None = None,
+        meta: Mapping[str, int] | None = None,
     ) -> None:
         """Record a trial's end, in one transaction.
 
@@ -425,8 +429,19 @@ class TrialStore:
                 space lacked; a name joined before (by another process) is kept as is.
             values: the trial's (tuned, complete) values with the joined entries'
                 values added, replacing the claimed ones.
+            meta: keys to add to the trial's metadata (its retries and their seeds).
         """
         with self._transaction() as connection:
+            if meta:
+                row = connection.execute(
+                    "SELECT meta FROM trials WHERE trial_id = ? AND owner_token = ?",
+                    (trial_id, owner.token),
+                ).fetchone()
+                if row is not None:
+                    connection.execute(
+                        "UPDATE trials SET meta = ? WHERE trial_id = ? AND owner_token = ?",
+                        (as_json({**json.loads(row[0]), **meta}), trial_id, owner.token),
+                    )
             connection.executemany(
                 "INSERT OR IGNORE INTO joined (name, entry, trial_id) VALUES (?, ?, ?)",
                 [(name, json.dumps(entry), trial_id) for name, entry in joined],

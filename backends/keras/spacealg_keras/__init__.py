@@ -14,6 +14,8 @@ from spacealg import HyperParameters as HyperParameters
 from spacealg import Objective as Objective
 
 from . import applications as applications
+from . import errors as errors
+from . import oracles as oracles
 from ._hypermodel import HyperModel as HyperModel
 from ._model_based import TPE as TPE
 from ._model_based import BayesianOptimization as BayesianOptimization
@@ -55,4 +57,6 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as the public API tests check
     "Tuner",
     "__version__",
     "applications",
+    "errors",
+    "oracles",
 ]

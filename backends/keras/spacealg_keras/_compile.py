@@ -3,7 +3,9 @@
 An optimizer instance is cloned from its config for every model, never shared.
 What the tuner does not give keeps the hypermodel's own compile settings; a
 model the hypermodel left uncompiled is compiled with the overrides (Keras's
-default optimizer when none is given).
+default optimizer when none is given). A model that a custom training loop
+(a hypermodel's own ``fit``, a tuner's own ``run_trial``) trains may stay
+uncompiled: when no override is given, the tuner does not compile it.
 """
 
 from __future__ import annotations
@@ -35,15 +37,21 @@ class CompileOverrides:
         """Whether any override was given."""
         return any(value is not None for value in (self.optimizer, self.loss, self.metrics))
 
-    def apply(self, model: Any) -> Any:
+    def apply(self, model: Any, *, trains_itself: bool = False) -> Any:
         """Compile ``model`` with the overrides (a no-op when none was given and it is compiled).
+
+        Args:
+            model: the model a hypermodel built.
+            trains_itself: whether a custom ``fit`` or ``run_trial`` trains the model;
+                an uncompiled model is then returned as it is when no override was
+                given (a custom training loop needs no compiled model).
 
         Raises:
             spacealg.errors.InvalidArgumentError: the model is uncompiled and no
                 ``loss`` override says how to train it.
         """
         compiled = bool(getattr(model, "compiled", False))
-        if compiled and not self.given:
+        if not self.given and (compiled or trains_itself):
             return model
         if not compiled and self.loss is None:
             raise _uncompiled_error()

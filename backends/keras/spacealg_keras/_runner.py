@@ -58,18 +58,47 @@ class KerasTrial:
         return self.directory / CHECKPOINT
 
 
+MULTI_OBJECTIVE = "multi_objective"
+"""The metric several objectives make (KerasTuner's ``MultiObjective``'s name)."""
+
+
+def with_objective_sum(
+    metrics: Mapping[str, float], parts: tuple[sa.Objective, ...]
+) -> dict[str, float]:
+    """``metrics`` plus, for several objectives, their sum as KerasTuner scores it.
+
+    KerasTuner's ``MultiObjective`` minimises the sum of the minimised metrics minus
+    the sum of the maximised ones; the sum is added under ``multi_objective`` when
+    every part is among ``metrics``.
+
+    Examples:
+        >>> parts = (sa.Objective("val_loss", "min"), sa.Objective("val_accuracy", "max"))
+        >>> with_objective_sum({"val_loss": 0.5, "val_accuracy": 0.75}, parts)
+        {'val_loss': 0.5, 'val_accuracy': 0.75, 'multi_objective': -0.25}
+    """
+    found = dict(metrics)
+    if parts and all(part.name in found for part in parts):
+        found[MULTI_OBJECTIVE] = sum(
+            float(found[p.name]) * (1.0 if p.direction == "min" else -1.0) for p in parts
+        )
+    return found
+
+
 class BestEpochCheckpoint(keras.callbacks.Callback):  # type: ignore[misc]
     """Saves the model's weights whenever the objective improves."""
 
-    def __init__(self, objective: sa.Objective, path: Path) -> None:
+    def __init__(
+        self, objective: sa.Objective, path: Path, parts: tuple[sa.Objective, ...] = ()
+    ) -> None:
         super().__init__()
         self._objective = objective
+        self._parts = parts
         self._path = path
         self._best: float | None = None
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         """Save the weights if this epoch's objective value is the best so far."""
-        value = (logs or {}).get(self._objective.name)
+        value = with_objective_sum(logs or {}, self._parts).get(self._objective.name)
         if value is None or math.isnan(float(value)):
             return
         if self._best is None or self._objective.better(float(value), self._best):
@@ -122,18 +151,27 @@ def with_callbacks(kwargs: dict[str, Any], *extra: Any) -> dict[str, Any]:
     return {**kwargs, "callbacks": [*callbacks, *extra]}
 
 
-def report_result(trial: Trial, result: Any, objective: str) -> Outcome:
+def report_result(
+    trial: Trial, result: Any, objective: str, parts: tuple[sa.Objective, ...] = ()
+) -> Outcome:
     """Report a History epoch by epoch; a dict is returned as the outcome.
 
-    A number is the value of the ``objective`` metric, as in KerasTuner.
+    A number is the value of the ``objective`` metric, as in KerasTuner. With
+    several objectives (``parts``), each step also reports their sum
+    (:func:`with_objective_sum`).
     """
     if isinstance(result, keras.callbacks.History):
-        for name, series in result.history.items():
-            for step, value in enumerate(series):
-                trial.report(step, {name: float(value)})
+        steps = max((len(series) for series in result.history.values()), default=0)
+        for step in range(steps):
+            logs = {
+                name: float(series[step])
+                for name, series in result.history.items()
+                if step < len(series)
+            }
+            trial.report(step, with_objective_sum(logs, parts))
         return None
     if isinstance(result, Mapping):
-        return {name: float(value) for name, value in result.items()}
+        return with_objective_sum({name: float(value) for name, value in result.items()}, parts)
     if isinstance(result, numbers.Real) and not isinstance(result, bool):
         return {objective: float(result)}
     raise sa.errors.ArgumentTypeError(
@@ -169,10 +207,10 @@ class KerasBackend:
             meta=trial.meta,
         )
         try:
-            with _compat.releasing_custom_gradients():
+            with _compat.releasing_custom_gradients(), self.tuner.strategy_scope():
                 result = self.tuner.run_trial(keras_trial, *self.fit_args, **dict(self.fit_kwargs))
         finally:
             # Names declared in fit() or a custom run_trial(), or only reachable on non-default
             # values, join the space: docs/semantics.md#entries-that-join-during-trials.
             trial.declared(handle.space)
-        return report_result(trial, result, self.tuner.objective.name)
+        return report_result(trial, result, self.tuner.objective.name, self.tuner.objectives)

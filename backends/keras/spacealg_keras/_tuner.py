@@ -17,6 +17,8 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
+import keras
+
 import spacealg as sa
 from spacealg.backend import (
     CONTINUES,
@@ -36,31 +38,61 @@ from ._devices import visible_devices
 from ._hypermodel import HyperModel, as_hypermodel
 from ._runner import (
     CHECKPOINT,
+    MULTI_OBJECTIVE,
     BestEpochCheckpoint,
     KerasBackend,
     KerasTrial,
     load_checkpoint,
     with_callbacks,
 )
+from .oracles import Oracle
+
+_ORACLE_SETTINGS: dict[str, Any] = {
+    "objective": None,
+    "max_trials": 10,
+    "seed": None,
+    "hyperparameters": None,
+    "tune_new_entries": True,
+    "allow_new_entries": True,
+    "max_retries_per_trial": 0,
+    "max_consecutive_failed_trials": 3,
+}
+"""Tuner's defaults for the settings a KerasTuner oracle object carries."""
 
 _UNSUPPORTED = {
-    "max_retries_per_trial": (0, "a failed trial is recorded FAILED and not retried"),
     "max_model_size": (None, "no model-size limit is implemented"),
-    "distribution_strategy": (None, "a distribution strategy is not supported yet"),
     "logger": (None, "the trial store replaces KerasTuner's logger"),
     "tuner_id": (None, "trials are owned by process, not by tuner id"),
 }
 
 
-def _objective(objective: str | sa.Objective | Sequence[Any] | None) -> sa.Objective:
+def _objectives(
+    objective: str | sa.Objective | Sequence[Any] | None,
+) -> tuple[sa.Objective, tuple[sa.Objective, ...]]:
+    """The objective to search, and the parts of a list of objectives (else ``()``).
+
+    A list is KerasTuner's multi-objective: its ``multi_objective`` is minimised,
+    the sum of the minimised parts minus the sum of the maximised ones.
+    """
     if objective is None:
-        return sa.Objective("val_loss", "min")
+        return sa.Objective("val_loss", "min"), ()
     if isinstance(objective, sa.Objective):
-        return objective
+        return objective, ()
     if isinstance(objective, str):
-        return sa.Objective.infer(objective)
+        return sa.Objective.infer(objective), ()
+    if isinstance(objective, list | tuple) and objective:
+        parts = tuple(_objectives(item)[0] for item in objective if item is not None)
+        names = [part.name for part in parts]
+        if len(parts) == len(objective) and len(set(names)) == len(names):
+            if len(parts) == 1:
+                return parts[0], ()
+            return sa.Objective(MULTI_OBJECTIVE, "min"), parts
     raise sa.errors.ArgumentTypeError(
-        "Tuner()", "", "objective", objective, "a metric name or an Objective (one objective)"
+        "Tuner()",
+        "",
+        "objective",
+        objective,
+        "a metric name, an Objective, or a non-empty list of them with distinct names",
     )
 
 
@@ -80,6 +112,35 @@ def _trial_space(
         tune_new_entries=tune_new_entries,
         allow_new_entries=allow_new_entries,
     )
+
+
+def _strategy(strategy: Any, operation: str) -> Any:
+    """``distribution_strategy=`` as the tuner uses it: None, or a strategy with a scope.
+
+    On a backend other than TensorFlow a strategy has no effect: one warning says so
+    (KerasTuner's guides pass ``tf.distribute.MirroredStrategy()``), and None is kept.
+    """
+    if strategy is None:
+        return None
+    if not callable(getattr(strategy, "scope", None)):
+        raise sa.errors.ArgumentTypeError(
+            operation,
+            "",
+            "distribution_strategy",
+            strategy,
+            "None or a tf.distribute strategy (an object with scope())",
+        )
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        warnings.warn(
+            f"{operation}: distribution_strategy={type(strategy).__name__} is a TensorFlow "
+            f"strategy and has no effect on the {backend} backend; each trial runs as "
+            "without it (use keras.distribution on JAX)",
+            UserWarning,
+            stacklevel=4,
+        )
+        return None
+    return strategy
 
 
 def _check_arguments(
@@ -117,9 +178,18 @@ class Tuner:
     """The base tuner; override :meth:`run_trial` for a custom training loop.
 
     Arguments follow KerasTuner's; ``oracle`` is a spacealg oracle or its name.
-    KerasTuner arguments that have no meaning here (``max_retries_per_trial`` other
-    than 0, ``max_model_size``, ``distribution_strategy``, ``logger``, ``tuner_id``)
-    raise, naming the argument, rather than being ignored.
+    KerasTuner arguments that have no meaning here (``max_model_size``,
+    ``distribution_strategy``, ``logger``, ``tuner_id``) raise, naming the
+    argument, rather than being ignored.
+
+    Failed trials are handled as in KerasTuner: a trial that raises is run again,
+    with fresh seeds, up to ``max_retries_per_trial`` times, then recorded FAILED
+    with its traceback (shown, shortened, in the search log); raising
+    :class:`spacealg_keras.errors.FailedTrialError` in ``build`` or ``fit`` fails
+    the trial at once, and raising a :class:`spacealg_keras.errors.FatalError`
+    stops the search and re-raises it from ``search()``. After
+    ``max_consecutive_failed_trials`` failures in a row the search stops with
+    :class:`spacealg.errors.TooManyFailedTrialsError` (a ``RuntimeError``).
 
     Trials run in parallel with ``n_workers=k`` (a :class:`spacealg.ProcessPool`
     of ``k`` spawned processes, each on its own GPU from ``devices``, by default
@@ -134,7 +204,7 @@ class Tuner:
         self,
         hypermodel: object = None,
         *,
-        oracle: str | sa.Oracle = "random",
+        oracle: str | sa.Oracle | Oracle = "random",
         objective: str | sa.Objective | None = None,
         max_trials: int | None = 10,
         seed: int | None = None,
@@ -146,6 +216,8 @@ class Tuner:
         metrics: Any = None,
         executions_per_trial: int = 1,
         max_consecutive_failed_trials: int = 3,
+        max_retries_per_trial: int = 0,
+        distribution_strategy: Any = None,
         overwrite: bool = False,
         directory: str | Path | None = None,
         project_name: str | None = None,
@@ -164,19 +236,67 @@ class Tuner:
                 )
         operation = f"{type(self).__name__}()"
         _check_arguments(operation, overwrite, directory, project_name, devices)
+        if isinstance(oracle, Oracle):  # KerasTuner's oracle object: the settings are its
+            given = {
+                "objective": objective,
+                "max_trials": max_trials,
+                "seed": seed,
+                "hyperparameters": hyperparameters,
+                "tune_new_entries": tune_new_entries,
+                "allow_new_entries": allow_new_entries,
+                "max_retries_per_trial": max_retries_per_trial,
+                "max_consecutive_failed_trials": max_consecutive_failed_trials,
+            }
+            for name, value in given.items():
+                if value is not _ORACLE_SETTINGS[name] and value != _ORACLE_SETTINGS[name]:
+                    raise sa.errors.InvalidArgumentError(
+                        operation,
+                        "",
+                        name,
+                        value,
+                        f"{_ORACLE_SETTINGS[name]!r} with oracle= (give {name} to the oracle, "
+                        "as in KerasTuner)",
+                    )
+            objective, max_trials, seed = oracle.objective, oracle.max_trials, oracle.seed
+            hyperparameters = oracle.hyperparameters
+            tune_new_entries = oracle.tune_new_entries
+            allow_new_entries = oracle.allow_new_entries
+            max_retries_per_trial = oracle.max_retries_per_trial
+            max_consecutive_failed_trials = oracle.max_consecutive_failed_trials
+            self.oracle = oracle
+        else:
+            self.oracle = Oracle(
+                as_oracle(oracle, operation),
+                objective=objective,
+                max_trials=max_trials,
+                seed=seed,
+                hyperparameters=hyperparameters,
+                allow_new_entries=allow_new_entries,
+                tune_new_entries=tune_new_entries,
+                max_retries_per_trial=max_retries_per_trial,
+                max_consecutive_failed_trials=max_consecutive_failed_trials,
+            )
+        """KerasTuner's oracle object: ``get_best_trials``, ``get_trial``, ``trials``; the
+        core oracle that proposes is ``oracle.search``."""
+        self.oracle.bind(self)
         runs_in_parallel(executor, n_workers, operation=operation)  # fails here, not in search()
+        self.distribution_strategy = _strategy(distribution_strategy, operation)
+        """A ``tf.distribute`` strategy each trial builds, compiles and fits under (on
+        TensorFlow; None on the other backends, which warn that it has no effect)."""
         self.executor = executor
         """Where trials run (``executor=``); not sent to the workers."""
         self.n_workers = n_workers
         self.devices = visible_devices() if devices is None else tuple(map(str, devices))
         self.hypermodel = None if hypermodel is None else as_hypermodel(hypermodel)
-        self.objective = _objective(objective)
+        self.objective, self.objectives = _objectives(objective)
+        """The objective searched; with a list of objectives, ``multi_objective`` and
+        the list (``objectives``), as KerasTuner scores them."""
         self.max_trials = max_trials
         self.seed = seed
-        self.oracle = as_oracle(oracle, f"{type(self).__name__}()")
         self.compile_overrides = CompileOverrides(optimizer, loss, metrics)
         self.executions_per_trial = executions_per_trial
         self.max_consecutive_failed_trials = max_consecutive_failed_trials
+        self.max_retries_per_trial = max_retries_per_trial
         self.directory = Path(directory if directory is not None else ".")
         self.project_name = project_name if project_name is not None else "untitled_project"
         self._overwrite = overwrite
@@ -209,12 +329,13 @@ class Tuner:
             trial_space=self.trial_space,
             backend=KerasBackend(self, fit_args, fit_kwargs),
             objective=self.objective,
-            oracle=self.oracle,
+            oracle=self.oracle.search,
             directory=self.directory,
             project_name=self.project_name,
             seed=self.seed,
             executions_per_trial=self.executions_per_trial,
             max_consecutive_failed_trials=self.max_consecutive_failed_trials,
+            max_retries_per_trial=self.max_retries_per_trial,
         )
 
     def search(self, *fit_args: Any, log: bool | None = None, **fit_kwargs: Any) -> None:
@@ -227,9 +348,7 @@ class Tuner:
         # Without a hypermodel every name is the tailoring's own. fit() or a custom
         # run_trial() may declare names during trials: then warn about the tailoring
         # once the trials have shown what they declare.
-        declares_later = type(self).run_trial is not Tuner.run_trial or (
-            self.hypermodel is not None and type(self.hypermodel).fit is not HyperModel.fit
-        )
+        declares_later = self._trains_itself()
         if self.hypermodel is not None and not declares_later:
             warn_about_tailoring(self.trial_space, stacklevel=2)
         self._warn_about_dead_hyperparameters()
@@ -306,10 +425,14 @@ class Tuner:
                 "a Tuner without a hypermodel must override run_trial(trial, *args, **kwargs)"
             )
         hp = trial.hyperparameters
-        model = self.compile_overrides.apply(self.hypermodel.build(hp))
+        model = self._compiled(self.hypermodel.build(hp))
         # The user's callbacks are copied for every execution; the first one checkpoints.
         first = trial.execution == 0
-        checkpoint = [BestEpochCheckpoint(self.objective, trial.checkpoint)] if first else []
+        checkpoint = (
+            [BestEpochCheckpoint(self.objective, trial.checkpoint, self.objectives)]
+            if first
+            else []
+        )
         kwargs = with_callbacks(fit_kwargs, *checkpoint)
         if EPOCHS in trial.meta:  # a budget (Hyperband): train from initial_epoch up to it
             kwargs["epochs"] = trial.meta[EPOCHS]
@@ -317,6 +440,27 @@ class Tuner:
             if CONTINUES in trial.meta:  # a promoted trial goes on from its best weights
                 self._load_trial_weights(model, trial.meta[CONTINUES])
         return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
+
+    def strategy_scope(self) -> Any:
+        """The distribution strategy's scope, or a scope that does nothing without one."""
+        if self.distribution_strategy is None:
+            return contextlib.nullcontext()
+        return self.distribution_strategy.scope()
+
+    def _trains_itself(self) -> bool:
+        """Whether the hypermodel's ``fit`` or this tuner's ``run_trial`` is the user's own."""
+        return type(self).run_trial is not Tuner.run_trial or (
+            self.hypermodel is not None and type(self.hypermodel).fit is not HyperModel.fit
+        )
+
+    def _compiled(self, model: Any) -> Any:
+        """``model`` with the compile overrides; a custom loop's model may stay uncompiled.
+
+        A hypermodel whose ``fit`` (or a tuner whose ``run_trial``) trains the model
+        itself may return it uncompiled (KerasTuner's custom-tuner guide): without
+        overrides the tuner does not compile it, as KerasTuner.
+        """
+        return self.compile_overrides.apply(model, trains_itself=self._trains_itself())
 
     def _load_trial_weights(self, model: Any, trial_id: int) -> None:
         checkpoint = trial_directory(self.directory, self.project_name, trial_id) / CHECKPOINT
@@ -346,22 +490,55 @@ class Tuner:
         """Print where every hyperparameter of the trial space comes from."""
         print(sa.explain(self.trial_space), end="")  # noqa: T201 - printed like the summaries
 
+    def _completed(self, operation: str) -> tuple[sa.TrialRecord, ...]:
+        """The completed trials, best first.
+
+        Raises:
+            spacealg.errors.NoCompletedTrialError: none completed; the message counts
+                the trials in each state and quotes the last failed trial's error.
+        """
+        result = self._result()
+        completed = result.completed()
+        if not completed:
+            counts = {state.value: 0 for state in sa.TrialState}
+            for trial in result.trials:
+                counts[trial.state.value] += 1
+            raise sa.errors.NoCompletedTrialError(
+                f"{type(self).__name__}.{operation}", counts, result.last_error()
+            )
+        return completed
+
     def get_best_hyperparameters(self, num_trials: int = 1) -> list[sa.HyperParameters]:
-        """Handles holding the best trials' full values, best first."""
-        best = self._result().completed()[:num_trials]
+        """Handles holding the best trials' full values, best first.
+
+        Raises:
+            spacealg.errors.NoCompletedTrialError: no trial completed (a ``LookupError``
+                that counts the failed trials and quotes the last one's error).
+        """
+        best = self._completed("get_best_hyperparameters()")[:num_trials]
+        return [self.handle_holding(t.values) for t in best]
+
+    def handle_holding(self, values: sa.Values) -> sa.HyperParameters:
+        """A handle holding a stored trial's full values, as KerasTuner's trials hold them."""
         space = sa.merge(self.declared_space, self.trial_space.tuned, on_conflict="left")
-        return [sa.HyperParameters.holding(space, t.values) for t in best]
+        return sa.HyperParameters.holding(space, values)
 
     def get_best_models(self, num_models: int = 1) -> list[Any]:
-        """The best trials' models, rebuilt with their best epoch's weights, best first."""
+        """The best trials' models, rebuilt with their best epoch's weights, best first.
+
+        A model a custom training loop trains uncompiled is returned uncompiled.
+
+        Raises:
+            spacealg.errors.NoCompletedTrialError: no trial completed (see
+                :meth:`get_best_hyperparameters`).
+        """
         if self.hypermodel is None:
             raise NotImplementedError("get_best_models() needs a hypermodel to rebuild from")
         models = []
-        for record in self._result().completed()[:num_models]:
+        for record in self._completed("get_best_models()")[:num_models]:
             clear_session_keeping_settings()
-            model = self.compile_overrides.apply(
-                self.hypermodel.build(self.handle_for(record.values))
-            )
+            with self.strategy_scope():
+                model = self._compiled(self.hypermodel.build(self.handle_for(record.values)))
             directory = trial_directory(self.directory, self.project_name, record.trial_id)
             checkpoint = directory / CHECKPOINT
             if checkpoint.exists():

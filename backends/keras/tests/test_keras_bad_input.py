@@ -83,6 +83,8 @@ _TUNER_ARGS: dict[str, Callable[[], Any]] = {
     "allow_new_entries": lambda: True,
     "executions_per_trial": lambda: 1,
     "max_consecutive_failed_trials": lambda: 3,
+    "max_retries_per_trial": lambda: 0,
+    "distribution_strategy": lambda: None,
     "overwrite": lambda: False,
     "directory": _folder,
     "project_name": lambda: "p",
@@ -144,6 +146,8 @@ RECIPES: dict[str, tuple[str, Callable[..., Any], dict[str, Callable[[], Any]]]]
 NOT_CALLED = {
     "__version__": "a string",
     "applications": "a module of ready-made hypermodels (test_keras_applications.py)",
+    "errors": "a module of error classes (test_keras_failed_trials.py)",
+    "oracles": "a module of oracle objects (test_keras_oracles.py)",
 }
 
 KNOWN_GAPS: dict[tuple[str, str], str] = {}

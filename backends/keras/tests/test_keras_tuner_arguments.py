@@ -213,10 +213,8 @@ def test_tailored_entries_that_pinned_values_make_inactive_warn(tmp_path, small_
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("max_retries_per_trial", 1),
         ("max_model_size", 10),
         ("tuner_id", "x"),
-        ("distribution_strategy", object()),
         ("logger", object()),
     ],
 )
@@ -235,7 +233,6 @@ def test_kerastuner_only_arguments_at_their_neutral_values_are_accepted(tmp_path
         max_retries_per_trial=0,
         max_model_size=None,
         tuner_id=None,
-        distribution_strategy=None,
         logger=None,
     )
     assert list(tuner.trial_space.tuned) == ["units", "dropout", "learning_rate"]
