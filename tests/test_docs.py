@@ -447,7 +447,7 @@ def test_a_command_naming_a_missing_path_or_extra_is_caught() -> None:
 
 # --- pages that list what a module exports -----------------------------------------------------
 
-_TREE_LINE = re.compile(r"^(?P<indent>[│├└─ ]*?)(?P<name>[A-Z]\w*) \((?P<builtin>\w+)\)")
+_TREE_LINE = re.compile(r"^(?P<indent>[│├└─ ]*?)(?P<name>[A-Z]\w*)(?: \((?P<builtin>\w+)\)|\s|$)")
 
 
 def errors_tree_problems(text: str, module: object) -> list[str]:
@@ -471,7 +471,8 @@ def errors_tree_problems(text: str, module: object) -> list[str]:
             problems.append(f"{name} is not in spacealg.errors")
             continue
         expected = (getattr(module, parents[depth - 1]),) if depth else ()
-        if cls.__bases__ != (*expected, getattr(builtins, builtin)):
+        extra = (getattr(builtins, builtin),) if builtin else ()  # a builtin base, if any
+        if cls.__bases__ != (*expected, *extra):
             problems.append(f"{name}'s bases are {cls.__bases__}")
     all_names = module.__all__  # type: ignore[attr-defined]
     problems.extend(f"{name} is missing from the tree" for name in all_names if name not in listed)
