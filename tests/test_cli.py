@@ -286,3 +286,26 @@ def test_watch_follows_a_running_search_and_leaves_on_ctrl_c(tmp_path):
     result = sa.load(tmp_path, "live")
     assert len(result.trials) == 60
     assert all(t.state is sa.TrialState.COMPLETED for t in result.trials)
+
+
+def _always_fails(values):
+    raise RuntimeError("no luck")
+
+
+def test_best_of_a_study_with_no_completed_trial_says_how_trials_ended(tmp_path, capsys):
+    space = sa.Space([sa.Int("x", min_value=0, max_value=9)])
+    with pytest.raises(sa.errors.TooManyFailedTrialsError):
+        sa.minimize(
+            _always_fails,
+            space,
+            max_trials=5,
+            directory=tmp_path,
+            project_name="bad",
+            verbose=0,
+            max_consecutive_failed_trials=2,
+        )
+    assert run("best", tmp_path / "bad")[0] == 1
+    message = capsys.readouterr().err
+    assert message.count("\n") == 1
+    assert message.startswith(f"spacealg best {tmp_path / 'bad'}")
+    assert "2 FAILED" in message

@@ -7,7 +7,7 @@ import json
 from typing import TextIO
 
 from spacealg._search.trials import metric_at_score
-from spacealg._views.project import read_project
+from spacealg._views.project import open_project
 from spacealg.errors import NoCompletedTrialError
 
 NAME = "best"
@@ -22,15 +22,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the best trial."""
-    result = read_project(args.project, "spacealg best")
-    best = result.best_trial
-    if best is None:
-        counts = {state.value: 0 for state in type(result.trials[0].state)} if result.trials else {}
-        for trial in result.trials:
-            counts[trial.state.value] += 1
-        raise NoCompletedTrialError(f"spacealg best {args.project}", counts)
+    store, objective = open_project(args.project, "spacealg best")
+    try:  # one query for the best trial: a large study is never read whole
+        best = store.best_trial(objective.direction)
+        if best is None:
+            counts = store.tally(objective.direction)[0]
+            raise NoCompletedTrialError(f"spacealg best {args.project}", counts)
+    finally:
+        store.close()
     metrics = {name: metric_at_score(best, steps) for name, steps in best.metrics.items()}
-    objective = result.objective
     if args.json:  # every metric, the objective's too
         document = {
             "id": best.trial_id,
