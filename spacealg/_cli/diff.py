@@ -11,7 +11,6 @@ from spacealg._cli.show import load_target
 from spacealg._files.space_diff import SpaceDiff, diff
 from spacealg._space.space import Space
 from spacealg._views.project import read_project
-from spacealg.errors import StoreError
 
 NAME = "diff"
 HELP = (
@@ -35,10 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def space_of(target: str, argument: str) -> Space:
     """The space ``target`` names: a study folder's searched space, else as ``show`` reads it."""
     if Path(target).is_dir():
-        result = read_project(target, "spacealg diff")
-        if result.trial_space is None:  # pragma: no cover - load always records it
-            raise StoreError("spacealg diff", target, "the study records no space")
-        return result.trial_space.tuned
+        trial_space = read_project(target, "spacealg diff").trial_space
+        assert trial_space is not None  # load() always reads the study's trial space
+        return trial_space.tuned
     return load_target(target, "spacealg diff", argument)
 
 
