@@ -68,6 +68,24 @@ def test_trials_prints_one_aligned_row_per_trial(project):
         assert line.split()[:2] == [str(trial.trial_id), trial.state.value]
 
 
+def test_trials_shows_a_hyperparameter_named_duration_as_its_value(tmp_path):
+    """Only the last column is the trial's duration in seconds; a value named so is a value."""
+    space = sa.Space(
+        [sa.Choice("duration", values=["short", "long"]), sa.Int("n", min_value=1, max_value=3)]
+    )
+    sa.minimize(
+        lambda v: float(v["n"]), space, max_trials=3, seed=0, directory=tmp_path, project_name="d"
+    )
+    status, text = run("trials", tmp_path / "d")
+    assert status == 0
+    header, *rows = [line.split() for line in text.splitlines()]
+    assert header.count("duration") == 2
+    result = sa.load(tmp_path, "d")
+    for row, trial in zip(rows, result.trials, strict=True):
+        assert row[header.index("duration")] == trial.values["duration"]
+        assert row[-1] == f"{trial.ended - trial.started:.3f}"
+
+
 def test_trials_csv_and_json_hold_every_value(project):
     result = sa.load(project.parent, project.name)
     _, text = run("trials", project, "--format", "csv")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -259,3 +260,39 @@ def test_values_from_sampling_are_values():
     assert type(drawn) is sa.Values
     with pytest.raises(TypeError):
         drawn["a"] = 2
+
+
+# --- from_plain: the quick check a store's rows go through ---------------------------------
+
+ANYTHING = st.one_of(
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=3),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+    st.builds(np.int64, st.integers(-(2**40), 2**40)),
+    st.builds(np.float64, st.floats(allow_nan=True)),
+)
+
+
+@given(st.dictionaries(st.one_of(NAMES, st.integers(0, 3)), ANYTHING, max_size=4))
+def test_from_plain_is_the_constructor_however_the_dict_looks(items):
+    """``Values.from_plain`` is ``Values(...)``, item for item and type for type, or its error."""
+    try:
+        expected = sa.Values(dict(items))
+    except sa.SpaceError as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            sa.Values.from_plain(dict(items))
+        return
+    got = sa.Values.from_plain(dict(items))
+    assert got == expected
+    assert [type(v) for v in got.values()] == [type(v) for v in expected.values()]
+    assert list(got) == list(expected)
+
+
+def test_from_plain_sends_anything_but_a_dict_to_the_constructor():
+    """Pairs are accepted as by the constructor; a bad argument raises the constructor's error."""
+    assert sa.Values.from_plain([("x", 1)]) == {"x": 1}  # type: ignore[arg-type]
+    with pytest.raises(sa.errors.ArgumentTypeError, match="Values"):
+        sa.Values.from_plain(3)  # type: ignore[arg-type]

@@ -66,7 +66,7 @@ def record(row: tuple[Any, ...]) -> TrialRecord:
     """The trial record of a ``trials`` row selected as ``COLUMNS, meta``."""
     return TrialRecord(
         trial_id=row[0],
-        values=Values(json.loads(row[1])),
+        values=Values.from_plain(json.loads(row[1])),
         state=TrialState(row[2]),
         score=row[3],
         metrics=json.loads(row[4]),

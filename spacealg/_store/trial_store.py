@@ -265,7 +265,7 @@ class TrialStore:
     def tried(self) -> list[Values]:
         """The tuned values of every trial, in any state."""
         rows = self._connection.execute("SELECT tuned FROM trials ORDER BY trial_id").fetchall()
-        return [Values(json.loads(row[0])) for row in rows]
+        return [Values.from_plain(json.loads(row[0])) for row in rows]
 
     def history(self) -> list[tuple[Values, TrialState, float | None, dict[str, int]]]:
         """Every trial's tuned values, state, score and metadata, in trial order.
@@ -285,7 +285,7 @@ class TrialStore:
             rows = self._connection.execute(query, (0,)).fetchall()
         start = len(ended)
         parsed = [
-            (Values(json.loads(row[1])), TrialState(row[2]), row[3], json.loads(row[4]))
+            (Values.from_plain(json.loads(row[1])), TrialState(row[2]), row[3], json.loads(row[4]))
             for row in rows
         ]
         for trial in parsed:  # trials that ended never change: keep the leading ones
@@ -299,7 +299,7 @@ class TrialStore:
         row = self._connection.execute(
             "SELECT tuned FROM trials WHERE trial_id = ?", (trial_id,)
         ).fetchone()
-        return Values(json.loads(row[0]))
+        return Values.from_plain(json.loads(row[0]))
 
     def _stale(self, row: tuple[Any, ...], owner: Owner, heartbeat_timeout: float) -> bool:
         host, pid, token, heartbeat = row
@@ -384,7 +384,7 @@ class TrialStore:
         if len(known) + len(rows) != count:  # not the rows this cache assumes: read them all
             known.clear()
             rows = connection.execute("SELECT tuned FROM trials ORDER BY trial_id").fetchall()
-        known.extend(Values(json.loads(row[0])) for row in rows)
+        known.extend(Values.from_plain(json.loads(row[0])) for row in rows)
         return list(known)  # a copy: propose may keep or change what it is given
 
     def _trial(self, trial_id: int) -> TrialRecord:

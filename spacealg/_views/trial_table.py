@@ -82,29 +82,24 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def as_text(header: list[str], rows: list[Row]) -> str:
     """The rows aligned for a terminal (numbers right-aligned, durations to the millisecond)."""
-    seconds = header.index("duration")
-    cells = [
-        header,
-        *[
-            [f"{v:.3f}" if i == seconds and v is not None else _shown(v) for i, v in enumerate(row)]
-            for row in rows
-        ],
-    ]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
-    numeric = [
-        all(isinstance(row[i], int | float) or row[i] is None for row in rows)
-        for i in range(len(header))
-    ]
-    lines = []
-    for line in cells:
-        parts = [
-            cell.rjust(width) if right else cell.ljust(width)
-            for cell, width, right in zip(line, widths, numeric, strict=True)
-        ]
-        lines.append("  ".join(parts).rstrip())
-    return "".join(line + "\n" for line in lines)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    seconds = len(header) - 1 - header[::-1].index("duration")  # a value may be named so too
+    aligned = []
+    for index, (name, column) in enumerate(zip(header, columns, strict=True)):
+        show = _seconds if index == seconds else _shown
+        cells = [name, *map(show, column)]
+        width = max(map(len, cells))
+        if all(value is None or isinstance(value, int | float) for value in column):
+            aligned.append([cell.rjust(width) for cell in cells])
+        else:
+            aligned.append([cell.ljust(width) for cell in cells])
+    return "".join("  ".join(line).rstrip() + "\n" for line in zip(*aligned, strict=True))
 
 
 def as_csv(header: list[str], rows: list[Row]) -> str:
