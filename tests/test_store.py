@@ -94,6 +94,46 @@ def test_the_store_records_its_application_and_schema_version(tmp_path):
     assert meta == {"application": "spacealg", "schema_version": str(SCHEMA_VERSION)}
 
 
+def _claim_plan(path: Path) -> tuple[str, str]:
+    """How SQLite answers a claim's two lookups: the running trials and the trial count."""
+    connection = sqlite3.connect(path)
+    try:
+        running = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT trial_id, owner_host, owner_pid, owner_token, heartbeat "
+            "FROM trials WHERE state = 'RUNNING' ORDER BY trial_id"
+        ).fetchall()
+        count = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT COALESCE(MAX(trial_id) + 1, 0) FROM trials"
+        ).fetchall()
+    finally:
+        connection.close()
+    return " ".join(row[-1] for row in running), " ".join(row[-1] for row in count)
+
+
+def test_a_claim_reads_no_more_rows_as_the_history_grows(tmp_path):
+    """Finding running trials uses the index of running trials; the count is the last id."""
+    _search(tmp_path)
+    running, count = _claim_plan(_store_path(tmp_path))
+    assert running == "SCAN trials USING INDEX trials_running"  # the running trials only
+    assert count.startswith("SEARCH trials")  # not a SCAN of every row
+
+
+def test_a_store_without_the_running_index_gains_it_when_opened_for_a_search(tmp_path):
+    """A store written before the index existed reads as before, and gains it on the next search."""
+    _search(tmp_path)
+    path = _store_path(tmp_path)
+    connection = sqlite3.connect(path)
+    connection.execute("DROP INDEX trials_running")
+    connection.commit()
+    connection.close()
+    assert _claim_plan(path)[0] == "SCAN trials"  # every row
+    assert len(sa.load(tmp_path, "project").trials) == 3
+    assert _claim_plan(path)[0] == "SCAN trials"  # load() never writes
+    _search(tmp_path, max_trials=5)
+    assert _claim_plan(path)[0] == "SCAN trials USING INDEX trials_running"
+    assert len(sa.load(tmp_path, "project").trials) == 5
+
+
 def test_the_store_records_the_study(tmp_path):
     _search(tmp_path, seed=17, oracle=sa.RandomSearchOracle(max_collisions=4))
     store = TrialStore.open_readonly(_store_path(tmp_path))
