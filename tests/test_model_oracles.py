@@ -341,7 +341,8 @@ def test_settings_are_recorded_as_json():
         "prior_weight": 1.0,
         "max_collisions": 20,
     }
-    assert json.loads(json.dumps(BayesianOptimizationOracle().settings()))["alpha"] == 1e-4
+    settings = json.loads(json.dumps(BayesianOptimizationOracle().settings()))
+    assert (settings["alpha"], settings["num_initial_points"]) == (1e-6, 10)
     assert as_oracle("tpe", "x") == TPEOracle()
     assert as_oracle("bayesian", "x") == BayesianOptimizationOracle()
 
