@@ -99,6 +99,21 @@ def test_tried_set_hands_out_a_copy_the_caller_may_change():
     assert tried_set([values], []) == {values}
 
 
+@pytest.mark.parametrize("bad", [0, None, "x", {"x": 1}])
+def test_a_bad_item_gets_the_argument_error_whatever_the_cache_holds(bad):
+    """A warm cache compares new items with the ones it saw: they are checked first."""
+    seen = Observation(Values({"x": 1}), TrialState.COMPLETED, 1.0)
+    for cached in ([], [seen], [seen, seen]):
+        clear_caches()
+        tried_set([o.values for o in cached], cached)
+        with pytest.raises(sa.errors.ArgumentTypeError, match="history"):
+            tried_set([], [bad])
+        with pytest.raises(sa.errors.ArgumentTypeError, match="history"):
+            tried_set([], [*cached[:1], bad])
+        with pytest.raises(sa.errors.ArgumentTypeError, match="tried"):
+            tried_set([bad], [])
+
+
 def _finish(store: TrialStore, trial_id: int, owner: Owner, score: float) -> None:
     store.finish(
         trial_id, owner, state=TrialState.COMPLETED, score=score, best_step=None,

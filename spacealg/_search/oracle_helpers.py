@@ -112,21 +112,22 @@ class _TriedCache:
     def update(self, operation: str, tried: list[Values], history: list[Observation]) -> None:
         kept_tried = common_prefix(self.tried, tried)
         kept_history = common_prefix(self.history, history)
+        # the items past the cached prefixes are new: checked before anything reads them
+        _check_each(operation, "tried", tried[kept_tried:], Values, _TRIED)
+        _check_each(operation, "history", history[kept_history:], Observation, _HISTORY)
         rebuild = kept_tried < len(self.tried) or len(history) < len(self.history)
         if not rebuild and kept_history < len(self.history):  # a running trial ended, say
             stop = len(self.history)
             before = [observation.values for observation in self.history[kept_history:]]
             after = [observation.values for observation in history[kept_history:stop]]
             rebuild = before != after
-        if rebuild:
+        if rebuild:  # every item is read again: every item is checked
             _check_each(operation, "tried", tried, Values, _TRIED)
             _check_each(operation, "history", history, Observation, _HISTORY)
             self.everything = set(tried).union(observation.values for observation in history)
         else:
             new_tried = tried[len(self.tried) :]
             new_history = history[len(self.history) :]
-            _check_each(operation, "tried", new_tried, Values, _TRIED)
-            _check_each(operation, "history", new_history, Observation, _HISTORY)
             self.everything.update(new_tried)
             self.everything.update(observation.values for observation in new_history)
         self.tried, self.history = tried, history
