@@ -311,7 +311,8 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
             X,
             y,
             cv=splits,
-            scoring=dict(self.scoring) if isinstance(self.scoring, Mapping) else self.scoring,
+            # One scorer for the whole search (a multi-metric one returns a dict).
+            scoring=check_scoring(stand_in, scoring=self._scoring()),
             fit_params=fit_params,
             seeded=self.seed is not None,
             error_score=self.error_score,
@@ -439,6 +440,10 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         if is_estimator(model):
             return configured(model, values)
         return model(handle_for(values, trial_space))
+
+    def _scoring(self) -> Any:
+        """``scoring`` as ``check_scoring`` takes it (a list's names checked by ``_metrics``)."""
+        return dict(self.scoring) if isinstance(self.scoring, Mapping) else self.scoring
 
     def _scorers(self, estimator: Any) -> Any:
         if isinstance(self.scoring, Mapping):
