@@ -156,14 +156,14 @@ def cross_validate_folds(
         fitted = estimator if owned and fold == last else clone(estimator)
         x_train, y_train, x_test, y_test = _parts(X, y, train, test, pairwise=pairwise)
         started = time.perf_counter()
-        scored = started
+        fit_ended: float | None = None
         try:
             fold_fit = _per_fold(fit_params, total, train)
             if y_train is None:
                 fitted.fit(x_train, **fold_fit)
             else:
                 fitted.fit(x_train, y_train, **fold_fit)
-            scored = time.perf_counter()
+            fit_ended = time.perf_counter()
             fold_score = _per_fold(score_params, total, test)
             if y_test is None:
                 scores = scorer(fitted, x_test, **fold_score)
@@ -172,16 +172,17 @@ def cross_validate_folds(
         except Exception as error:
             if isinstance(error_score, str):  # "raise"
                 raise
+            ended = time.perf_counter()
             failures.append(FoldFailure(fold, error, traceback.format_exc()))
             for name in names or ():  # folds before the first scored one are filled below
                 columns[f"test_{name}"].append(float(error_score))
-            ended = time.perf_counter()
-            columns["fit_time"].append((scored if scored > started else ended) - started)
-            columns["score_time"].append(ended - scored if scored > started else 0.0)
+            # As scikit-learn times a failed fold: the time until it failed, no score time.
+            columns["fit_time"].append((fit_ended or ended) - started)
+            columns["score_time"].append(0.0 if fit_ended is None else ended - fit_ended)
             continue
         ended = time.perf_counter()
-        columns["fit_time"].append(scored - started)
-        columns["score_time"].append(ended - scored)
+        columns["fit_time"].append(fit_ended - started)
+        columns["score_time"].append(ended - fit_ended)
         named = dict(scores) if isinstance(scores, Mapping) else {"score": scores}
         if names is None:
             names = list(named)
