@@ -2,24 +2,38 @@
 
 A trial builds its estimator (a clone of the searched estimator with the
 trial's values set, or what a define-by-run ``build(hp)`` returns for them),
-cross-validates it with scikit-learn's own :func:`~sklearn.model_selection.cross_validate`
-on fixed splits, and returns each metric's mean, standard deviation and per-fold
-values, with the fit and score times. A fit that raises fails the trial: the
-search loop records it FAILED with its traceback.
+cross-validates it as scikit-learn's :func:`~sklearn.model_selection.cross_validate`
+does (scikit-learn's clones, scorers and splits; the loop in ``_folds``), and
+returns each metric's mean, standard deviation and per-fold values, with the fit
+and score times. A fold that raises scores ``error_score`` (or fails the trial
+under ``"raise"``); a trial whose folds all raise fails: the search loop records
+it FAILED with its traceback.
 """
 
 from __future__ import annotations
 
+import json
+import numbers
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
-from sklearn.base import clone
-from sklearn.model_selection import cross_validate
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import check_cv
 
 import spacealg as sa
 from spacealg.backend import Outcome, Trial
+
+from ._folds import Split, cross_validate_folds
+
+FAILED_FOLDS = "failed_folds"
+"""The metric counting a trial's folds whose fit or scoring raised (absent when none did)."""
+
+FOLD_ERRORS = "fold_errors.json"
+"""The file in a trial's directory that keeps its folds that raised: a JSON list of
+``{"fold": k, "error": traceback}``."""
 
 BuildFunction = Callable[[sa.HyperParameters], Any]
 """A define-by-run build function: ``build(hp)`` returns an unfitted estimator."""
@@ -43,6 +57,14 @@ def handle_for(values: Mapping[str, sa.Scalar], trial_space: sa.TrialSpace) -> s
 def configured(model: Any, values: Mapping[str, sa.Scalar]) -> Any:
     """A clone of the estimator ``model`` with ``values`` set as its parameters."""
     return clone(model).set_params(**dict(values))
+
+
+def fold_errors(directory: Path) -> list[str]:
+    """The tracebacks of a trial's folds that raised, kept in its directory (``directory``)."""
+    path = directory / FOLD_ERRORS
+    if not path.is_file():
+        return []
+    return [entry["error"] for entry in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def cv_metrics(results: Mapping[str, Any]) -> dict[str, float]:
@@ -91,6 +113,14 @@ def _seeded(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise sa.errors.ArgumentTypeError("SklearnBackend()", "", "seeded", value, "True or False")
 
 
+def _error_score(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (number or (isinstance(value, str) and value == "raise")):
+        raise sa.errors.ArgumentTypeError(
+            "SklearnBackend()", "", "error_score", value, "a number or 'raise'"
+        )
+
+
 def _raised(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, list):
         raise sa.errors.ArgumentTypeError("SklearnBackend()", "", "raised", value, "None or a list")
@@ -120,6 +150,11 @@ class SklearnBackend:
         fit_params: keyword arguments for every fit (``sample_weight``, say).
         seeded: seed NumPy's global random generator from the trial's seed before
             each trial, for estimators left at ``random_state=None``.
+        error_score: what a fold whose fit or scoring raises scores (its
+            traceback kept in the trial's ``FOLD_ERRORS`` file, the count in its
+            ``failed_folds`` metric), as scikit-learn scores it; ``"raise"`` (the
+            default) fails the trial at the first such fold. A trial whose folds
+            all raise fails, with the first one's traceback.
         raised: when given, a trial's exception is appended to it before it
             propagates (the search records the trial FAILED either way): the list
             is the caller's own when trials run in its process, so a caller can
@@ -144,6 +179,7 @@ class SklearnBackend:
     groups: Any = None
     fit_params: Mapping[str, Any] = attrs.field(factory=dict, validator=_fit_params)
     seeded: bool = attrs.field(default=False, validator=_seeded)
+    error_score: float | str = attrs.field(default="raise", validator=_error_score)
     raised: list[BaseException] | None = attrs.field(
         default=None, eq=False, repr=False, validator=_raised
     )
@@ -159,24 +195,42 @@ class SklearnBackend:
             # Names only a trial reaches join the space (docs/backends.md).
             trial.declared(handle.space)
 
+    def splits(self, estimator: Any) -> list[Split]:
+        """The ``(train, test)`` pairs: ``cv`` itself when it lists them, else its split."""
+        if isinstance(self.cv, list | tuple):
+            return list(self.cv)
+        splitter = check_cv(self.cv, self.y, classifier=is_classifier(estimator))
+        return list(splitter.split(self.X, self.y, self.groups))
+
     def run_trial(self, trial: Trial) -> Outcome:
-        """Cross-validate the trial's configuration; its metrics are the outcome."""
+        """Cross-validate the trial's configuration; its metrics are the outcome.
+
+        Folds that raised are counted in the metric ``failed_folds`` and their
+        tracebacks written to ``FOLD_ERRORS`` in the trial's directory.
+        """
         if self.seeded:
             # Estimators left at random_state=None draw from NumPy's global generator.
             np.random.seed(trial.seed % 2**32)
         try:
-            results = cross_validate(
-                self.estimator_for(trial),
+            estimator = self.estimator_for(trial)
+            folds = cross_validate_folds(
+                estimator,
                 self.X,
                 self.y,
-                groups=self.groups,
-                cv=self.cv,
+                self.splits(estimator),
                 scoring=self.scoring,
-                error_score="raise",  # a failed fit fails the trial, with its traceback
-                params=dict(self.fit_params),
+                params=self.fit_params,
+                error_score=self.error_score,
+                owned=is_estimator(self.model),
             )
         except Exception as error:
             if self.raised is not None:
                 self.raised.append(error)
             raise
-        return cv_metrics(results)
+        metrics = cv_metrics(folds.results)
+        if folds.failures:
+            metrics[FAILED_FOLDS] = float(len(folds.failures))
+            trial.directory.mkdir(parents=True, exist_ok=True)
+            text = json.dumps([{"fold": f.fold, "error": f.text} for f in folds.failures])
+            (trial.directory / FOLD_ERRORS).write_text(text, encoding="utf-8")
+        return metrics

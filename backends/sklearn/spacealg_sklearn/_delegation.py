@@ -41,7 +41,7 @@ class BestEstimatorMethods:
     """The methods ``SearchCV`` delegates to its ``best_estimator_``."""
 
     estimator: Any
-    refit: bool | str
+    refit: bool | str | Callable[[dict[str, Any]], int]
     multimetric_: bool
     scorer_: Any
     best_estimator_: Any
@@ -58,7 +58,12 @@ class BestEstimatorMethods:
     def score(self, X: Any, y: Any = None, **params: Any) -> float:
         """The best estimator's score on ``X``, by the scorer that decided the search."""
         best = self._best()
-        scorer = self.scorer_[self.refit] if self.multimetric_ else self.scorer_
+        if self.multimetric_:  # the metric that decides; a refit function's: the first
+            scorer = self.scorer_[
+                self.refit if isinstance(self.refit, str) else next(iter(self.scorer_))
+            ]
+        else:
+            scorer = self.scorer_
         return float(scorer(best, X, y, **params))
 
     @_offered_if_best_has("predict")

@@ -18,7 +18,8 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,18 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import get_tags, indexable
 
 import spacealg as sa
-from spacealg.backend import warn_about_tailoring
+from spacealg.backend import trial_directory, warn_about_tailoring
 from spacealg.oracles import as_oracle
 
-from ._backend import BuildFunction, SklearnBackend, configured, handle_for, is_estimator
+from ._backend import (
+    FAILED_FOLDS,
+    BuildFunction,
+    SklearnBackend,
+    configured,
+    fold_errors,
+    handle_for,
+    is_estimator,
+)
 from ._checks import check_folds, check_search, invalid, is_int, scorer_names, wrong_type
 from ._delegation import BestEstimatorMethods
 from ._errors import FitFailedError
@@ -86,7 +95,10 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
             list or dict of them for multi-metric scoring.
         refit: refit the best configuration on all the data; with multi-metric
             scoring, the name of the metric that decides (and that the search
-            optimises). ``False`` keeps no ``best_estimator_``.
+            optimises). ``False`` keeps no ``best_estimator_``. A function
+            ``refit(cv_results_) -> index`` picks ``best_index_`` itself, as in
+            scikit-learn (no ``best_score_`` then); the search optimises the score
+            (the first scorer with several).
         seed: the search's seed; it also seeds NumPy's global generator before
             each trial, for estimators left at ``random_state=None``.
         n_workers: run trials on a pool of this many processes.
@@ -98,10 +110,14 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
             for new data). None keeps the trials in a temporary store.
         project_name: the store's folder (``"untitled_project"`` when None).
         overwrite: start the stored search afresh.
-        error_score: the score of a configuration whose fit raises (its trial is
-            recorded FAILED with the traceback), or ``"raise"`` to stop the search
-            at the first one: its exception is raised when the trial ran in this
-            process, else :class:`FitFailedError` with the worker's traceback.
+        error_score: the score of a fold whose fit (or scoring) raises, as in
+            scikit-learn: the other folds keep their scores, the trial keeps the
+            count in its ``failed_folds`` metric and the tracebacks in its
+            directory's ``fold_errors.json``, and ``fit`` warns with a
+            ``FitFailedWarning``; a configuration whose folds all raise is a FAILED
+            trial with the traceback. ``"raise"`` stops the search at the first
+            such fold: its exception is raised when the trial ran in this process,
+            else :class:`FitFailedError` with the worker's traceback.
         verbose: 0 is silent; 1 prints the search log.
 
     Raises (from ``fit``):
@@ -109,7 +125,8 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
             ``refit`` that names no metric, say).
         ArgumentTypeError: an argument of the wrong type.
         UnknownNameError: a name in ``space`` is no parameter of ``estimator``.
-        FitFailedError: every trial failed, or one did under ``error_score="raise"``.
+        FitFailedError: every fit failed, or one did under ``error_score="raise"``
+            (in a worker).
 
     Examples:
         >>> import spacealg as sa
@@ -132,7 +149,7 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         max_trials: int | None = 50,
         cv: Any = 5,
         scoring: Any = None,
-        refit: bool | str = True,
+        refit: bool | str | Callable[[dict[str, Any]], int] = True,
         seed: int | None = None,
         n_workers: int | None = None,
         executor: Executor | str | Any = None,
@@ -223,8 +240,13 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         check_folds(OPERATION, self.cv)
         if not is_int(self.verbose) or self.verbose < 0:
             raise _invalid("verbose", self.verbose, "an int >= 0")
-        if not isinstance(self.refit, bool | str):
-            raise _wrong_type("refit", self.refit, "True, False or the name of a scorer")
+        if not (isinstance(self.refit, bool | str) or callable(self.refit)):
+            raise _wrong_type(
+                "refit",
+                self.refit,
+                "True, False, the name of a scorer or a function of cv_results_ "
+                "returning the best index",
+            )
         number = isinstance(self.error_score, numbers.Real) and not isinstance(
             self.error_score, bool
         )
@@ -238,8 +260,12 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         names = scorer_names(OPERATION, self.scoring)
         if names is None:
             if isinstance(self.refit, str):
-                raise _invalid("refit", self.refit, "True or False with a single scorer")
+                raise _invalid(
+                    "refit", self.refit, "True, False or a function with a single scorer"
+                )
             return ["score"], "score", False
+        if callable(self.refit):  # it picks the best; the oracle optimises the first scorer
+            return names, names[0], True
         if not isinstance(self.refit, str) or self.refit not in names:
             raise _invalid(
                 "refit",
@@ -285,9 +311,11 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
             X,
             y,
             cv=splits,
-            scoring=dict(self.scoring) if isinstance(self.scoring, Mapping) else self.scoring,
+            # One scorer for the whole search (a multi-metric one returns a dict).
+            scoring=check_scoring(stand_in, scoring=self._scoring()),
             fit_params=fit_params,
             seeded=self.seed is not None,
+            error_score=self.error_score,
             raised=[],
         )
         study_arguments = {
@@ -301,10 +329,15 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         }
         if self.directory is None:
             with tempfile.TemporaryDirectory(prefix="spacealg-sklearn-") as directory:
-                result, searched = self._run(study_arguments, Path(directory), overwrite=True)
+                result, searched, failures = self._run(
+                    study_arguments, Path(directory), overwrite=True, n_splits=len(splits)
+                )
         else:
-            result, searched = self._run(
-                study_arguments, Path(self.directory), overwrite=self.overwrite
+            result, searched, failures = self._run(
+                study_arguments,
+                Path(self.directory),
+                overwrite=self.overwrite,
+                n_splits=len(splits),
             )
         trials = [t for t in result.trials if t.state is not sa.TrialState.RUNNING]
         error_score = np.nan if self.error_score == "raise" else float(self.error_score)
@@ -313,14 +346,14 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         self.cv_results_ = cv_results(trials, metrics, len(splits), error_score)
         self.n_splits_ = len(splits)
         self.multimetric_ = multimetric
-        self._judge_failures(trials)
-        best = result.best_trial
-        assert best is not None  # _judge_failures raised otherwise
-        self.best_index_ = next(row for row, t in enumerate(trials) if t.trial_id == best.trial_id)
-        self.best_params_ = dict(best.values)
-        self.best_score_ = float(self.cv_results_[f"mean_test_{decides}"][self.best_index_])
+        self._judge_failures(trials, failures, len(splits), f"mean_test_{decides}")
+        self.best_index_ = self._best_index(decides)
+        self.best_params_ = dict(self.cv_results_["params"][self.best_index_])
+        if not callable(self.refit):  # scikit-learn keeps no best score for a refit function
+            self.best_score_ = float(self.cv_results_[f"mean_test_{decides}"][self.best_index_])
         self.scorer_ = self._scorers(stand_in)
         if self.refit:
+            best = trials[self.best_index_]
             estimator = self._estimator_for(model, best.values, searched)
             started = time.perf_counter()
             estimator.fit(X, y, **fit_params)
@@ -328,9 +361,28 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
             self.best_estimator_ = estimator
         return self
 
+    def _best_index(self, decides: str) -> int:
+        """The row of the best configuration, as scikit-learn picks it (or ``refit`` does)."""
+        if not callable(self.refit):
+            return int(np.argmin(self.cv_results_[f"rank_test_{decides}"]))
+        index = self.refit(self.cv_results_)
+        if not isinstance(index, numbers.Integral) or isinstance(index, bool):
+            raise _wrong_type(
+                "refit", self.refit, f"a function returning an int index (it returned {index!r})"
+            )
+        rows = len(self.cv_results_["params"])
+        if not 0 <= index < rows:
+            raise _invalid(
+                "refit",
+                self.refit,
+                f"a function returning an index 0 <= i < {rows} (it returned {index!r})",
+            )
+        return int(index)
+
     def _run(
-        self, arguments: dict[str, Any], directory: Path, *, overwrite: bool
-    ) -> tuple[sa.SearchResult, sa.TrialSpace]:
+        self, arguments: dict[str, Any], directory: Path, *, overwrite: bool, n_splits: int
+    ) -> tuple[sa.SearchResult, sa.TrialSpace, list[str]]:
+        """Run the search; its result, trial space, and the error of every fit that raised."""
         study = sa.Study(directory=directory, **arguments)
         try:
             result = study.run(
@@ -350,18 +402,35 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         except OSError as error:  # the store's folder cannot be made (a name too long, say)
             where = str(study.store_path)
             raise sa.errors.StoreError(OPERATION, where, f"cannot be written: {error}") from error
-        return result, study.current_trial_space()
+        failures: list[str] = []  # read here: a temporary store is removed after the search
+        for trial in result.trials:
+            if trial.state is sa.TrialState.FAILED:  # every fold raised (or the build did)
+                failures.extend([trial.error or "no traceback"] * n_splits)
+            elif FAILED_FOLDS in trial.metrics:
+                folder = trial_directory(directory, arguments["project_name"], trial.trial_id)
+                failures.extend(fold_errors(folder))
+        return result, study.current_trial_space(), failures
 
-    def _judge_failures(self, trials: list[sa.TrialRecord]) -> None:
-        failed = [t for t in trials if t.state is not sa.TrialState.COMPLETED]
-        if not failed:
+    def _judge_failures(
+        self, trials: list[sa.TrialRecord], failures: list[str], n_splits: int, decides: str
+    ) -> None:
+        """Raise when no fit could be scored, warn when some raised: scikit-learn's rules."""
+        if not failures:
             return
-        last = failed[-1].error or f"trial {failed[-1].trial_id} scored NaN"
-        if len(failed) == len(trials):
-            raise FitFailedError(OPERATION, len(failed), len(trials), last)
+        if not any(decides in t.metrics for t in trials):
+            last = trials[-1].error if trials and trials[-1].error else failures[-1]
+            failed = sum(t.state is not sa.TrialState.COMPLETED for t in trials)
+            raise FitFailedError(OPERATION, failed, len(trials), last)
+        counted = Counter(failures)
+        details = "\n".join(
+            f"{'-' * 80}\n{count} fits failed with the following error:\n{error}"
+            for error, count in counted.items()
+        )
         warnings.warn(
-            f"{len(failed)} of {len(trials)} trials did not complete: their scores are "
-            f"error_score={self.error_score!r}; the last one failed with:\n{last}",
+            f"{len(failures)} fits failed out of a total of {len(trials) * n_splits}; the "
+            f"score on these train-test partitions for these parameters is "
+            f"error_score={self.error_score!r} (error_score='raise' stops at the first one). "
+            f"The failures:\n{details}",
             FitFailedWarning,
             stacklevel=3,
         )
@@ -371,6 +440,10 @@ class SearchCV(BestEstimatorMethods, MetaEstimatorMixin, BaseEstimator):  # type
         if is_estimator(model):
             return configured(model, values)
         return model(handle_for(values, trial_space))
+
+    def _scoring(self) -> Any:
+        """``scoring`` as ``check_scoring`` takes it (a list's names checked by ``_metrics``)."""
+        return dict(self.scoring) if isinstance(self.scoring, Mapping) else self.scoring
 
     def _scorers(self, estimator: Any) -> Any:
         if isinstance(self.scoring, Mapping):

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import numpy as np
@@ -46,28 +46,126 @@ def _take(data: Any, indices: np.ndarray) -> Any:
     return data.iloc[indices] if hasattr(data, "iloc") else data[indices]
 
 
-def tuner_oracle(
-    oracle: object, objective: object, max_trials: int | None, operation: str
-) -> tuple[sa.Oracle, sa.Objective, int | None]:
-    """The oracle, objective and budget a tuner's ``oracle=`` argument stands for.
+@runtime_checkable
+class KerasTunerOracle(Protocol):
+    """What ``SklearnTuner`` reads of a KerasTuner oracle object (``oracle=``).
 
-    This is the one seam where KerasTuner's oracle objects will plug in: a
-    KerasTuner oracle carries its objective and ``max_trials`` (the
-    ``spacealg_keras.oracles`` classes of the KerasTuner-parity work). For now
-    ``oracle`` is a spacealg oracle or its name, and ``objective`` and
-    ``max_trials`` come from the tuner's own keyword arguments.
+    ``spacealg_keras.oracles``' classes (``RandomSearchOracle``,
+    ``BayesianOptimizationOracle``, ...) have this shape; spacealg_sklearn does not
+    import them: any object with these attributes is taken, and the tests check
+    that the KerasTuner ones have them. The object carries the search's settings
+    and the core oracle that proposes (``search``); ``bind(tuner)`` lets it read the
+    tuner's trials (``get_best_trials``, ``get_trial``, ``trials``) through the
+    tuner's ``directory``, ``project_name``, ``trials`` and ``handle_holding``.
     """
+
+    search: sa.Oracle
+    objective: Any
+    max_trials: int | None
+    seed: int | None
+    hyperparameters: Any
+    tune_new_entries: bool
+    allow_new_entries: bool
+    max_retries_per_trial: int
+    max_consecutive_failed_trials: int
+
+    def bind(self, tuner: Any) -> None:
+        """Read the trials of ``tuner``'s store from now on."""
+
+
+SETTINGS: dict[str, Any] = {
+    "objective": None,
+    "max_trials": 10,
+    "seed": None,
+    "hyperparameters": None,
+    "tune_new_entries": True,
+    "allow_new_entries": True,
+}
+"""``SklearnTuner``'s defaults for the settings a KerasTuner oracle object carries."""
+
+
+@attrs.frozen
+class SearchSettings:
+    """What a tuner's ``oracle=`` and its keyword arguments settle together.
+
+    Attributes:
+        oracle: the core oracle that proposes.
+        objective: the objective searched.
+        max_trials: how many trials the store holds at the end.
+        seed: the search's seed.
+        hyperparameters: the tailoring of the hypermodel's space.
+        tune_new_entries: tune declared names the tailoring leaves out.
+        allow_new_entries: let the hypermodel declare names outside the tailoring.
+        max_retries_per_trial: how many times a trial that raises is run again.
+        max_consecutive_failed_trials: failures in a row that stop the search.
+    """
+
+    oracle: sa.Oracle
+    objective: sa.Objective
+    max_trials: int | None
+    seed: int | None
+    hyperparameters: Any
+    tune_new_entries: bool
+    allow_new_entries: bool
+    max_retries_per_trial: int = 0
+    max_consecutive_failed_trials: int = 3
+
+
+def _objective(objective: object, operation: str) -> sa.Objective:
     if objective is None:
-        chosen = sa.Objective("score", "max")
-    elif isinstance(objective, sa.Objective):
-        chosen = objective
-    elif isinstance(objective, str):
-        chosen = sa.Objective(objective, "max")  # scikit-learn's scores: greater is better
-    else:
-        raise sa.errors.ArgumentTypeError(
-            operation, "", "objective", objective, "None, a metric name or an Objective"
+        return sa.Objective("score", "max")
+    if isinstance(objective, sa.Objective):
+        return objective
+    if isinstance(objective, str):
+        return sa.Objective(objective, "max")  # scikit-learn's scores: greater is better
+    raise sa.errors.ArgumentTypeError(
+        operation, "", "objective", objective, "None, a metric name or an Objective"
+    )
+
+
+def tuner_oracle(oracle: object, given: dict[str, Any], operation: str) -> SearchSettings:
+    """The search settings a tuner's ``oracle=`` and its keyword arguments ``given`` stand for.
+
+    A KerasTuner oracle object (:class:`KerasTunerOracle`) carries the settings,
+    as in KerasTuner: a keyword argument of ``given`` left at its default takes the
+    oracle's, one given too is refused. Otherwise ``oracle`` is a spacealg oracle
+    or its name and the settings are ``given``.
+
+    Raises:
+        InvalidArgumentError: a setting given both to the tuner and by the oracle.
+        ArgumentTypeError: an objective that is no name nor ``Objective``.
+    """
+    if isinstance(oracle, KerasTunerOracle):
+        for name, value in given.items():
+            if value is not SETTINGS[name] and value != SETTINGS[name]:
+                raise sa.errors.InvalidArgumentError(
+                    operation,
+                    "",
+                    name,
+                    value,
+                    f"{SETTINGS[name]!r} with a KerasTuner oracle object (give {name} "
+                    "to the oracle, as in KerasTuner)",
+                )
+        return SearchSettings(
+            as_oracle(oracle.search, operation),
+            _objective(oracle.objective, operation),
+            oracle.max_trials,
+            oracle.seed,
+            oracle.hyperparameters,
+            oracle.tune_new_entries,
+            oracle.allow_new_entries,
+            oracle.max_retries_per_trial,
+            oracle.max_consecutive_failed_trials,
         )
-    return as_oracle(oracle, operation), chosen, max_trials  # type: ignore[arg-type]
+    return SearchSettings(
+        as_oracle(oracle, operation),  # type: ignore[arg-type]
+        _objective(given["objective"], operation),
+        given["max_trials"],
+        given["seed"],
+        given["hyperparameters"],
+        given["tune_new_entries"],
+        given["allow_new_entries"],
+    )
 
 
 @attrs.frozen
@@ -110,9 +208,13 @@ class SklearnTuner:
     """KerasTuner's tuner for scikit-learn models, on spacealg's search loop.
 
     Args:
-        oracle: a spacealg oracle or its name (``"random"``, ``"tpe"``,
-            ``"bayesian"``, ``"grid"``); KerasTuner's oracle objects will be taken
-            here once ``spacealg_keras.oracles`` provides them.
+        oracle: a KerasTuner oracle object (``spacealg_keras.oracles``'
+            ``BayesianOptimizationOracle(objective=..., max_trials=...)``, say), which
+            carries the objective, ``max_trials``, ``seed`` and the tailoring as in
+            KerasTuner (giving one to the tuner too is refused) and becomes
+            ``tuner.oracle``, with its ``get_best_trials()`` and ``get_trial()``; or a
+            spacealg oracle or its name (``"random"``, ``"tpe"``, ``"bayesian"``,
+            ``"grid"``).
         hypermodel: a build function ``build(hp)`` returning an unfitted estimator,
             or an object with such a ``build`` method.
         scoring: a scorer ``scoring(model, X, y, sample_weight=None)`` (as
@@ -158,7 +260,7 @@ class SklearnTuner:
 
     def __init__(
         self,
-        oracle: str | sa.Oracle | Any,
+        oracle: str | sa.Oracle | KerasTunerOracle,
         hypermodel: Any,
         scoring: Callable[..., float] | None = None,
         metrics: Callable[..., float] | Sequence[Callable[..., float]] | None = None,
@@ -177,9 +279,24 @@ class SklearnTuner:
         n_workers: int | None = None,
     ) -> None:
         operation = f"{type(self).__name__}()"
-        self.oracle, self.objective, self.max_trials = tuner_oracle(
-            oracle, objective, max_trials, operation
-        )
+        given = {
+            "objective": objective,
+            "max_trials": max_trials,
+            "seed": seed,
+            "hyperparameters": hyperparameters,
+            "tune_new_entries": tune_new_entries,
+            "allow_new_entries": allow_new_entries,
+        }
+        settings = tuner_oracle(oracle, given, operation)
+        self.oracle = oracle if isinstance(oracle, KerasTunerOracle) else settings.oracle
+        """The oracle as given: a KerasTuner oracle object (bound to this tuner:
+        ``get_best_trials``, ``get_trial``, ``trials``), else the spacealg oracle."""
+        self.objective = settings.objective
+        self.max_trials = settings.max_trials
+        seed, hyperparameters = settings.seed, settings.hyperparameters
+        tune_new_entries = settings.tune_new_entries
+        allow_new_entries = settings.allow_new_entries
+        self._settings = settings
         if not (callable(hypermodel) or callable(getattr(hypermodel, "build", None))):
             raise sa.errors.ArgumentTypeError(
                 operation, "", "hypermodel", hypermodel, "a build function or a HyperModel"
@@ -202,7 +319,7 @@ class SklearnTuner:
             )
         check_search(
             operation,
-            max_trials=max_trials,
+            max_trials=self.max_trials,
             seed=seed,
             directory=directory,
             project_name=project_name,
@@ -232,16 +349,20 @@ class SklearnTuner:
         study = self._study(_TunerBackend(self, None, None))  # checks what the loop will take
         if not overwrite:  # a stored search: with the entries that joined during its trials
             self.trial_space = study.current_trial_space()
+        if isinstance(self.oracle, KerasTunerOracle):
+            self.oracle.bind(self)
 
     def _study(self, backend: _TunerBackend) -> sa.Study:
         return sa.Study(
             trial_space=self.trial_space,
             backend=backend,
             objective=self.objective,
-            oracle=self.oracle,
+            oracle=self._settings.oracle,
             directory=self.directory,
             project_name=self.project_name,
             seed=self.seed,
+            max_retries_per_trial=self._settings.max_retries_per_trial,
+            max_consecutive_failed_trials=self._settings.max_consecutive_failed_trials,
         )
 
     @property
@@ -339,9 +460,13 @@ class SklearnTuner:
 
     def get_best_hyperparameters(self, num_trials: int = 1) -> list[sa.HyperParameters]:
         """Handles holding the best trials' values, best first."""
-        space = sa.merge(self.trial_space.declared, self.trial_space.tuned, on_conflict="left")
         best = self._result().completed()[:num_trials]
-        return [sa.HyperParameters.holding(space, t.values) for t in best]
+        return [self.handle_holding(t.values) for t in best]
+
+    def handle_holding(self, values: sa.Values) -> sa.HyperParameters:
+        """A handle holding a stored trial's full values, as KerasTuner's trials hold them."""
+        space = sa.merge(self.trial_space.declared, self.trial_space.tuned, on_conflict="left")
+        return sa.HyperParameters.holding(space, values)
 
     def search_space_summary(self) -> None:
         """Print KerasTuner's search space summary of the trial space."""

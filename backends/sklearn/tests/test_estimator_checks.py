@@ -35,8 +35,8 @@ ESTIMATORS = [
 # A check that cannot apply, with the reason (scikit-learn lists its own searches' the same way).
 EXPECTED_FAILURES = {
     "check_dtype_object": (
-        "with error_score=nan a fit that raises is a FAILED trial, and a search whose every "
-        "trial failed raises FitFailedError (a ValueError, as scikit-learn's searches raise "
+        "with error_score=nan a fit that raises scores NaN, and a search in which every fit "
+        "failed raises FitFailedError (a ValueError, as scikit-learn's searches raise "
         "then) instead of the estimator's own TypeError; error_score='raise' passes it"
     ),
 }

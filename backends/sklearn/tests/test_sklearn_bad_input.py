@@ -139,6 +139,7 @@ RECIPES: dict[str, tuple[str, Callable[..., Any], dict[str, Callable[[], Any]]]]
             "groups": lambda: None,
             "fit_params": dict,
             "seeded": lambda: False,
+            "error_score": lambda: "raise",
             "raised": lambda: None,
         },
     ),
@@ -152,8 +153,8 @@ NOT_CALLED = {
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("SklearnBackend", "X"): "the data: checked by scikit-learn when a trial runs",
     ("SklearnBackend", "y"): "the targets: checked by scikit-learn when a trial runs",
-    ("SklearnBackend", "cv"): "checked by scikit-learn's cross_validate when a trial runs",
-    ("SklearnBackend", "scoring"): "checked by scikit-learn's cross_validate when a trial runs",
+    ("SklearnBackend", "cv"): "checked by scikit-learn's check_cv when a trial runs",
+    ("SklearnBackend", "scoring"): "checked by scikit-learn's check_scoring when a trial runs",
     ("SklearnBackend", "groups"): "checked by scikit-learn's splitter when a trial runs",
     ("SklearnTuner", "hyperparameters"): "resolve()'s checks; its errors name resolve()",
     ("SearchCV", "executor"): (
