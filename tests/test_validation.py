@@ -246,3 +246,20 @@ def test_each_rule_reads_the_same_wherever_it_is_checked(
         call()
     assert raised.value.argument == argument
     assert raised.value.allowed == allowed
+
+
+@pytest.mark.parametrize(
+    ("build", "argument"),
+    [
+        (lambda: sa.Choice("c", values=np.array(3)), "values"),
+        (lambda: sa.Choice("c", values=[1, 2], weights=np.array(3)), "weights"),
+        (lambda: sa.Choice("c", values=[1, 2], conditions=np.array(3)), "conditions"),
+        (lambda: sa.Condition("p", np.array(3)), "values"),
+        (lambda: sa.Space(np.array(3)), "hyperparameters"),
+        (lambda: sa.Space([], constraints=np.array(3)), "constraints"),
+    ],
+)
+def test_a_zero_dimensional_array_is_not_a_list(build, argument):
+    """A 0-d numpy array declares ``__iter__`` and raises when iterated: it gets the clear error."""
+    with pytest.raises(sa.SpaceError, match=f"{argument}=array\\(3\\) is not valid"):
+        build()

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from spacealg._space.scalars import Scalar, as_python, index_of, is_scalar, typed
-from spacealg._space.validation import check_name
+from spacealg._space.validation import check_name, iterates
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
 
@@ -16,7 +16,7 @@ def _as_values(parent: object, values: Any) -> tuple[Scalar, ...]:
     values = as_python(values)
     if isinstance(values, str | bool | int | float):
         return (values,)
-    if isinstance(values, Iterable) and not isinstance(values, Mapping):
+    if iterates(values) and not isinstance(values, Mapping):
         return tuple(as_python(value) for value in values)
     raise ArgumentTypeError(
         "Condition()",
@@ -101,6 +101,6 @@ def as_conditions(
     """
     if conditions is None:
         return ()
-    if isinstance(conditions, Condition | str | Mapping) or not isinstance(conditions, Iterable):
+    if isinstance(conditions, Condition | str | Mapping) or not iterates(conditions):
         return (conditions,)  # type: ignore[return-value]
     return tuple(conditions)

@@ -25,7 +25,7 @@ from spacealg._space.scalars import (
     typed,
 )
 from spacealg._space.unit_interval import FloatArray, cell, cell_center
-from spacealg._space.validation import is_real
+from spacealg._space.validation import is_real, iterates
 from spacealg.errors import ArgumentTypeError, InvalidArgumentError
 
 _SCALAR_WORDS = "bool, int, finite float or str"
@@ -70,7 +70,7 @@ class _Listed(HyperparameterBase):
 
 
 def _as_tuple(name: object, values: Any) -> tuple[Scalar, ...]:
-    if isinstance(values, Iterable) and not isinstance(values, Mapping | Set | str):
+    if iterates(values) and not isinstance(values, Mapping | Set | str):
         return tuple(as_python(value) for value in values)
     raise ArgumentTypeError(
         "Choice()",
@@ -239,7 +239,7 @@ def _normalised(name: object, weights: object, count: int) -> tuple[float, ...] 
     if weights is None:
         return None
     label = name if isinstance(name, str) else ""
-    if isinstance(weights, str | Mapping | Set) or not isinstance(weights, Iterable):
+    if isinstance(weights, str | Mapping | Set) or not iterates(weights):
         raise ArgumentTypeError("Choice()", label, "weights", weights, _WEIGHTS_WORDS)
     given = [as_python(w) for w in weights]
     if not all(is_real(w) for w in given):

@@ -13,7 +13,7 @@ from spacealg._space.conditions import Condition
 from spacealg._space.constraints import Compiled, compile_constraints
 from spacealg._space.kinds import KINDS, Hyperparameter
 from spacealg._space.scalars import Scalar, typed
-from spacealg._space.validation import check_instance
+from spacealg._space.validation import check_instance, iterates
 from spacealg.errors import ArgumentTypeError, InvalidSpaceError, UnknownNameError, quoted
 
 OnConflict = Literal["error", "left", "right"]
@@ -153,7 +153,7 @@ class Space(Mapping[str, Hyperparameter]):
         history: Mapping[str, tuple[str, ...]] | None = None,
         constraints: Iterable[str] = (),
     ) -> None:
-        if isinstance(hyperparameters, str | Mapping) or not isinstance(hyperparameters, Iterable):
+        if isinstance(hyperparameters, str | Mapping) or not iterates(hyperparameters):
             raise ArgumentTypeError(
                 "Space()", "", "hyperparameters", hyperparameters, f"a list of {_KIND_WORDS}"
             )
@@ -164,7 +164,7 @@ class Space(Mapping[str, Hyperparameter]):
             (Mapping, type(None)),
             "None or a mapping of names to notes",
         )
-        if isinstance(constraints, str) or not isinstance(constraints, Iterable):
+        if isinstance(constraints, str) or not iterates(constraints):
             raise ArgumentTypeError(
                 "Space()", "", "constraints", constraints, "a list of expressions (str)"
             )

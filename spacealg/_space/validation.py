@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -397,6 +397,20 @@ def check_bool(operation: str, argument: str, value: object) -> None:
     check_instance(operation, argument, as_python(value), bool, "True or False")
 
 
+def iterates(value: object) -> TypeGuard[Iterable[Any]]:
+    """Whether ``value`` can be iterated: an ``Iterable``, less a 0-d numpy array.
+
+    A 0-d array declares ``__iter__`` and raises ``TypeError`` when iterated;
+    every check that a value is a list of something goes through here.
+
+    Examples:
+        >>> import numpy as np
+        >>> iterates([1]), iterates(np.array([1])), iterates(np.array(1)), iterates(3)
+        (True, True, False, False)
+    """
+    return isinstance(value, Iterable) and getattr(value, "ndim", None) != 0
+
+
 def check_items(
     operation: str, argument: str, value: object, allowed: str, *, name: str = ""
 ) -> None:
@@ -412,5 +426,5 @@ def check_items(
         spacealg.errors.ArgumentTypeError: ProcessPool(): devices=None is not valid; \
 allowed: a list of device ids
     """
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    if isinstance(value, str | bytes | Mapping) or not iterates(value):
         raise ArgumentTypeError(operation, name, argument, value, allowed)
