@@ -38,6 +38,7 @@ from ._devices import visible_devices
 from ._hypermodel import HyperModel, as_hypermodel
 from ._runner import (
     CHECKPOINT,
+    DEFAULT_OBJECTIVE,
     MULTI_OBJECTIVE,
     BestEpochCheckpoint,
     KerasBackend,
@@ -291,7 +292,11 @@ class Tuner:
         self.hypermodel = None if hypermodel is None else as_hypermodel(hypermodel)
         self.objective, self.objectives = _objectives(objective)
         """The objective searched; with a list of objectives, ``multi_objective`` and
-        the list (``objectives``), as KerasTuner scores them."""
+        the list (``objectives``), as KerasTuner scores them. Without one, ``val_loss``
+        is minimised, or, when the trials train themselves (a custom ``fit`` or
+        ``run_trial``), ``default_objective``: the float they return, as in KerasTuner."""
+        if objective is None and self._trains_itself():
+            self.objective = sa.Objective(DEFAULT_OBJECTIVE, "min")
         self.max_trials = max_trials
         self.seed = seed
         self.compile_overrides = CompileOverrides(optimizer, loss, metrics)
