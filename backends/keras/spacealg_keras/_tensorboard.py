@@ -67,7 +67,8 @@ def _hparam_value(value: object) -> bool | int | float | str | None:
 class HParamsLogger(keras.callbacks.Callback):  # type: ignore[misc]
     """Writes one execution's HParams session into its log folder.
 
-    ``on_train_begin`` writes the session start (the trial's values, its group
+    ``on_train_begin`` writes the session start (the trial's values as the build
+    function and ``fit`` declared them, its group
     named after the trial, so that a trial's executions form one row of the
     dashboard), ``on_epoch_end`` each epoch's numeric metrics as scalars (step:
     the epoch), and ``on_train_end`` the session end. An execution that raises is
@@ -78,12 +79,21 @@ class HParamsLogger(keras.callbacks.Callback):  # type: ignore[misc]
         super().__init__()
         self.log_dir = Path(log_dir)
         self.trial_id = str(trial_id)
-        self.values = {
+        self._values = values
+        self._writer: Any = None
+
+    @property
+    def values(self) -> dict[str, bool | int | float | str]:
+        """The trial's values as HParams records them, read when training begins.
+
+        ``values`` may be the handle's live view: a name ``HyperModel.fit`` declares
+        before it trains (a batch size) is then among them.
+        """
+        return {
             name: shown
-            for name, value in values.items()
+            for name, value in self._values.items()
             if (shown := _hparam_value(value)) is not None
         }
-        self._writer: Any = None
 
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
         """Open the execution's event file and write the session start."""
@@ -138,7 +148,7 @@ class HParamsLogger(keras.callbacks.Callback):  # type: ignore[misc]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> HParamsLogger:
         """A logger is made per execution; a copy is a fresh logger for the same session."""
-        return HParamsLogger(self.log_dir, self.trial_id, self.values)
+        return HParamsLogger(self.log_dir, self.trial_id, self._values)
 
 
 def _plugin_summary(tag: str, data: Any) -> Any:

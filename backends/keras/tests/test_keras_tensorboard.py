@@ -36,7 +36,7 @@ ALL_STATUSES = [
 ]
 
 
-def _dashboard(log_dir: Path) -> tuple[Any, Any]:
+def dashboard(log_dir: Path) -> tuple[Any, Any]:
     """The experiment and the session groups, as TensorBoard's HParams dashboard asks for them."""
     multiplexer = plugin_event_multiplexer.EventMultiplexer()
     multiplexer.AddRunsFromDirectory(str(log_dir))
@@ -97,7 +97,7 @@ def test_each_trial_logs_into_its_own_folder_with_its_hparams_and_metrics(tmp_pa
         assert (execution / "validation").is_dir()
     assert not (log_dir / "train").exists()
 
-    experiment, groups = _dashboard(log_dir)
+    experiment, groups = dashboard(log_dir)
     infos = {info.name: info for info in experiment.hparam_infos}
     assert sorted(infos) == ["dropout", "learning_rate", "units"]
     assert [v.number_value for v in infos["units"].domain_discrete.values] == [4, 8]
@@ -122,7 +122,7 @@ def test_each_execution_is_a_session_of_its_trial_group(tmp_path, small_data):
     _search(tmp_path, small_data, callback, max_trials=1, executions_per_trial=2)
 
     assert sorted(path.name for path in (log_dir / "0").iterdir()) == ["execution0", "execution1"]
-    _, groups = _dashboard(log_dir)
+    _, groups = dashboard(log_dir)
     (group,) = groups
     assert sorted(session.name for session in group.sessions) == [
         "0/execution0",
@@ -146,7 +146,7 @@ def test_a_failed_execution_ends_its_session_as_failed(tmp_path, small_data):
 
     (record,) = tuner.trials
     assert record.state is sa.TrialState.FAILED
-    _, groups = _dashboard(log_dir)
+    _, groups = dashboard(log_dir)
     (group,) = groups
     (session,) = group.sessions
     assert session.status == api_pb2.STATUS_FAILURE
@@ -161,7 +161,7 @@ def test_a_second_search_replaces_the_experiment_and_adds_its_trials(tmp_path, s
     tuner.search(x, y, validation_split=0.25, epochs=1, callbacks=[callback], verbose=0)
 
     assert len(list(log_dir.glob("events.out.tfevents.*"))) == 1  # the experiment, rewritten
-    _, groups = _dashboard(log_dir)
+    _, groups = dashboard(log_dir)
     assert sorted(group.name for group in groups) == ["0", "1"]
 
 
@@ -183,3 +183,26 @@ def test_the_numbers_logged_are_the_trial_values_as_python_scalars(tmp_path):
     )
     assert logger.values == {"units": 8, "rate": 0.5, "act": "relu"}
     assert type(logger.values["units"]) is int
+
+
+class _TunedBatch(keras_tuner.HyperModel):
+    def build(self, hp):
+        return dense(hp)
+
+    def fit(self, hp, model, *args, **kwargs):
+        return model.fit(*args, batch_size=hp.Choice("batch_size", [8, 16]), **kwargs)
+
+
+def test_a_name_fit_declares_is_among_the_hparams(tmp_path, small_data):
+    x, y = small_data
+    log_dir = tmp_path / "logs"
+    tuner = keras_tuner.RandomSearch(
+        _TunedBatch(), objective="val_loss", max_trials=1, directory=tmp_path, seed=2
+    )
+    callback = keras.callbacks.TensorBoard(log_dir=str(log_dir))
+    tuner.search(x, y, validation_split=0.25, epochs=1, callbacks=[callback], verbose=0)
+    (record,) = tuner.trials
+    experiment, (group,) = dashboard(log_dir)
+    assert _hparams(group) == pytest.approx(dict(record.values))
+    assert "batch_size" in _hparams(group)
+    assert "batch_size" in {info.name for info in experiment.hparam_infos}
