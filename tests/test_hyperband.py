@@ -94,6 +94,12 @@ def test_the_classic_schedule_of_81_epochs():
 # budgets (each trial's tuner/epochs), in a search where every trial completes. Worked
 # out from keras_tuner's HyperbandOracle: _get_num_brackets, _get_size (with its
 # floating-point log), _get_epochs and the bracket order of _increment_bracket_num.
+# Verified by running it (2026-12-03): KerasTuner 1.4.8's own
+# keras_tuner.oracles.HyperbandOracle (KERAS_BACKEND=jax, seed=0, one Float), driven
+# trial by trial with create_trial / update_trial / end_trial, every trial COMPLETED at
+# once, until create_trial returned a STOPPED trial. All 26 rows below matched in trials
+# and epochs, and a spacealg search with each row's arguments gave every trial the same
+# tuner/epochs in the same order as KerasTuner's (KERAS_TUNER_BUDGETS: the short ones).
 KERAS_TUNER_SCHEDULES = [
     (1, 2, 1, 1, 1),
     (1, 3, 2, 2, 2),
@@ -133,6 +139,34 @@ def test_the_schedule_runs_keras_tuners_trials_and_epochs(
     rungs = schedule(max_epochs, factor, iterations)
     assert sum(r.size for r in rungs) == trials
     assert sum(r.size * r.epochs for r in rungs) == budget
+
+
+# Each trial's tuner/epochs, in trial order, as KerasTuner 1.4.8's HyperbandOracle gave
+# them in the run described above (the rows of KERAS_TUNER_SCHEDULES with few trials).
+KERAS_TUNER_BUDGETS = [
+    (1, 2, 1, [1]),
+    (1, 3, 2, [1, 1]),
+    (2, 2, 1, [1, 1, 2, 2, 2]),
+    (2, 3, 1, [2, 2]),
+    (2, 3, 2, [2, 2, 2, 2]),
+    (2, 4, 1, [2, 2]),
+    (3, 2, 1, [2, 2, 2, 3, 3, 3, 3, 3]),
+    (3, 3, 1, [1, 1, 1, 3, 3, 3]),
+    (3, 4, 2, [3, 3, 3, 3]),
+    (4, 2, 1, [1, 1, 1, 1, 2, 2, 4, 2, 2, 2, 4, 4, 4, 4, 4]),
+    (4, 3, 1, [2, 2, 2, 2, 2, 4, 4, 4, 4, 4]),
+    (4, 4, 1, [1, 1, 1, 1, 4, 4, 4]),
+    (9, 4, 1, [3, 3, 3, 3, 3, 3, 9, 9, 9, 9, 9]),
+]
+
+
+@pytest.mark.parametrize(("max_epochs", "factor", "iterations", "budgets"), KERAS_TUNER_BUDGETS)
+def test_a_search_gives_kerastuners_budgets_in_its_order(
+    tmp_path, max_epochs, factor, iterations, budgets
+):
+    oracle = HyperbandOracle(max_epochs=max_epochs, factor=factor, hyperband_iterations=iterations)
+    result = run(tmp_path, oracle)
+    assert [t.meta[EPOCHS] for t in result.trials] == budgets
 
 
 def test_kerastuners_smallest_schedule_runs_two_trials(tmp_path):

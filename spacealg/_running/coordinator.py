@@ -142,7 +142,9 @@ class Coordinator:
         if trial is None:
             return None
         if self._verbose:
-            self.say(f"\nSearch: Running Trial #{trial.trial_id + 1}")
+            best = SearchResult(self.store.trials(), self._objective).best_trial
+            table = hyperparameter_table(trial.values, None if best is None else best.values)
+            self.say(f"\nSearch: Running Trial #{trial.trial_id + 1}\n\n{table}\n")
         self.heartbeat.begin(trial.trial_id, self.owner)
         return TrialTask(
             trial,
@@ -244,6 +246,48 @@ class Coordinator:
         if self._progress is not None:
             best_score = None if best is None else best.score
             self._progress.show(len(self.store.trials()), best_score, name)
+
+
+TABLE_COLUMN = 18
+"""The width of the trial log's value columns (KerasTuner's)."""
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.5g}"
+    text = str(value)
+    return text if len(text) <= TABLE_COLUMN else text[: TABLE_COLUMN - 3] + "..."
+
+
+def hyperparameter_table(values: Mapping[str, object], best: Mapping[str, object] | None) -> str:
+    """The trial log's table of a trial's values next to the best trial's, as KerasTuner's.
+
+    Numbers show 5 significant digits, long texts are cut to the column; ``?``
+    stands for every best value before a trial completed, ``None`` for a name the
+    best trial did not have.
+
+    Examples:
+        >>> print(hyperparameter_table({"units": 64, "lr": 0.00123456}, None))
+        Value             |Best Value So Far |Hyperparameter
+        64                |?                 |units
+        0.0012346         |?                 |lr
+        >>> print(hyperparameter_table({"act": "relu", "extra": True}, {"act": "tanh"}))
+        Value             |Best Value So Far |Hyperparameter
+        relu              |tanh              |act
+        True              |None              |extra
+        >>> hyperparameter_table({}, None)
+        'default configuration'
+    """
+    if not values:
+        return "default configuration"
+    rows = [("Value", "Best Value So Far", "Hyperparameter")]
+    rows += [
+        (_cell(value), "?" if best is None else _cell(best.get(name)), name)
+        for name, value in values.items()
+    ]
+    return "\n".join(
+        f"{shown:<{TABLE_COLUMN}}|{so_far:<{TABLE_COLUMN}}|{name}" for shown, so_far, name in rows
+    )
 
 
 SHORT_TRACEBACK = 6

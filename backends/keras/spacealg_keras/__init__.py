@@ -16,6 +16,7 @@ from spacealg import Objective as Objective
 from . import applications as applications
 from . import errors as errors
 from . import oracles as oracles
+from . import tuners as tuners
 from ._hypermodel import HyperModel as HyperModel
 from ._model_based import TPE as TPE
 from ._model_based import BayesianOptimization as BayesianOptimization
@@ -26,19 +27,20 @@ from ._tuner import GridSearch as GridSearch
 from ._tuner import RandomSearch as RandomSearch
 from ._tuner import Tuner as Tuner
 
-try:  # KerasTuner's SklearnTuner lives in the spacealg-sklearn distribution
-    from spacealg_sklearn import SklearnTuner as SklearnTuner
-except ImportError as missing:  # pragma: no cover - exercised without spacealg-sklearn
-    if missing.name != "spacealg_sklearn":
-        raise
 
-    def __getattr__(name: str) -> object:
-        if name == "SklearnTuner":
+def __getattr__(name: str) -> object:
+    # KerasTuner's SklearnTuner lives in the spacealg-sklearn distribution: imported
+    # when first asked for, so that importing spacealg_keras never imports scikit-learn.
+    # Without spacealg-sklearn it is an AttributeError (hasattr() is False), naming it.
+    if name == "SklearnTuner":
+        try:
+            return tuners.sklearn_tuner(__name__)
+        except tuners.MissingBackendError as missing:
             raise AttributeError(
                 "spacealg_keras.SklearnTuner needs the spacealg-sklearn distribution: "
                 'pip install -e "backends/sklearn" (the scikit-learn backend)'
-            )
-        raise AttributeError(f"module 'spacealg_keras' has no attribute {name!r}")
+            ) from missing
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __version__ = "0.1.0"
@@ -59,4 +61,5 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as the public API tests check
     "applications",
     "errors",
     "oracles",
+    "tuners",
 ]

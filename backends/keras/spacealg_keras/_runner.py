@@ -61,6 +61,28 @@ class KerasTrial:
 MULTI_OBJECTIVE = "multi_objective"
 """The metric several objectives make (KerasTuner's ``MultiObjective``'s name)."""
 
+DEFAULT_OBJECTIVE = "default_objective"
+"""The objective's name when none is given and the trials train themselves (KerasTuner's
+``DefaultObjective``): the float a custom ``fit`` or ``run_trial`` returns."""
+
+
+def with_default_objective(metrics: Mapping[str, float], objective: str) -> dict[str, float]:
+    """``metrics`` plus ``default_objective``, taken from ``val_loss``, when that is the objective.
+
+    A custom loop that returns a History or a dict without ``default_objective`` is
+    scored by its ``val_loss``, as a tuner with no objective scores built-in training.
+
+    Examples:
+        >>> with_default_objective({"val_loss": 0.5}, "default_objective")
+        {'val_loss': 0.5, 'default_objective': 0.5}
+        >>> with_default_objective({"val_loss": 0.5}, "val_loss")
+        {'val_loss': 0.5}
+    """
+    found = dict(metrics)
+    if objective == DEFAULT_OBJECTIVE and DEFAULT_OBJECTIVE not in found and "val_loss" in found:
+        found[DEFAULT_OBJECTIVE] = found["val_loss"]
+    return found
+
 
 def with_objective_sum(
     metrics: Mapping[str, float], parts: tuple[sa.Objective, ...]
@@ -98,7 +120,8 @@ class BestEpochCheckpoint(keras.callbacks.Callback):  # type: ignore[misc]
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         """Save the weights if this epoch's objective value is the best so far."""
-        value = with_objective_sum(logs or {}, self._parts).get(self._objective.name)
+        logs = with_default_objective(logs or {}, self._objective.name)
+        value = with_objective_sum(logs, self._parts).get(self._objective.name)
         if value is None or math.isnan(float(value)):
             return
         if self._best is None or self._objective.better(float(value), self._best):
@@ -156,7 +179,8 @@ def report_result(
 ) -> Outcome:
     """Report a History epoch by epoch; a dict is returned as the outcome.
 
-    A number is the value of the ``objective`` metric, as in KerasTuner. With
+    A number is the value of the ``objective`` metric, as in KerasTuner
+    (``default_objective`` when none was given). With
     several objectives (``parts``), each step also reports their sum
     (:func:`with_objective_sum`).
     """
@@ -168,10 +192,11 @@ def report_result(
                 for name, series in result.history.items()
                 if step < len(series)
             }
-            trial.report(step, with_objective_sum(logs, parts))
+            trial.report(step, with_objective_sum(with_default_objective(logs, objective), parts))
         return None
     if isinstance(result, Mapping):
-        return with_objective_sum({name: float(value) for name, value in result.items()}, parts)
+        found = {name: float(value) for name, value in result.items()}
+        return with_objective_sum(with_default_objective(found, objective), parts)
     if isinstance(result, numbers.Real) and not isinstance(result, bool):
         return {objective: float(result)}
     raise sa.errors.ArgumentTypeError(

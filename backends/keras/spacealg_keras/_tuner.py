@@ -38,6 +38,7 @@ from ._devices import visible_devices
 from ._hypermodel import HyperModel, as_hypermodel
 from ._runner import (
     CHECKPOINT,
+    DEFAULT_OBJECTIVE,
     MULTI_OBJECTIVE,
     BestEpochCheckpoint,
     KerasBackend,
@@ -45,6 +46,7 @@ from ._runner import (
     load_checkpoint,
     with_callbacks,
 )
+from ._tensorboard import FAILURE, tensorboard_log_dirs, with_trial_logs, write_experiment
 from .oracles import Oracle
 
 _ORACLE_SETTINGS: dict[str, Any] = {
@@ -290,7 +292,11 @@ class Tuner:
         self.hypermodel = None if hypermodel is None else as_hypermodel(hypermodel)
         self.objective, self.objectives = _objectives(objective)
         """The objective searched; with a list of objectives, ``multi_objective`` and
-        the list (``objectives``), as KerasTuner scores them."""
+        the list (``objectives``), as KerasTuner scores them. Without one, ``val_loss``
+        is minimised, or, when the trials train themselves (a custom ``fit`` or
+        ``run_trial``), ``default_objective``: the float they return, as in KerasTuner."""
+        if objective is None and self._trains_itself():
+            self.objective = sa.Objective(DEFAULT_OBJECTIVE, "min")
         self.max_trials = max_trials
         self.seed = seed
         self.compile_overrides = CompileOverrides(optimizer, loss, metrics)
@@ -368,8 +374,18 @@ class Tuner:
         finally:
             self._overwrite = False  # a second search() continues the first
             self.trial_space = study.current_trial_space()
+            self._write_experiments(fit_kwargs.get("callbacks") or ())
         if self.hypermodel is not None and declares_later:
             warn_about_tailoring(self.trial_space, stacklevel=2)
+
+    def _write_experiments(self, callbacks: Iterable[Any]) -> None:
+        """Write the HParams experiment into every TensorBoard callback's ``log_dir``."""
+        log_dirs = tensorboard_log_dirs(callbacks)
+        if not log_dirs or not (self.project_dir / "trials.db").exists():
+            return
+        metrics = {name for record in self.trials for name in record.metrics}
+        for log_dir in log_dirs:
+            write_experiment(log_dir, self.trial_space, metrics)
 
     @contextlib.contextmanager
     def _workers(self) -> Iterator[tuple[Any, int | None]]:
@@ -434,12 +450,21 @@ class Tuner:
             else []
         )
         kwargs = with_callbacks(fit_kwargs, *checkpoint)
+        # A TensorBoard callback logs into <log_dir>/<trial_id>/execution<k>, with HParams.
+        kwargs["callbacks"], loggers = with_trial_logs(
+            kwargs["callbacks"], trial.trial_id, trial.execution, hp.values
+        )
         if EPOCHS in trial.meta:  # a budget (Hyperband): train from initial_epoch up to it
             kwargs["epochs"] = trial.meta[EPOCHS]
             kwargs["initial_epoch"] = trial.meta.get(INITIAL_EPOCH, 0)
             if CONTINUES in trial.meta:  # a promoted trial goes on from its best weights
                 self._load_trial_weights(model, trial.meta[CONTINUES])
-        return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
+        try:
+            return self.hypermodel.fit(hp, model, *fit_args, **kwargs)
+        except BaseException:
+            for logger in loggers:  # the dashboard shows the execution as failed
+                logger.end(FAILURE)
+            raise
 
     def strategy_scope(self) -> Any:
         """The distribution strategy's scope, or a scope that does nothing without one."""

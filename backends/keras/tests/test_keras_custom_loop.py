@@ -180,3 +180,6 @@ def test_a_tuner_without_a_hypermodel_tunes_anything(tmp_path):
     best = tuner.get_best_hyperparameters()[0].get("x")
     assert -1.0 <= best <= 1.0
     assert min(t.score for t in tuner.trials) == best * best + 1
+    # No objective and a float: KerasTuner's default_objective, as in the guide's log.
+    assert tuner.objective == sa.Objective("default_objective", "min")
+    assert {name for t in tuner.trials for name in t.metrics} == {"default_objective"}

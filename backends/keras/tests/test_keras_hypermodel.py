@@ -274,6 +274,45 @@ def test_run_trial_may_be_overridden(tmp_path, small_data, returns, objective):
     assert isinstance(model, keras.Model)
 
 
+@pytest.mark.parametrize("kind", ["float", "dict", "history"])
+def test_without_an_objective_a_custom_fit_is_scored_as_default_objective(
+    tmp_path, small_data, kind
+):
+    # KerasTuner's DefaultObjective: the float a custom fit returns, minimised. A History
+    # or a dict without it is scored by its val_loss, as built-in training is.
+    hypermodel = Returning(kind)
+    tuner = keras_tuner.RandomSearch(
+        hypermodel, max_trials=2, directory=tmp_path, project_name=kind
+    )
+    assert tuner.objective == sa.Objective("default_objective", "min")
+    trials = search(tuner, small_data, epochs=2)
+    for trial, history in zip(trials, hypermodel.histories, strict=True):
+        if kind == "history":
+            assert trial.metrics["default_objective"] == tuple(history["val_loss"])
+            assert trial.score == min(history["val_loss"])
+        else:
+            assert trial.metrics["default_objective"] == (pytest.approx(history["val_loss"][-1]),)
+            assert trial.score == pytest.approx(history["val_loss"][-1])
+        assert ("val_loss" in trial.metrics) == (kind != "float")
+    assert tuner.get_best_hyperparameters()[0].values == min(trials, key=lambda t: t.score).values
+
+
+def test_without_an_objective_a_custom_run_trial_returning_a_float_is_default_objective(
+    tmp_path, small_data
+):
+    tuner = CustomLoop(dense, returns="float", max_trials=1, directory=tmp_path, project_name="c")
+    assert tuner.objective.name == "default_objective"
+    (trial,) = search(tuner, small_data)
+    assert set(trial.metrics) == {"default_objective"}
+    assert trial.score == trial.metrics["default_objective"][0]
+
+
+def test_without_an_objective_built_in_training_minimises_val_loss(tmp_path):
+    # KerasTuner refuses a History with no objective; spacealg minimises val_loss.
+    tuner = keras_tuner.RandomSearch(dense, max_trials=1, directory=tmp_path, project_name="v")
+    assert tuner.objective == sa.Objective("val_loss", "min")
+
+
 def test_the_space_of_a_hypermodel_is_read_only_and_computed_once():
     built = []
 

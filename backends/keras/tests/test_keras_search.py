@@ -316,3 +316,38 @@ def test_the_best_model_has_its_best_epochs_weights_and_no_optimizer_state(tmp_p
         saved.visit(names.append)
     assert names
     assert not [name for name in names if "optimizer" in name]
+
+
+def _shown(value):
+    """A value as the trial log's table shows it (KerasTuner's: 5 significant digits)."""
+    return (
+        f"{value:.5g}"
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else str(value)
+    )
+
+
+def test_verbose_1_prints_kerastuner_s_table_of_each_trials_values(tmp_path, small_data, capsys):
+    x, y = small_data
+    tuner = keras_tuner.RandomSearch(
+        dense, objective="val_loss", max_trials=2, seed=4, directory=tmp_path, project_name="t"
+    )
+    tuner.search(x, y, epochs=1, validation_split=0.25, verbose=1)
+    out = capsys.readouterr().out
+    first, second = tuner.trials
+    header = "Value             |Best Value So Far |Hyperparameter"
+    assert out.count(header) == 2
+    lines = out.splitlines()
+    start = lines.index(header)
+    assert lines[start - 2 : start] == ["Search: Running Trial #1", ""]
+    assert lines[start + 1 : start + 5] == [
+        *(f"{_shown(value):<18}|{'?':<18}|{name}" for name, value in first.values.items()),
+        "",
+    ]
+    start = lines.index(header, start + 1)
+    assert lines[start + 1 : start + 1 + len(second.values)] == [
+        f"{_shown(value):<18}|{_shown(first.values[name]):<18}|{name}"
+        for name, value in second.values.items()
+    ]
+    assert "Trial 2 Complete [" in out
+    assert f"Best val_loss So Far: {min(first.score, second.score)!r}" in out

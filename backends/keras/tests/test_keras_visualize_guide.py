@@ -70,3 +70,44 @@ def test_a_search_after_the_check_is_unchanged(tmp_path, images):
     assert tuner.trial_space.tuned["model_type"].default == "mlp"
     tuner.search(x, y, epochs=1, validation_data=(x, y), verbose=0)
     assert [t.state for t in tuner.trials] == [sa.TrialState.COMPLETED] * 2
+
+
+def test_the_guides_tensorboard_callback_shows_every_trial_in_the_hparams_dashboard(
+    tmp_path, images
+):
+    from test_keras_tensorboard import dashboard
+
+    x, y = images
+    log_dir = tmp_path / "tb_logs"
+    tuner = keras_tuner.RandomSearch(
+        build_model,
+        max_trials=2,
+        objective="val_accuracy",
+        executions_per_trial=1,
+        overwrite=True,
+        directory=tmp_path,
+        project_name="mnist",
+        seed=0,
+    )
+    tuner.search(
+        x,
+        y,
+        epochs=1,
+        validation_data=(x, y),
+        callbacks=[keras.callbacks.TensorBoard(str(log_dir))],  # positional, as the guide
+        verbose=0,
+    )
+    experiment, groups = dashboard(log_dir)
+    # Conditional names: each trial shows its own active values; the experiment all of them.
+    assert {info.name for info in experiment.hparam_infos} == set(tuner.trial_space.tuned)
+    by_id = {str(trial.trial_id): trial for trial in tuner.trials}
+    assert sorted(group.name for group in groups) == sorted(by_id)
+    for group in groups:
+        # The values the build function used: the other branch's names are left out.
+        values = by_id[group.name].values
+        other = "units_" if values["model_type"] == "cnn" else "filters_"
+        used = {name: value for name, value in values.items() if not name.startswith(other)}
+        shown = {name: getattr(v, v.WhichOneof("kind")) for name, v in group.hparams.items()}
+        assert shown == used
+        accuracy = {m.name.tag: m.value for m in group.metric_values}["val_accuracy"]
+        assert accuracy == pytest.approx(by_id[group.name].score)
