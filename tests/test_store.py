@@ -110,6 +110,18 @@ def _claim_plan(path: Path) -> tuple[str, str]:
     return " ".join(row[-1] for row in running), " ".join(row[-1] for row in count)
 
 
+def _best_plan(path: Path, order: str) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT trial_id FROM trials WHERE state = 'COMPLETED' "
+            f"AND score IS NOT NULL ORDER BY score {order}, trial_id LIMIT 1"
+        ).fetchall()
+    finally:
+        connection.close()
+    return " ".join(row[-1] for row in rows)
+
+
 def test_a_claim_reads_no_more_rows_as_the_history_grows(tmp_path):
     """Finding running trials uses the index of running trials; the count is the last id."""
     _search(tmp_path)
@@ -118,12 +130,22 @@ def test_a_claim_reads_no_more_rows_as_the_history_grows(tmp_path):
     assert count.startswith("SEARCH trials")  # not a SCAN of every row
 
 
+@pytest.mark.parametrize("order", ["ASC", "DESC"])
+def test_the_best_trial_is_found_through_the_index_of_scores(tmp_path, order):
+    """The trial log and ``spacealg best`` read the best trial without scanning the table."""
+    _search(tmp_path)
+    assert _best_plan(_store_path(tmp_path), order).startswith(
+        "SEARCH trials USING INDEX trials_best"
+    )
+
+
 def test_a_store_without_the_running_index_gains_it_when_opened_for_a_search(tmp_path):
     """A store written before the index existed reads as before, and gains it on the next search."""
     _search(tmp_path)
     path = _store_path(tmp_path)
     connection = sqlite3.connect(path)
     connection.execute("DROP INDEX trials_running")
+    connection.execute("DROP INDEX trials_best")
     connection.commit()
     connection.close()
     assert _claim_plan(path)[0] == "SCAN trials"  # every row
@@ -131,6 +153,7 @@ def test_a_store_without_the_running_index_gains_it_when_opened_for_a_search(tmp
     assert _claim_plan(path)[0] == "SCAN trials"  # load() never writes
     _search(tmp_path, max_trials=5)
     assert _claim_plan(path)[0] == "SCAN trials USING INDEX trials_running"
+    assert "trials_best" in _best_plan(path, "ASC")
     assert len(sa.load(tmp_path, "project").trials) == 5
 
 

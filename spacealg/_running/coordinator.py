@@ -142,7 +142,7 @@ class Coordinator:
         if trial is None:
             return None
         if self._verbose:
-            best = SearchResult(self.store.trials(), self._objective).best_trial
+            best = self.store.best_trial(self._objective.direction)
             table = hyperparameter_table(trial.values, None if best is None else best.values)
             self.say(f"\nSearch: Running Trial #{trial.trial_id + 1}\n\n{table}\n")
         self.heartbeat.begin(trial.trial_id, self.owner)
@@ -240,12 +240,12 @@ class Coordinator:
         if state is TrialState.FAILED and error:
             say(short_error(error))
         say("")
-        best = SearchResult(self.store.trials(), self._objective).best_trial
+        best = self.store.best_trial(self._objective.direction)  # one indexed query
         say(f"Best {name} So Far: {None if best is None else best.score!r}")
         say(f"Total elapsed time: {_clock(time.monotonic() - self._started)}")
         if self._progress is not None:
             best_score = None if best is None else best.score
-            self._progress.show(len(self.store.trials()), best_score, name)
+            self._progress.show(self.store.count(), best_score, name)
 
 
 TABLE_COLUMN = 18

@@ -46,6 +46,8 @@ CREATE TABLE trials (
     meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX trials_running ON trials (trial_id) WHERE state = 'RUNNING';
+CREATE INDEX trials_best ON trials (score, trial_id)
+    WHERE state = 'COMPLETED' AND score IS NOT NULL;
 CREATE TABLE joined (
     position INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -54,10 +56,15 @@ CREATE TABLE joined (
 );
 """
 _JOINED = _SCHEMA[_SCHEMA.index("CREATE TABLE joined") :]
-_RUNNING_INDEX = (
-    "CREATE INDEX IF NOT EXISTS trials_running ON trials (trial_id) WHERE state = 'RUNNING'"
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS trials_running ON trials (trial_id) WHERE state = 'RUNNING'",
+    (
+        "CREATE INDEX IF NOT EXISTS trials_best ON trials (score, trial_id) "
+        "WHERE state = 'COMPLETED' AND score IS NOT NULL"
+    ),
 )
-"""The trials a claim looks at first: a few rows, however long the history."""
+"""The running trials (a claim's first look) and the scored ones by score (the best
+trial): lookups of a few rows, however long the history."""
 
 
 def create_schema(connection: sqlite3.Connection) -> None:
@@ -76,8 +83,9 @@ def migrate(connection: sqlite3.Connection) -> None:
 
     Version 2 added the ``joined`` table (entries declared during trials) and the
     trials' ``meta`` column (an oracle's metadata, such as Hyperband's budget).
-    The index of running trials came later, within version 2: an index changes
-    no row and every reader ignores it, so a store that lacks it gains it here.
+    The indexes of running trials and of scores came later, within version 2: an
+    index changes no row and every reader ignores it, so a store that lacks them
+    gains them here.
     """
     row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is not None and int(row[0]) == 1:
@@ -87,7 +95,8 @@ def migrate(connection: sqlite3.Connection) -> None:
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
         )
     if row is not None and int(row[0]) <= SCHEMA_VERSION:
-        connection.execute(_RUNNING_INDEX)
+        for index in _INDEXES:
+            connection.execute(index)
 
 
 def busy(error: sqlite3.Error) -> bool:

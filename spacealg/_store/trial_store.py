@@ -346,11 +346,7 @@ class TrialStore:
                         (owner.host, owner.pid, owner.token, now, now, trial_id),
                     )
                     return self._trial(trial_id)
-            # Trials are numbered 0, 1, ... as they are claimed, so the count is
-            # one past the last id: a lookup, where COUNT(*) reads the whole table.
-            count = connection.execute(
-                "SELECT COALESCE(MAX(trial_id) + 1, 0) FROM trials"
-            ).fetchone()[0]
+            count = self.count()
             if max_trials is not None and count >= max_trials:
                 return None
             proposal = propose(self._tried_so_far(connection, count))
@@ -504,6 +500,15 @@ class TrialStore:
             if row[0] == "COMPLETED":
                 best = row[2] if direction == "min" else row[3]
         return counts, best, min(starts, default=None), max(ends, default=None)
+
+    def count(self) -> int:
+        """How many trials the store holds, in any state.
+
+        Trials are numbered 0, 1, ... as they are claimed, so the count is one past
+        the last id: a lookup, where ``COUNT(*)`` reads the whole table.
+        """
+        row = self._connection.execute("SELECT COALESCE(MAX(trial_id) + 1, 0) FROM trials")
+        return int(row.fetchone()[0])
 
     def best_trial(self, direction: str) -> TrialRecord | None:
         """The best completed trial (ties: the earliest), or None, in one query."""
