@@ -45,9 +45,6 @@ CREATE TABLE trials (
     runs INTEGER NOT NULL DEFAULT 1,
     meta TEXT NOT NULL DEFAULT '{}'
 );
-CREATE INDEX trials_running ON trials (trial_id) WHERE state = 'RUNNING';
-CREATE INDEX trials_best ON trials (score, trial_id)
-    WHERE state = 'COMPLETED' AND score IS NOT NULL;
 CREATE TABLE joined (
     position INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -72,6 +69,8 @@ def create_schema(connection: sqlite3.Connection) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             connection.execute(statement)
+    for index in _INDEXES:
+        connection.execute(index)
     connection.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("application", APPLICATION), ("schema_version", str(SCHEMA_VERSION))],
