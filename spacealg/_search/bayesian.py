@@ -53,10 +53,12 @@ from typing import Any, ClassVar, Literal
 import attrs
 import numpy as np
 
+from spacealg._search.blas_threads import one_blas_thread
 from spacealg._search.encoding import BoolArray, Encoding
 from spacealg._search.gaussian_process import GaussianProcess, IntArray, believe, fit
 from spacealg._search.oracle import Observation
 from spacealg._search.oracle_helpers import (
+    EncodedHistory,
     allowed,
     encoded_history,
     exhausted,
@@ -146,6 +148,12 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
         np.maximum(far * math.sqrt(math.pi / 2) * erfcx(-far * _HALF_SQRT), -1.0 + 1e-16)
     )
     return np.log(std) + np.where(z > -1.0, direct, tail)  # type: ignore[no-any-return]
+
+
+def _targets(scores: FloatArray) -> FloatArray:
+    """The standardised scores the process is fitted to."""
+    spread = float(scores.std())
+    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # type: ignore[no-any-return]
 
 
 FIT_WINDOW = 400
@@ -279,12 +287,24 @@ class BayesianOptimizationOracle:
         if not len(completed) or len(completed) < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
+        with one_blas_thread():
+            return self._model_proposal(space, everything, known, features, completed, rng)
+
+    def _model_proposal(
+        self,
+        space: Space,
+        everything: Collection[Values],
+        known: EncodedHistory,
+        features: _Features,
+        completed: IntArray,
+        rng: np.random.Generator,
+    ) -> Values | None:
+        """The proposal of the process fitted to the ``completed`` rows of ``known``."""
+        encoding = known.encoding
         if len(completed) > FIT_WINDOW:
             completed = fit_window(completed, known.scores)
         units, active = known.units[completed], known.active[completed]
-        scores = known.scores[completed]
-        spread = float(scores.std())
-        y = (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+        y = _targets(known.scores[completed])
         process = fit(
             features(units, active),
             features.columns,

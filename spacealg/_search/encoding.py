@@ -11,6 +11,7 @@ activate) and :meth:`Encoding.decode`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
@@ -28,6 +29,18 @@ from spacealg._space.unit_interval import FloatArray
 from spacealg._space.values import Values
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
+IntArray: TypeAlias = npt.NDArray[np.intp]
+
+
+_MOST_TABULATED = 1 << 16
+"""The widest ``Int`` whose values' positions are tabulated once, not computed per snap."""
+
+
+@functools.lru_cache(maxsize=256)
+def _int_positions(hp: Int) -> FloatArray:
+    """The unit position of each value of ``hp``, from ``min_value`` up (its own formula)."""
+    values = range(int(hp.min_value), int(hp.max_value) + 1)
+    return np.array([hp.to_unit(value) for value in values], dtype=np.float64)
 
 
 def _snap_column(hp: Hyperparameter, u: FloatArray) -> FloatArray:
@@ -37,6 +50,9 @@ def _snap_column(hp: Hyperparameter, u: FloatArray) -> FloatArray:
         return u
     if isinstance(hp, Int) and hp.step is None:  # log or reverse_log: floor, not cells
         values = hp.from_unit_array(u)
+        if hp.max_value - hp.min_value < _MOST_TABULATED:
+            offsets = np.array(values, dtype=np.int64) - hp.min_value
+            return _int_positions(hp)[offsets]
         positions = {value: hp.to_unit(value) for value in set(values)}
         return np.array([positions[value] for value in values], dtype=np.float64)
     size = hp.size or 1
@@ -120,19 +136,18 @@ class Encoding:
         """Which entries each row activates, its parents' values decided by ``units``."""
         rows = units.shape[0]
         active = np.ones((rows, self.width), dtype=np.bool_)
-        decoded: dict[int, list[Scalar]] = {}
+        # each parent's distinct positions, their values, and each row's position among them
+        decoded: dict[int, tuple[list[Scalar], IntArray]] = {}
         for column, hp in enumerate(self.entries):
             for condition in hp.conditions:
                 parent = self._position[condition.parent]
                 if parent not in decoded:
-                    decoded[parent] = self.entries[parent].from_unit_array(units[:, parent])
-                holds: dict[tuple[type, Scalar], bool] = {}
-                mask = np.empty(rows, dtype=np.bool_)
-                for row, value in enumerate(decoded[parent]):
-                    key = (type(value), value)
-                    if key not in holds:
-                        holds[key] = condition.holds({condition.parent: value})
-                    mask[row] = holds[key]
+                    positions, inverse = np.unique(units[:, parent], return_inverse=True)
+                    values = self.entries[parent].from_unit_array(positions)
+                    decoded[parent] = (values, inverse.reshape(-1))
+                values, inverse = decoded[parent]
+                holds = [condition.holds({condition.parent: value}) for value in values]
+                mask = np.array(holds, dtype=np.bool_)[inverse]
                 active[:, column] &= mask & active[:, parent]
         return active
 

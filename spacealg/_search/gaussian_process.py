@@ -1,6 +1,6 @@
 """A Gaussian process with a Matérn 5/2 ARD kernel, fitted by maximum a posteriori.
 
-Inputs are feature rows in roughly [0, 1] (see ``_bayes``); each feature column
+Inputs are feature rows in roughly [0, 1] (see ``bayesian``); each feature column
 belongs to one entry, and the columns of an entry share its lengthscale. Scores
 are standardised before fitting. The kernel's hyperparameters (one inverse
 squared lengthscale per entry, the signal variance and the noise variance) are
@@ -30,19 +30,25 @@ def _matern(r: FloatArray) -> FloatArray:
     return (1.0 + _SQRT5 * r + 5.0 / 3.0 * r**2) * np.exp(-_SQRT5 * r)
 
 
-def _inverse(lower: FloatArray) -> FloatArray:
-    """The inverse of ``L @ L.T`` from its Cholesky factor ``L``.
+def _cholesky(matrix: FloatArray) -> FloatArray | None:
+    """The lower Cholesky factor of a symmetric matrix, or None when it is not positive definite.
 
-    Forward substitution row by row and einsum products: at these sizes a LAPACK
-    call on a busy machine waits on its thread pool far longer than this takes.
+    LAPACK's ``potrf`` directly: scipy's wrappers check their input first,
+    which costs more than the factorisation at these sizes.
     """
-    n = lower.shape[0]
-    inverse_lower = np.zeros((n, n))
-    for i in range(n):
-        row = -np.einsum("j,jk->k", lower[i, :i], inverse_lower[:i])
-        row[i] += 1.0
-        inverse_lower[i] = row / lower[i, i]
-    return np.einsum("ki,kj->ij", inverse_lower, inverse_lower)  # type: ignore[no-any-return]
+    from scipy.linalg import lapack  # noqa: PLC0415 - scipy is optional
+
+    lower, info = lapack.dpotrf(matrix, lower=1, clean=1)
+    return None if info else lower
+
+
+def _inverse(lower: FloatArray) -> FloatArray:
+    """The inverse of ``L @ L.T`` from its Cholesky factor ``L`` (LAPACK's ``potri``)."""
+    from scipy.linalg import lapack  # noqa: PLC0415 - scipy is optional
+
+    half, _ = lapack.dpotri(lower, lower=1)
+    half = np.tril(half)
+    return half + np.tril(half, -1).T  # type: ignore[no-any-return]
 
 
 def _per_entry(columns: IntArray, entries: int, squared: FloatArray) -> FloatArray:
@@ -68,42 +74,41 @@ class GaussianProcess:
 
     def predict(self, rows: FloatArray) -> tuple[FloatArray, FloatArray]:
         """The posterior mean and standard deviation of each row (noise-free)."""
-        scale = np.sqrt(self.inverse_squared[self.columns])
-        diff = (rows[:, None, :] - self.features[None, :, :]) * scale
-        k = self.signal * _matern(np.sqrt((diff**2).sum(axis=2)))
-        # einsum without optimize= runs its own loops: small products stay off the
-        # BLAS thread pool, which costs more than it saves at these sizes
-        mean = np.einsum("ij,j->i", k, self.alpha)
-        quadratic = np.einsum("ij,jk,ik->i", k, self.inverse, k)
+        k = self.signal * _matern(np.sqrt(self._squared_distances(rows)))
+        mean = k @ self.alpha
+        quadratic = ((k @ self.inverse) * k).sum(axis=1)
         variance = np.maximum(self.signal - quadratic, 1e-12)
         return mean, np.sqrt(variance)
+
+    def _squared_distances(self, rows: FloatArray) -> FloatArray:
+        """Scaled squared distances of ``rows`` to the fitted features: ``|a|^2 + |b|^2 - 2ab``."""
+        scale = np.sqrt(self.inverse_squared[self.columns])
+        a, b = rows * scale, self.features * scale
+        squared: FloatArray = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :]
+        return np.maximum(squared - 2.0 * (a @ b.T), 0.0)
 
 
 def _objective(theta: FloatArray, squared: FloatArray, y: FloatArray) -> tuple[float, FloatArray]:
     """The negative log posterior of the hyperparameters and its gradient."""
-    from scipy.linalg import cho_factor, cho_solve  # noqa: PLC0415 - scipy is optional
-
     entries = squared.shape[2]
     lam = np.exp(theta[:entries])
     signal, noise = math.exp(theta[entries]), math.exp(theta[entries + 1])
     n = len(y)
-    r = np.sqrt(np.maximum(np.einsum("ijk,k->ij", squared, lam), 0.0))
+    r = np.sqrt(np.maximum(squared @ lam, 0.0))
     decay = np.exp(-_SQRT5 * r)
     m = (1.0 + _SQRT5 * r + 5.0 / 3.0 * r**2) * decay
     kernel = signal * m + noise * np.eye(n)
-    try:
-        factor = cho_factor(kernel, lower=True)
-    except np.linalg.LinAlgError:
+    lower = _cholesky(kernel)
+    if lower is None:
         return 1e25, np.zeros_like(theta)
-    alpha = cho_solve(factor, y)
-    log_det = 2.0 * np.log(np.diag(factor[0])).sum()
+    inverse = _inverse(lower)
+    alpha = inverse @ y
+    log_det = 2.0 * np.log(np.diag(lower)).sum()
     nll = 0.5 * float(np.dot(y, alpha)) + 0.5 * log_det + 0.5 * n * math.log(2 * math.pi)
-    inverse = _inverse(np.tril(factor[0]))
     w = inverse - np.outer(alpha, alpha)
     gradient = np.empty_like(theta)
     common = signal * (-5.0 / 6.0) * (1.0 + _SQRT5 * r) * decay  # d k / d lam_e = common * S_e
-    weighted = (w * common)[:, :, None] * squared
-    gradient[:entries] = 0.5 * weighted.sum(axis=(0, 1)) * lam
+    gradient[:entries] = 0.5 * np.einsum("ij,ijk->k", w * common, squared) * lam
     gradient[entries] = 0.5 * float((w * (signal * m)).sum())
     gradient[entries + 1] = 0.5 * noise * float(np.trace(w))
     log_prior = -(0.1 / lam + 0.1 * lam).sum() + (math.log(signal) - signal)
@@ -165,15 +170,17 @@ def _conditioned(
     y: FloatArray,
 ) -> GaussianProcess:
     """The process of these hyperparameters, conditioned on ``y`` at ``features``."""
-    from scipy.linalg import cho_factor, cho_solve  # noqa: PLC0415 - scipy is optional
-
     diff = features[:, None, :] - features[None, :, :]
     squared = _per_entry(columns, len(lam), diff**2)
-    r = np.sqrt(np.maximum(np.einsum("ijk,k->ij", squared, lam), 0.0))
-    kernel = signal * _matern(r) + noise * np.eye(len(y))
-    factor = cho_factor(kernel, lower=True)
-    inverse = _inverse(np.tril(factor[0]))
-    return GaussianProcess(features, columns, lam, signal, noise, inverse, cho_solve(factor, y), y)
+    r = np.sqrt(np.maximum(squared @ lam, 0.0))
+    kernel = signal * _matern(r)
+    lower = _cholesky(kernel + noise * np.eye(len(y)))
+    jitter = noise
+    while lower is None:  # rounding broke positive definiteness: a little more noise
+        jitter *= 10.0  # (finite features: enough jitter always factors)
+        lower = _cholesky(kernel + jitter * np.eye(len(y)))
+    inverse = _inverse(lower)
+    return GaussianProcess(features, columns, lam, signal, noise, inverse, inverse @ y, y)
 
 
 def believe(process: GaussianProcess, pending: FloatArray) -> GaussianProcess:
