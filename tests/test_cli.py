@@ -260,12 +260,23 @@ sa.minimize(slow, sa.Space([sa.Float("x", min_value=-1.0, max_value=1.0)]), max_
 """
 
 
+def _has_trials(directory, project_name):
+    """Whether the writer has recorded a trial yet.
+
+    Before that, the store may be missing or still being created (the file
+    exists, its tables not yet): ``load`` then refuses it as empty.
+    """
+    try:
+        return sa.load(directory, project_name).trials != ()
+    except sa.errors.StoreError:
+        return False
+
+
 def test_watch_follows_a_running_search_and_leaves_on_ctrl_c(tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], env=ENV)
     try:
-        store = tmp_path / "live" / "trials.db"
         deadline = time.monotonic() + 60
-        while sa.load(tmp_path, "live").trials == () if store.exists() else True:
+        while not _has_trials(tmp_path, "live"):
             assert time.monotonic() < deadline, "the search never started"
             time.sleep(0.1)
         watcher = subprocess.Popen(
