@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 pytest.importorskip("scipy")
 
 from spacealg._search.blas_threads import one_blas_thread
-from spacealg._search.gaussian_process import _conditioned, _objective, fit
+from spacealg._search.gaussian_process import _conditioned, _objective, _pairwise, fit
 
 
 def _matern(r: np.ndarray) -> np.ndarray:
@@ -43,7 +43,8 @@ def test_predictions_match_the_textbook_formulas(seed, n, entries):
     y = rng.normal(size=n)
     lam = np.exp(rng.uniform(-1, 2, entries))
     signal, noise = float(np.exp(rng.uniform(-1, 1))), 1e-3
-    process = _conditioned(features, columns, lam, signal, noise, y)
+    squared = _pairwise(features, columns, entries)
+    process = _conditioned(features, columns, squared, lam, signal, noise, y)
     rows = np.vstack([rng.random((20, len(columns))), features[:3]])
     mean, std = process.predict(rows)
     want_mean, want_std = _direct(features, columns, lam, signal, noise, y, rows)
@@ -73,7 +74,9 @@ def test_duplicated_rows_with_the_least_noise_still_condition():
     # point; the process adds jitter until it factors instead of raising LinAlgError
     features = np.array([[0.2, 0.4], [0.2, 0.4], [0.7, 0.1]])
     y = np.array([0.5, 0.5, -1.0])
-    process = _conditioned(features, np.array([0, 1]), np.ones(2), 1.0, 1e-14, y)
+    columns = np.array([0, 1])
+    squared = _pairwise(features, columns, 2)
+    process = _conditioned(features, columns, squared, np.ones(2), 1.0, 1e-14, y)
     mean, std = process.predict(features)
     assert np.isfinite(mean).all()
     assert np.isfinite(std).all()

@@ -150,12 +150,6 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
     return np.log(std) + np.where(z > -1.0, direct, tail)  # type: ignore[no-any-return]
 
 
-def _targets(scores: FloatArray) -> FloatArray:
-    """The standardised scores the process is fitted to."""
-    spread = float(scores.std())
-    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # type: ignore[no-any-return]
-
-
 FIT_WINDOW = 400
 """The most completed trials the Gaussian process is fitted to (its fit is cubic in them)."""
 PENDING_BELIEVED = 100
@@ -304,7 +298,9 @@ class BayesianOptimizationOracle:
         if len(completed) > FIT_WINDOW:
             completed = fit_window(completed, known.scores)
         units, active = known.units[completed], known.active[completed]
-        y = _targets(known.scores[completed])
+        scores = known.scores[completed]
+        spread = float(scores.std())
+        y = (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # standardised
         process = fit(
             features(units, active),
             features.columns,

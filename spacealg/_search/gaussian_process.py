@@ -132,8 +132,7 @@ def fit(
     """The process fitted to standardised scores ``y`` at ``features``."""
     from scipy.optimize import minimize  # noqa: PLC0415 - scipy is optional
 
-    diff = features[:, None, :] - features[None, :, :]
-    squared = _per_entry(columns, entries, diff**2)
+    squared = _pairwise(features, columns, entries)
     bounds = [(math.log(1e-3), math.log(1e4))] * entries
     bounds += [(math.log(1e-2), math.log(1e2)), (math.log(min_noise), math.log(10.0))]
     start = np.concatenate([np.zeros(entries), [0.0, math.log(max(min_noise, 1e-2))]])
@@ -158,20 +157,28 @@ def fit(
     theta = best[1]
     lam = np.exp(theta[:entries])
     signal, noise = math.exp(theta[entries]), math.exp(theta[entries + 1])
-    return _conditioned(features, columns, lam, signal, noise, y)
+    return _conditioned(features, columns, squared, lam, signal, noise, y)
+
+
+def _pairwise(features: FloatArray, columns: IntArray, entries: int) -> FloatArray:
+    """The squared differences of every two rows of ``features``, summed per entry."""
+    diff = features[:, None, :] - features[None, :, :]
+    return _per_entry(columns, entries, diff**2)
 
 
 def _conditioned(
     features: FloatArray,
     columns: IntArray,
+    squared: FloatArray,
     lam: FloatArray,
     signal: float,
     noise: float,
     y: FloatArray,
 ) -> GaussianProcess:
-    """The process of these hyperparameters, conditioned on ``y`` at ``features``."""
-    diff = features[:, None, :] - features[None, :, :]
-    squared = _per_entry(columns, len(lam), diff**2)
+    """The process of these hyperparameters, conditioned on ``y`` at ``features``.
+
+    ``squared`` is ``_pairwise(features, columns, len(lam))``, which the fit has already.
+    """
     r = np.sqrt(np.maximum(squared @ lam, 0.0))
     kernel = signal * _matern(r)
     lower = _cholesky(kernel + noise * np.eye(len(y)))
@@ -193,10 +200,13 @@ def believe(process: GaussianProcess, pending: FloatArray) -> GaussianProcess:
     if not len(pending):
         return process
     believed, _ = process.predict(pending)
+    features = np.vstack([process.features, pending])
+    lam = process.inverse_squared
     return _conditioned(
-        np.vstack([process.features, pending]),
+        features,
         process.columns,
-        process.inverse_squared,
+        _pairwise(features, process.columns, len(lam)),
+        lam,
         process.signal,
         process.noise,
         np.concatenate([process.targets, believed]),
