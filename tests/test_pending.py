@@ -64,9 +64,12 @@ def _closest_pair(batch: list[Values]) -> float:
 
 @ORACLES
 def test_a_batch_proposed_while_its_members_run_spreads_out(oracle):
+    # 10 completed trials: the search is still closing in. Once it has converged on
+    # this 2-D bowl (15 trials: three within 0.001 of the optimum), aware and blind
+    # batches alike crowd the optimum, and their spreads differ by rounding.
     aware, blind = [], []
     for seed in range(6):
-        history = _completed(oracle, seed, 15)
+        history = _completed(oracle, seed, 10)
         aware.append(_closest_pair(_batch(oracle, history, seed, 4, visible=True)))
         blind.append(_closest_pair(_batch(oracle, history, seed, 4, visible=False)))
     assert statistics.median(aware) > 1.25 * statistics.median(blind)

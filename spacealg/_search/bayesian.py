@@ -16,8 +16,10 @@ fits its model on them: keras-team/keras-tuner#331 and #207), and ``Fixed`` entr
 no dimension (KerasTuner crashes on a space of only fixed entries: keras-tuner#237).
 
 Proposals. After ``num_initial_points`` random proposals (counting completed
-trials), the process is fitted to the completed trials' standardised scores
-(failed, invalid and running trials are left out of the fit), then the
+trials), the process is fitted to the completed trials' scores, standardised
+and Yeo-Johnson warped (:mod:`spacealg._search.score_warp`: a few very bad
+scores no longer flatten the good region; failed, invalid and running trials
+are left out of the fit), then the
 acquisition (expected improvement, or the lower confidence bound
 ``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
 configurations and on perturbations of the best trials; the best few are
@@ -66,6 +68,7 @@ from spacealg._search.oracle_helpers import (
     random_untried,
     trial_rng,
 )
+from spacealg._search.score_warp import warped_targets
 from spacealg._space.sampling import cardinality, grid
 from spacealg._space.space import Space
 from spacealg._space.unit_interval import FloatArray
@@ -298,9 +301,7 @@ class BayesianOptimizationOracle:
         if len(completed) > FIT_WINDOW:
             completed = fit_window(completed, known.scores)
         units, active = known.units[completed], known.active[completed]
-        scores = known.scores[completed]
-        spread = float(scores.std())
-        y = (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # standardised
+        y = warped_targets(known.scores[completed])
         process = fit(
             features(units, active),
             features.columns,
