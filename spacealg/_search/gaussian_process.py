@@ -2,10 +2,10 @@
 
 Inputs are feature rows in roughly [0, 1] (see ``bayesian``); each feature column
 belongs to one entry, and the columns of an entry share its lengthscale. Scores
-are standardised before fitting. The kernel's hyperparameters (one inverse
-squared lengthscale per entry, the signal variance and the noise variance) are
-fitted by L-BFGS-B on the log marginal likelihood plus weak priors (Optuna's
-GPSampler's: ``-(0.1 / lam + 0.1 * lam)`` per inverse squared lengthscale
+are standardised and warped before fitting (``score_warp``). The kernel's
+hyperparameters (one inverse squared lengthscale per entry, the signal variance
+and the noise variance) are fitted by L-BFGS-B on the log marginal likelihood
+plus weak priors (Optuna's GPSampler's: ``-(0.1 / lam + 0.1 * lam)`` per inverse squared lengthscale
 ``lam``, a Gamma(2, 1) signal variance, a Gamma(1.1, 30) noise variance), from
 a default start and random restarts. scipy is imported only here and in
 ``_bayes``, when a proposal needs it.

@@ -110,7 +110,5 @@ def warped_targets(scores: FloatArray) -> FloatArray:
     z = standardised(scores)
     if len(z) < LEAST_WARPED or not z.any():
         return z
-    warped = yeo_johnson(z, np.array([best_lambda(z)]))[0]
-    if not np.isfinite(warped).all():  # cannot happen for the exponent chosen; kept safe
-        return z
-    return standardised(warped)
+    # finite: best_lambda picks an exponent whose transform is finite, or 1 (the identity)
+    return standardised(yeo_johnson(z, np.array([best_lambda(z)]))[0])
