@@ -18,6 +18,7 @@ import math
 import pickle
 import re
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -668,7 +669,8 @@ def test_restrict_twice_equals_the_inner_restriction(drawn, data):
     """restrict(restrict(s, n, a), n, b) == restrict(s, n, b) when b lies inside a's
     result (both its bounds within the narrowed range, or its values among the
     remaining ones); exactly, except that a Float grid whose step needs more than
-    12 significant digits, or a log-scale Float grid, agrees to the last digit only."""
+    12 significant digits, whose points need more than 15, or a log-scale Float
+    grid, agrees to the last digit only."""
     space, name, outer = drawn
     once = sa.restrict(space, name, **outer)
     inner = data.draw(_restrictions(once[name], declared=space[name], both=True))
@@ -690,11 +692,21 @@ def test_restrict_twice_equals_the_inner_restriction(drawn, data):
 
 
 def _long_float_step(hp: sa.Hyperparameter) -> bool:
-    """A Float grid whose points are computed in floating point: a linear step of many
-    digits, or any log-scale step (the points are powers of the step times the minimum)."""
+    """A Float grid whose points a float cannot carry exactly: a linear step of many
+    digits, points of more than 15 significant digits (a float's shortest repr may
+    then print a neighbouring decimal, from which a rebuilt grid steps), or any
+    log-scale step (the points are powers of the step times the minimum)."""
     if not isinstance(hp, sa.Float) or hp.step is None:
         return False
-    return hp.sampling != "linear" or len(f"{hp.step:.15g}") > 14
+    if hp.sampling != "linear" or len(f"{hp.step:.15g}") > 14:
+        return True
+    return _point_digits(hp.min_value, hp.max_value, hp.step) > 15
+
+
+def _point_digits(low: float, high: float, step: float) -> int:
+    """The significant digits of the widest decimal point ``low + k * step`` in [low, high]."""
+    places = max(max(0, -Decimal(repr(x)).as_tuple().exponent) for x in (low, step))
+    return max(len(str(abs(int(Decimal(repr(x)).scaleb(places))))) for x in (low, high))
 
 
 def _close(a: object, b: object) -> bool:

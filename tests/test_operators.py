@@ -655,3 +655,29 @@ def test_a_one_point_grid_keeps_no_value_near_its_point_by_the_step():
     assert not point.contains(1e-18)
     with pytest.raises(sa.errors.InvalidArgumentError, match="bounds that keep a value"):
         sa.restrict(sa.Space([point]), "a", min_value=1e-18)
+
+
+def test_restricting_a_grid_of_16_digit_points_twice_agrees_to_12_digits():
+    """restrict's documented limit, on the case hypothesis found: the grid point
+    -535.5294923730719 + 227 * 0.1 is the float that prints as -512.8294923730718, so
+    a grid rebuilt from it steps from that decimal, and its next point differs from
+    the original's in the last digit."""
+    space = Space(
+        [Float("a", min_value=-535.5294923730719, max_value=-512.6294923730719, step=0.1)]
+    )
+    once = sa.restrict(space, "a", min_value=-512.8294923730718)
+    bounds = {"min_value": -512.8294923730718, "max_value": -512.7294923730718}
+    twice, direct = sa.restrict(once, "a", **bounds), sa.restrict(space, "a", **bounds)
+    assert twice != direct  # the limit is real: the two maxima differ in the last digit
+    assert twice["a"].max_value == pytest.approx(direct["a"].max_value, rel=1e-15)
+    assert twice["a"].min_value == direct["a"].min_value
+
+
+def test_restricting_a_grid_of_15_digit_points_twice_is_exact():
+    """The same steps from a minimum of 15 significant digits: every point's decimal
+    round-trips through a float, so the rebuilt grid holds the very same floats."""
+    space = Space([Float("a", min_value=-535.529492373072, max_value=-512.629492373072, step=0.1)])
+    once = sa.restrict(space, "a", min_value=-512.829492373072)
+    assert list(once["a"].grid_values()) == list(space["a"].grid_values())[-3:]
+    bounds = {"min_value": -512.829492373072, "max_value": -512.729492373072}
+    assert sa.restrict(once, "a", **bounds) == sa.restrict(space, "a", **bounds)

@@ -198,8 +198,8 @@ def restrict(
             restrict(s, n, b)`` when ``b`` lies inside ``a``'s result (both bounds
             within the narrowed range, or its values among the remaining ones);
             exactly, except that a ``Float`` grid whose step needs more than 12
-            significant digits, or a log-scale ``Float`` grid, agrees to 12
-            significant digits only.
+            significant digits, whose points need more than 15, or a log-scale
+            ``Float`` grid, agrees to 12 significant digits only.
         to one value equals fix: ``restrict(s, n, min_value=v, max_value=v)`` (a
             numeric entry) and ``restrict(s, n, values=[v])`` (a listed one) equal
             ``fix(s, n=v)``.

@@ -5,7 +5,11 @@ bound and the step are taken as the shortest decimal that prints them (their
 ``repr``: ``0.1`` is ``Decimal("0.1")``), and point ``k`` is the float nearest the
 exact decimal ``min + k * step``. So ``Float(-0.3, 0.3, step=0.1)`` holds ``0.0``,
 not ``5.55e-17``, and ``0.3``, not ``0.30000000000000004``; and a grid rebuilt
-from any of its points (as ``restrict`` does) holds the very same floats.
+from any of its points (as ``restrict`` does) holds the very same floats, as long
+as the points need at most 15 significant digits. A point of 16 or 17 digits may
+print as a neighbouring decimal (the float nearest ``-512.8294923730719`` prints as
+``-512.8294923730718``), and a grid rebuilt from it steps from that decimal, so its
+points can differ from the original ones in the last digit.
 Log-scale grid points ``min * step**k`` are rounded to 15 significant digits.
 """
 
