@@ -7,12 +7,20 @@ trial plus a uniform prior component (weight ``prior_weight``), each component
 a product over the entries active in the configuration scored:
 
 * a numeric entry (``Int``, ``Float``) has a Gaussian kernel on its unit
-  position, truncated to [0, 1], centred on the trial's position; its bandwidth
-  follows Scott's rule, ``max(std, 0.1) * n ** (-1 / (d + 4))`` (``std`` of the
-  group's positions of that entry, at least a tenth of the range, so that one or
-  two close trials still get a usable kernel; ``n`` how many trials of the group
-  have it active, ``d`` the number of numeric entries), kept between
-  ``1 / min(100, 1 + N)`` (``N`` completed trials; half a cell for a grid) and 1;
+  position, truncated to [0, 1], centred on the trial's position. Its bandwidth
+  is the smaller of two widths: Scott's rule for the group,
+  ``max(std, 0.1) * n ** (-1 / (d + 4))`` (``std`` of the group's positions of
+  that entry, at least a tenth of the range, so that one or two close trials
+  still get a usable kernel; ``n`` how many trials of the group have it active,
+  ``d`` the number of numeric entries), and the trial's own gap to its
+  neighbours, the larger of the distances to the next position on each side
+  (the prior's centre 0.5 counting as a position, the ends 0 and 1 as
+  neighbours, except that the lowest and highest positions take the gap on
+  their inner side, as Optuna's univariate estimator does). So a trial among
+  close ones gets a narrow kernel and the search refines where good trials
+  crowd, and an isolated trial keeps Scott's width. The bandwidth is kept
+  between ``1 / min(100, 1 + N)`` (``N`` completed trials; half a cell for a
+  grid) and 1;
 * a categorical entry (``Boolean``, ``Choice``) has smoothed counts: the
   trial's value gets weight ``1 + s``, every value ``s``, with
   ``s = prior_weight / n`` (for a ``Choice`` with weights, value ``v`` gets
@@ -28,7 +36,11 @@ near it lose merit and parallel workers spread out. TPE has no posterior mean to
 believe, and a pending trial counted in the *below* group would draw the
 candidates towards it.
 
-``n_ei_candidates`` configurations are drawn from the *below* density; the one
+``n_ei_candidates`` configurations are drawn from the *below* density: half of
+them take every entry from one component (a trial's kernels, or the prior),
+the other half take each entry from a component chosen for that entry alone,
+so that they combine the values of different good trials (Optuna's default,
+univariate TPE, draws every entry alone). The one
 with the largest ratio of *below* to *above* density (the expected improvement
 of Bergstra et al., 2011) that was not tried yet is proposed. Conditional
 entries are drawn like the others, then the drawn parents decide which are
@@ -94,6 +106,20 @@ def _scott(present: FloatArray, dims: int) -> float:
     return spread * math.pow(len(present), -1.0 / (dims + 4))
 
 
+def _neighbour_gaps(present: FloatArray) -> FloatArray:
+    """Each position's larger gap to its neighbours (see the module's notes on bandwidths)."""
+    positions = np.append(present, 0.5)  # the prior's centre
+    order = np.argsort(positions, kind="stable")
+    ends = np.concatenate([[0.0], positions[order], [1.0]])
+    gaps = np.diff(ends)
+    widest = np.maximum(gaps[:-1], gaps[1:])
+    if len(positions) > 2:  # the lowest and highest take the gap on their inner side
+        widest[0], widest[-1] = gaps[1], gaps[-2]
+    out = np.empty_like(widest)
+    out[order] = widest
+    return out[: len(present)]
+
+
 def _logsumexp(x: FloatArray) -> FloatArray:
     top = x.max(axis=1)
     return top + np.log(np.exp(x - top[:, None]).sum(axis=1))  # type: ignore[no-any-return]
@@ -106,7 +132,9 @@ class _Parzen:
     encoding: Encoding
     centres: FloatArray = attrs.field(eq=False)  # (K, E) unit positions, NaN where inactive
     active: BoolArray = attrs.field(eq=False)  # (K, E)
-    sigma: FloatArray = attrs.field(eq=False)  # (E,) bandwidths of numeric columns
+    sigma: FloatArray = attrs.field(
+        eq=False
+    )  # (K, E) bandwidths, numeric columns of active entries
     log_norm: FloatArray = attrs.field(eq=False)  # (K, E) log of each truncated kernel's mass
     log_weights: FloatArray = attrs.field(eq=False)  # (K + 1,) the prior last
     smoothing: float
@@ -125,20 +153,23 @@ class _Parzen:
         numeric = encoding.free & ~encoding.categorical
         dims = int(numeric.sum())
         floor = 1.0 / min(100, 1 + completed)
-        sigma = np.ones(encoding.width)
+        sigma = np.ones(units.shape)
         for column in np.flatnonzero(numeric).tolist():
-            present = units[active[:, column], column]
+            on = active[:, column]
+            present = units[on, column]
+            if not len(present):
+                continue
             least = floor
             if encoding.sizes[column]:
                 least = max(least, 0.5 / int(encoding.sizes[column]))
-            spread = _scott(present, dims)
-            sigma[column] = min(max(spread, least), 1.0)
+            width = np.minimum(_neighbour_gaps(present), _scott(present, dims))
+            sigma[on, column] = np.clip(width, least, 1.0)
         # Each truncated kernel's mass, on numeric columns where the trial has the entry
         # (the only ones log_pdf reads); elsewhere 0.
         log_norm = np.zeros(units.shape)
         used = active & numeric[None, :]
         centres = units[used]
-        scale = np.broadcast_to(sigma, units.shape)[used]
+        scale = sigma[used]
         low = _normal_cdf(-centres / scale)
         high = _normal_cdf((1.0 - centres) / scale)
         log_norm[used] = np.log(np.maximum(high - low, 1e-300))
@@ -176,9 +207,9 @@ class _Parzen:
                 with np.errstate(divide="ignore"):  # a value of weight 0 has density 0
                     terms = np.log(np.hstack([probability, prior]))
             else:
-                sigma = self.sigma[column]
+                sigma = self.sigma[None, :, column]
                 z = (units[:, column, None] - self.centres[None, :, column]) / sigma
-                log_density = -0.5 * z**2 - _LOG_SQRT_2PI - math.log(sigma)
+                log_density = -0.5 * z**2 - _LOG_SQRT_2PI - np.log(sigma)
                 log_density -= self.log_norm[None, :, column]
                 log_density = np.where(present[None, :], log_density, 0.0)
                 terms = np.hstack([log_density, np.zeros((len(units), 1))])
@@ -186,12 +217,19 @@ class _Parzen:
         return _logsumexp(log_kernel + self.log_weights[None, :])
 
     def sample(self, rows: int, rng: np.random.Generator) -> tuple[FloatArray, BoolArray]:
-        """``rows`` configurations drawn from the mixture: snapped positions and activity."""
+        """``rows`` configurations drawn from the mixture: snapped positions and activity.
+
+        Even rows draw every entry from one component; odd rows draw each entry
+        from a component of its own (see the module's notes).
+        """
         encoding = self.encoding
         count = self.centres.shape[0]
-        component = rng.choice(count + 1, size=rows, p=np.exp(self.log_weights))
+        weights = np.exp(self.log_weights)
+        joint = rng.choice(count + 1, size=rows, p=weights)
+        alone = np.arange(rows) % 2 == 1
         units = encoding.prior(rng.random((rows, encoding.width)))
         for column in np.flatnonzero(encoding.free).tolist():
+            component = np.where(alone, rng.choice(count + 1, size=rows, p=weights), joint)
             from_trial = np.zeros(rows, dtype=np.bool_)
             real = component < count
             from_trial[real] = self.active[component[real], column]
@@ -204,7 +242,7 @@ class _Parzen:
                 drawn = units[from_trial, column]
                 units[from_trial, column] = np.where(keep, centres, drawn)
             else:
-                sigma = np.full(len(centres), self.sigma[column])
+                sigma = self.sigma[component[from_trial], column]
                 units[from_trial, column] = _truncated_normal(centres, sigma, rng)
         units = encoding.snap(units)
         return units, encoding.activity(units)

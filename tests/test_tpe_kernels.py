@@ -1,0 +1,82 @@
+"""TPE's kernels: per-trial bandwidths from neighbour gaps, and draws per entry.
+
+The oracle-level properties (inside the space, never twice, determinism) are in
+``test_model_oracles``; these tests pin the two rules the module's notes state,
+on the density itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from spacealg import Float, Space
+from spacealg._search.encoding import Encoding
+from spacealg._search.tpe import _neighbour_gaps, _Parzen, _scott
+
+positions = arrays(np.float64, st.integers(1, 40), elements=st.floats(0.0, 1.0, allow_nan=False))
+
+
+@settings(deadline=None)
+@given(positions)
+def test_each_gap_is_one_of_the_distances_to_a_neighbour(present):
+    """A gap is at most 1, at least the distance to the nearest other position (the
+    prior's 0.5 included), and never below the largest side gap of an inner position."""
+    gaps = _neighbour_gaps(present)
+    assert gaps.shape == present.shape
+    assert np.all((gaps >= 0.0) & (gaps <= 1.0))
+    everything = np.append(present, 0.5)
+    for index, value in enumerate(present):
+        others = np.delete(everything, index)
+        assert gaps[index] >= np.abs(others - value).min() - 1e-12
+
+
+def test_gaps_on_an_even_grid_are_its_spacing():
+    """Positions 0.1 apart around the prior's 0.5: every gap is 0.1, the lowest and
+    highest taking the gap on their inner side (not the one to the ends 0 and 1)."""
+    present = np.array([0.3, 0.4, 0.6, 0.7, 0.8])
+    np.testing.assert_allclose(_neighbour_gaps(present), 0.1)
+    lone = np.array([0.9])  # with the prior's centre only: the larger of 0.4 and 0.1
+    np.testing.assert_allclose(_neighbour_gaps(lone), 0.4)
+
+
+def _fitted(units):
+    space = Space(
+        [Float("x", min_value=0.0, max_value=1.0), Float("y", min_value=0.0, max_value=1.0)]
+    )
+    encoding = Encoding.of(space)
+    active = np.ones(units.shape, dtype=bool)
+    return encoding, _Parzen.fit(encoding, units, active, completed=50, prior=1.0)
+
+
+def test_a_trial_among_close_ones_gets_a_narrower_kernel_than_an_isolated_one():
+    """Three trials crowd near 0.2; one stands alone at 0.9. The two with a close
+    neighbour on both sides, or lowest with a close inner one, get their small gap
+    (raised to the floor 1/51); the cluster's upper edge (its gap to the prior's 0.5
+    is wide) and the lone trial get Scott's width for the group."""
+    x = np.array([0.2, 0.21, 0.22, 0.9])
+    units = np.stack([x, x], axis=1)
+    _, parzen = _fitted(units)
+    crowded, edge, lone = parzen.sigma[:2, 0], parzen.sigma[2, 0], parzen.sigma[3, 0]
+    np.testing.assert_allclose(crowded, 1 / 51)
+    assert edge == lone == _scott(x, 2)
+    assert np.all(crowded < lone / 5)
+
+
+def test_half_the_draws_combine_the_entries_of_different_trials():
+    """Two far-apart trials, (0.1, 0.1) and (0.9, 0.9), with narrow kernels: a joint
+    draw stays near one of them, a per-entry draw takes x from one and y from the
+    other about half the time. Even rows are joint, odd rows per entry."""
+    units = np.array([[0.1, 0.1], [0.9, 0.9], [0.1, 0.1], [0.9, 0.9], [0.11, 0.11], [0.89, 0.89]])
+    _, parzen = _fitted(units)
+    drawn, _ = parzen.sample(4000, np.random.default_rng(0))
+    from_trials = np.all((np.abs(drawn - 0.1) < 0.1) | (np.abs(drawn - 0.9) < 0.1), axis=1)
+    mixed = from_trials & (np.abs(drawn[:, 0] - drawn[:, 1]) > 0.5)
+    joint, alone = mixed[0::2], mixed[1::2]
+    assert joint.mean() < 0.03  # only the prior component's uniform draws can mix
+    # a per-entry draw mixes when x and y come from trials on different sides,
+    # 2 * (3/7)**2 = 0.37 of the odd rows, and both land within 0.1 of their trial
+    # (the kernels at a cluster's edge are wide, so not all do)
+    assert 0.2 < alone.mean() < 0.37
