@@ -22,8 +22,8 @@ positions = arrays(np.float64, st.integers(1, 40), elements=st.floats(0.0, 1.0, 
 @settings(deadline=None)
 @given(positions)
 def test_each_gap_is_one_of_the_distances_to_a_neighbour(present):
-    """A gap is at most 1, at least the distance to the nearest other position (the
-    prior's 0.5 included), and never below the largest side gap of an inner position."""
+    """A gap is between 0 and 1, and at least the distance to the nearest other
+    position (the prior's 0.5 included)."""
     gaps = _neighbour_gaps(present)
     assert gaps.shape == present.shape
     assert np.all((gaps >= 0.0) & (gaps <= 1.0))
@@ -51,6 +51,18 @@ def _fitted(units):
     return encoding, _Parzen.fit(encoding, units, active, completed=50, prior=1.0)
 
 
+@settings(deadline=None)
+@given(arrays(np.float64, st.integers(1, 30), elements=st.floats(0.0, 1.0, allow_nan=False)))
+def test_every_bandwidth_lies_between_the_floor_and_scotts_width(x):
+    """The rule's bounds, for any positions: a kernel is never wider than Scott's
+    width for its group (nor than 1), never narrower than the floor 1/51."""
+    units = np.stack([x, x], axis=1)
+    _, parzen = _fitted(units)
+    widths = parzen.sigma[:, 0]
+    assert np.all(widths >= 1 / 51 - 1e-15)
+    assert np.all(widths <= max(min(_scott(x, 2), 1.0), 1 / 51) + 1e-15)
+
+
 def test_a_trial_among_close_ones_gets_a_narrower_kernel_than_an_isolated_one():
     """Three trials crowd near 0.2; one stands alone at 0.9. The two with a close
     neighbour on both sides, or lowest with a close inner one, get their small gap
@@ -66,9 +78,9 @@ def test_a_trial_among_close_ones_gets_a_narrower_kernel_than_an_isolated_one():
 
 
 def test_half_the_draws_combine_the_entries_of_different_trials():
-    """Two far-apart trials, (0.1, 0.1) and (0.9, 0.9), with narrow kernels: a joint
-    draw stays near one of them, a per-entry draw takes x from one and y from the
-    other about half the time. Even rows are joint, odd rows per entry."""
+    """Trials clustered at (0.1, 0.1) and (0.9, 0.9): a joint draw stays near one
+    cluster, a per-entry draw often takes x from one and y from the other. Even rows
+    are joint, odd rows per entry."""
     units = np.array([[0.1, 0.1], [0.9, 0.9], [0.1, 0.1], [0.9, 0.9], [0.11, 0.11], [0.89, 0.89]])
     _, parzen = _fitted(units)
     drawn, _ = parzen.sample(4000, np.random.default_rng(0))

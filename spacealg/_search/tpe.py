@@ -132,9 +132,7 @@ class _Parzen:
     encoding: Encoding
     centres: FloatArray = attrs.field(eq=False)  # (K, E) unit positions, NaN where inactive
     active: BoolArray = attrs.field(eq=False)  # (K, E)
-    sigma: FloatArray = attrs.field(
-        eq=False
-    )  # (K, E) bandwidths, numeric columns of active entries
+    sigma: FloatArray = attrs.field(eq=False)  # (K, E) bandwidths, read where numeric and active
     log_norm: FloatArray = attrs.field(eq=False)  # (K, E) log of each truncated kernel's mass
     log_weights: FloatArray = attrs.field(eq=False)  # (K + 1,) the prior last
     smoothing: float
