@@ -37,7 +37,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -202,74 +202,80 @@ def _mean_proposal_ms(results: Results, problems: Sequence[Problem], label: str)
     return proposal_ms([run for p in problems for run in results[p.name, label]])
 
 
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def _print_per_problem(
+    what: str,
+    problems: Sequence[Problem],
+    ours: Callable[[Problem], float],
+    theirs: Callable[[Problem], float],
+    factor: float = 1.0,
+) -> None:
+    """One PASS/FAIL line: ``ours(p) <= factor * theirs(p)`` on every problem."""
+    pairs = [(p, ours(p), theirs(p)) for p in problems]
+    detail = ", ".join(f"{p.name} {a:.3g} vs {b:.3g}" for p, a, b in pairs)
+    print(f"  {_verdict(all(a <= factor * b for _, a, b in pairs))} {what}: {detail}")
+
+
 def print_targets(
     problems: Sequence[Problem], available: set[str], results: Results, trials: int
 ) -> None:
-    """The targets, each as one PASS/FAIL line (n/a when a method is missing)."""
+    """Issue 18's targets, each as one PASS/FAIL line (n/a when a method is missing)."""
     print("\nTargets")
 
     def needs(*labels: str) -> str | None:
         absent = [label for label in labels if label not in available]
         return f"n/a (no {', '.join(absent)} in this run)" if absent else None
 
-    def verdict(ok: bool) -> str:
-        return "PASS" if ok else "FAIL"
+    def median(label: str) -> Callable[[Problem], float]:
+        return lambda problem: _median(results, problem, label, trials)
 
-    ours, theirs = "spacealg bayesian", "KerasTuner bayesian"
-    if reason := needs(ours, theirs):
-        print(f"  BO beats KerasTuner's Bayesian median regret on every function: {reason}")
-    else:
-        pairs = [
-            (p, _median(results, p, ours, trials), _median(results, p, theirs, trials))
-            for p in problems
-        ]
-        detail = ", ".join(f"{p.name} {a:.3g} vs {b:.3g}" for p, a, b in pairs)
-        ok = all(a < b for _, a, b in pairs)
-        print(f"  {verdict(ok)} BO beats KerasTuner's Bayesian median regret everywhere: {detail}")
+    def best(labels: list[str]) -> Callable[[Problem], float]:
+        return lambda problem: min(median(label)(problem) for label in labels)
 
-    spacealg_labels = [
-        label for label in available if label.startswith("spacealg ") and "workers" not in label
-    ]
-    optuna_labels = [label for label in available if label.startswith("Optuna ")]
-    if not spacealg_labels or not optuna_labels:
-        print("  spacealg's best <= 1.1x Optuna's best on >= 3 of 4: n/a (a side is missing)")
+    ours = [m for m in available if m.startswith("spacealg ") and "workers" not in m]
+    optuna = [m for m in available if m.startswith("Optuna ")]
+    peers = [m for m in available if not m.startswith("spacealg ")]
+    what = "spacealg's best median regret <= Optuna's best (TPE or GP) on every problem"
+    if not ours or not optuna:
+        print(f"  {what}: n/a (a side is missing)")
     else:
-        wins, detail = 0, []
-        for p in problems:
-            best = min(_median(results, p, label, trials) for label in spacealg_labels)
-            peer = min(_median(results, p, label, trials) for label in optuna_labels)
-            wins += best <= 1.1 * peer
-            detail.append(f"{p.name} {best:.3g} vs {peer:.3g}")
-        print(
-            f"  {verdict(wins >= 3)} spacealg's best median regret <= 1.1x Optuna's best on "
-            f"{wins} of {len(problems)} (target >= 3 of 4): {', '.join(detail)}"
+        _print_per_problem(what, problems, best(ours), best(optuna))
+    mixed = [p for p in problems if p.name == "mixed"]
+    if mixed and ours and peers:
+        _print_per_problem(
+            "spacealg's best ahead of every peer on mixed", mixed, best(ours), best(peers)
         )
-
+    pairs = [
+        ("spacealg tpe", "Optuna TPESampler", "median regret"),
+        ("spacealg bayesian", "KerasTuner bayesian", "median regret"),
+    ]
+    for mine, theirs, quantity in pairs:
+        what = f"{mine}'s {quantity} <= {theirs}'s on every problem"
+        if reason := needs(mine, theirs):
+            print(f"  {what}: {reason}")
+        else:
+            _print_per_problem(what, problems, median(mine), median(theirs))
     for oracle in ("bayesian", "tpe"):
         sequential, parallel = f"spacealg {oracle}", f"spacealg {oracle}, 4 workers"
         what = f"{parallel}: median regret <= 1.5x sequential's on every problem"
         if reason := needs(sequential, parallel):
             print(f"  {what}: {reason}")
-            continue
-        pairs = [
-            (p, _median(results, p, parallel, trials), _median(results, p, sequential, trials))
-            for p in problems
-        ]
-        detail = ", ".join(f"{p.name} {a:.3g} vs {b:.3g}" for p, a, b in pairs)
-        ok = all(a <= 1.5 * b for _, a, b in pairs)
-        print(f"  {verdict(ok)} {what}: {detail}")
-
-    for ours, theirs in (
+        else:
+            _print_per_problem(what, problems, median(parallel), median(sequential), 1.5)
+    for mine, theirs in (
         ("spacealg tpe", "Optuna TPESampler"),
         ("spacealg bayesian", "Optuna GPSampler"),
     ):
-        what = f"mean proposal time of {ours} <= {theirs}'s"
-        if reason := needs(ours, theirs):
+        what = f"mean proposal time of {mine} <= {theirs}'s"
+        if reason := needs(mine, theirs):
             print(f"  {what}: {reason}")
             continue
-        a = _mean_proposal_ms(results, problems, ours)
+        a = _mean_proposal_ms(results, problems, mine)
         b = _mean_proposal_ms(results, problems, theirs)
-        print(f"  {verdict(a <= b)} {what}: {a:.2f} ms vs {b:.2f} ms (all problems)")
+        print(f"  {_verdict(a <= b)} {what}: {a:.2f} ms vs {b:.2f} ms (all problems)")
 
 
 def write_plot(

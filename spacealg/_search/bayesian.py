@@ -19,7 +19,7 @@ Proposals. After ``num_initial_points`` random proposals (counting completed
 trials), the process is fitted to the completed trials' scores, standardised
 and Yeo-Johnson warped (:mod:`spacealg._search.score_warp`: a few very bad
 scores no longer flatten the good region; failed, invalid and running trials
-are left out of the fit), then the
+are left out of the fit), with a pessimistic prior mean (below), then the
 acquisition (expected improvement, or the lower confidence bound
 ``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
 configurations and on perturbations of the best trials; the best few are
@@ -27,6 +27,19 @@ refined by a local search over their numeric entries (batches of Gaussian
 steps of shrinking width, scored together). Beyond ``FIT_WINDOW`` (400)
 completed trials, the process is fitted to the best 200 and the latest 200 of
 the others (:func:`fit_window`), so the cubic cost of the fit stays bounded.
+
+Prior mean. Far from every trial the process reverts to its prior mean. Were
+that the mean of the scores, the unexplored corners of a space of several
+dimensions would look average and very uncertain: late in a 6-D Hartmann
+search, about half the proposals went to corners (which score among the
+worst) instead of refining the good region. So the prior mean is
+``PRIOR_MEAN``, one standard deviation of the warped scores, worse than their
+mean: a pessimistic mean, as De Ath et al. (2020, "What do you mean? The role
+of the mean function in Bayesian optimisation") recommend. An unexplored
+region must now be uncertain enough to promise an improvement on a
+worse-than-average guess. Their own choice, the worst score seen, did as well
+on Hartmann-6 and Branin in ``benchmarks/search_quality.py`` but made
+Rosenbrock's heavy-tailed scores worse; one standard deviation did not.
 
 Pending trials. Trials still running (other workers') are in the history as
 RUNNING: the process fitted to the completed trials is conditioned on each
@@ -155,6 +168,8 @@ def _log_ei(mean: FloatArray, std: FloatArray, best: float) -> FloatArray:
 
 FIT_WINDOW = 400
 """The most completed trials the Gaussian process is fitted to (its fit is cubic in them)."""
+PRIOR_MEAN = 1.0
+"""The process's prior mean, in standard deviations of the warped scores above their mean."""
 PENDING_BELIEVED = 100
 """The most pending (running) trials the kriging believer adds, the latest ones."""
 
@@ -301,7 +316,7 @@ class BayesianOptimizationOracle:
         if len(completed) > FIT_WINDOW:
             completed = fit_window(completed, known.scores)
         units, active = known.units[completed], known.active[completed]
-        y = warped_targets(known.scores[completed])
+        y = warped_targets(known.scores[completed]) - PRIOR_MEAN  # the process's mean is 0
         process = fit(
             features(units, active),
             features.columns,
