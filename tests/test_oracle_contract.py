@@ -296,10 +296,22 @@ def _failing(oracle: type[Broken]) -> dict[str, str]:
     return failed
 
 
+DRAWS_ITS_CRASH = {CrashesWithNothingToTune}
+"""Broken oracles whose defect a check on drawn spaces may also meet.
+
+Hypothesis sometimes draws a space of only ``Fixed`` entries for the checks on
+random spaces (seen with ``--hypothesis-seed=3`` in ``test_conditional_spaces``),
+and this oracle rightly fails there too, by the same crash.
+"""
+
+
 @pytest.mark.parametrize(("oracle", "breaks", "says"), BROKEN, ids=[b[0].__name__ for b in BROKEN])
 def test_a_broken_oracle_fails_exactly_the_checks_it_breaks(oracle, breaks, says):
     failed = _failing(oracle)
-    assert set(failed) == breaks
+    if oracle in DRAWS_ITS_CRASH:
+        assert breaks <= set(failed)
+    else:
+        assert set(failed) == breaks
     for message in failed.values():
         assert says in message
 
