@@ -149,7 +149,7 @@ def loop_ms(runs: list[Run]) -> float:
 
 
 def _cell(width: int, text: str) -> str:
-    return text.rjust(width)
+    return " " + text.rjust(width - 1)  # a space between cells, however long the text
 
 
 def print_tables(
