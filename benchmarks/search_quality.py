@@ -123,7 +123,8 @@ def regret_curves(runs: list[Run], problem: Problem, trials: int) -> np.ndarray:
     """
     curves = np.empty((len(runs), trials))
     for row, run in enumerate(runs):
-        best = np.minimum.accumulate(np.asarray(run.scores, dtype=float)) - problem.optimum
+        scores = np.asarray(run.scores[:trials], dtype=float)  # a longer run: its first trials
+        best = np.minimum.accumulate(scores) - problem.optimum
         curves[row, : len(best)] = best
         curves[row, len(best) :] = best[-1]
     return curves
@@ -266,6 +267,14 @@ def print_targets(
             print(f"  {what}: {reason}")
         else:
             _print_per_problem(what, problems, median(parallel), median(sequential), 1.5)
+            lagged = ", ".join(
+                f"{p.name} {_median(results, p, sequential, trials - 3):.3g}" for p in problems
+            )
+            print(  # the information a 4-worker search's last proposal has
+                f"    for reference, {sequential} after {trials - 3} trials "
+                f"(its last proposal knows {trials - 4} results, as a 4-worker search's "
+                f"last does): {lagged}"
+            )
     for mine, theirs in (
         ("spacealg tpe", "Optuna TPESampler"),
         ("spacealg bayesian", "Optuna GPSampler"),

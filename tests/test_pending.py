@@ -112,3 +112,51 @@ def test_proposals_with_pending_trials_are_deterministic(oracle):
     assert _batch(oracle, history, 1, 3, visible=True) == _batch(
         oracle, history, 1, 3, visible=True
     )
+
+
+# --- running trials count towards the random start -----------------------------------------------
+
+START = pytest.mark.parametrize(
+    "oracle",
+    [
+        TPEOracle(n_startup_trials=10),
+        BayesianOptimizationOracle(num_initial_points=10, num_candidates=64, restarts=1),
+    ],
+    ids=["tpe", "bayesian"],
+)
+
+
+def _start(completed: int, other: int, state: TrialState) -> list[Observation]:
+    """``completed`` random trials, then ``other`` random trials in ``state``."""
+    history: list[Observation] = []
+    for index in range(completed + other):
+        tried = [o.values for o in history]
+        values = sa.RandomSearchOracle().propose(SPACE, tried, seed=9, index=index)
+        done = index < completed
+        history.append(
+            Observation(values, TrialState.COMPLETED, _bowl(values))
+            if done
+            else Observation(values, state)
+        )
+    return history
+
+
+def _is_random(oracle, history: list[Observation]) -> bool:
+    tried = [o.values for o in history]
+    proposal = oracle.propose(SPACE, tried, seed=9, index=len(history), history=history)
+    return proposal == sa.RandomSearchOracle().propose(SPACE, tried, seed=9, index=len(history))
+
+
+@START
+def test_running_trials_count_towards_the_random_start(oracle):
+    # 4 workers: while the 10th random trial runs, the next worker's proposal is the model's
+    # (counting completed trials only, 3 more workers would propose at random)
+    assert _is_random(oracle, _start(6, 3, TrialState.RUNNING))
+    assert not _is_random(oracle, _start(6, 4, TrialState.RUNNING))
+    assert not _is_random(oracle, _start(10, 0, TrialState.RUNNING))
+
+
+@START
+def test_failed_trials_do_not_count_towards_the_random_start(oracle):
+    # a failed trial says nothing the model can fit: the start waits for trials that score
+    assert _is_random(oracle, _start(6, 4, TrialState.FAILED))

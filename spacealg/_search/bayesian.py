@@ -15,18 +15,19 @@ So the kernel never sees a value an inactive entry does not have (KerasTuner
 fits its model on them: keras-team/keras-tuner#331 and #207), and ``Fixed`` entries add
 no dimension (KerasTuner crashes on a space of only fixed entries: keras-tuner#237).
 
-Proposals. After ``num_initial_points`` random proposals (counting completed
-trials), the process is fitted to the completed trials' scores, standardised
-and Yeo-Johnson warped (:mod:`spacealg._search.score_warp`: a few very bad
-scores no longer flatten the good region; failed, invalid and running trials
-are left out of the fit), with a pessimistic prior mean (below), then the
-acquisition (expected improvement, or the lower confidence bound
-``mean - beta * std`` with ``acquisition="ucb"``) is scored on random
-configurations and on perturbations of the best trials; the best few are
-refined by a local search over their numeric entries (batches of Gaussian
-steps of shrinking width, scored together). Beyond ``FIT_WINDOW`` (400)
-completed trials, the process is fitted to the best 200 and the latest 200 of
-the others (:func:`fit_window`), so the cubic cost of the fit stays bounded.
+Proposals. After ``num_initial_points`` random proposals (counting the trials
+completed and those still running, see Pending trials), the process is fitted
+to the completed trials' scores, standardised and Yeo-Johnson warped
+(:mod:`spacealg._search.score_warp`: a few very bad scores no longer flatten
+the good region; failed, invalid and running trials are left out of the fit),
+with a pessimistic prior mean (below), then the acquisition (expected
+improvement, or the lower confidence bound ``mean - beta * std`` with
+``acquisition="ucb"``) is scored on random configurations and on perturbations
+of the best trials; the best few are refined by a local search over their
+numeric entries (batches of Gaussian steps of shrinking width, scored
+together). Beyond ``FIT_WINDOW`` (400) completed trials, the process is fitted
+to the best 200 and the latest 200 of the others (:func:`fit_window`), so the
+cubic cost of the fit stays bounded.
 
 Prior mean. Far from every trial the process reverts to its prior mean. Were
 that the mean of the scores, the unexplored corners of a space of several
@@ -43,7 +44,11 @@ The worst score seen did as well here on Hartmann-6 and Branin
 (``benchmarks/search_quality.py``) but made Rosenbrock's heavy-tailed scores
 worse; one standard deviation did not.
 
-Pending trials. Trials still running (other workers') are in the history as
+Pending trials. Running trials count towards ``num_initial_points``, so a
+search with several workers makes as many random proposals as a sequential
+one (counting only completed trials, every worker that asks while the last
+initial trials run would propose at random too: ``n_workers - 1`` random trials
+more). Trials still running (other workers') are in the history as
 RUNNING: the process fitted to the completed trials is conditioned on each
 pending configuration observed at its own predicted mean (the kriging believer
 of Ginsbourger et al., 2010; the latest ``PENDING_BELIEVED`` of them), and the
@@ -201,10 +206,11 @@ class BayesianOptimizationOracle:
     Needs scipy: ``pip install 'spacealg[bayes]'``.
 
     Args:
-        num_initial_points: random proposals (counting completed trials) before the
-            model is used; ``None`` is KerasTuner's rule, 3 per tuned entry. ``0``
-            uses the model from the first completed trial on: until a trial
-            completes there is nothing to fit, so those proposals are random. The
+        num_initial_points: random proposals (counting completed and running
+            trials) before the model is used; ``None`` is KerasTuner's rule, 3 per
+            tuned entry. ``0`` uses the model from the first completed trial on:
+            until a trial completes there is nothing to fit, so those proposals
+            are random. The
             default, 10 (Optuna's ``GPSampler`` starts alike), keeps most
             searches of Hartmann-6 in ``benchmarks/search_quality.py`` out of its
             local minima (with 3, half of them ended in one).
@@ -298,7 +304,8 @@ class BayesianOptimizationOracle:
         initial = self.num_initial_points
         if initial is None:
             initial = 3 * len(features.entries)
-        if not len(completed) or len(completed) < initial or not features.entries:
+        started = len(completed) + int(known.running.sum())  # see the module's notes
+        if not len(completed) or started < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
         with one_blas_thread():
