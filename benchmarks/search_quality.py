@@ -260,20 +260,23 @@ def print_targets(
             print(f"  {what}: {reason}")
         else:
             _print_per_problem(what, problems, median(mine), median(theirs), strictly=strictly)
+    workers = 4  # the parallel rows the target compares
     for oracle in ("bayesian", "tpe"):
-        sequential, parallel = f"spacealg {oracle}", f"spacealg {oracle}, 4 workers"
+        sequential, parallel = f"spacealg {oracle}", f"spacealg {oracle}, {workers} workers"
         what = f"{parallel}: median regret <= 1.5x sequential's on every problem"
         if reason := needs(sequential, parallel):
             print(f"  {what}: {reason}")
         else:
             _print_per_problem(what, problems, median(parallel), median(sequential), 1.5)
+            # the last proposal of a parallel search knows trials - workers results
+            known = trials - (workers - 1)
             lagged = ", ".join(
-                f"{p.name} {_median(results, p, sequential, trials - 3):.3g}" for p in problems
+                f"{p.name} {_median(results, p, sequential, known):.3g}" for p in problems
             )
-            print(  # the information a 4-worker search's last proposal has
-                f"    for reference, {sequential} after {trials - 3} trials "
-                f"(its last proposal knows {trials - 4} results, as a 4-worker search's "
-                f"last does): {lagged}"
+            print(
+                f"    for reference, {sequential} after {known} trials "
+                f"(its last proposal knows {known - 1} results, as a {workers}-worker "
+                f"search's last does): {lagged}"
             )
     for mine, theirs in (
         ("spacealg tpe", "Optuna TPESampler"),

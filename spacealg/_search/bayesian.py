@@ -210,10 +210,9 @@ class BayesianOptimizationOracle:
             trials) before the model is used; ``None`` is KerasTuner's rule, 3 per
             tuned entry. ``0`` uses the model from the first completed trial on:
             until a trial completes there is nothing to fit, so those proposals
-            are random. The
-            default, 10 (Optuna's ``GPSampler`` starts alike), keeps most
-            searches of Hartmann-6 in ``benchmarks/search_quality.py`` out of its
-            local minima (with 3, half of them ended in one).
+            are random. The default, 10 (Optuna's ``GPSampler`` starts alike),
+            keeps most searches of Hartmann-6 in ``benchmarks/search_quality.py``
+            out of its local minima (with 3, half of them ended in one).
         alpha: the least noise variance of the standardised scores (KerasTuner's
             ``alpha``, added to the kernel's diagonal). The noise itself is
             fitted above it, so a small floor (the default, ``1e-6``) costs a
@@ -304,8 +303,7 @@ class BayesianOptimizationOracle:
         initial = self.num_initial_points
         if initial is None:
             initial = 3 * len(features.entries)
-        started = len(completed) + int(known.running.sum())  # see the module's notes
-        if not len(completed) or started < initial or not features.entries:
+        if not len(completed) or known.started() < initial or not features.entries:
             return random_untried(space, everything, rng, self.max_collisions)
         require_scipy(_OPERATION)
         with one_blas_thread():

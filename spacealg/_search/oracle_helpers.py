@@ -309,6 +309,15 @@ class EncodedHistory:
             self.failed = self.failed.astype(np.bool_)
         self.history = history
 
+    def started(self) -> int:
+        """How many rows completed or are still running: what a model's random start counts.
+
+        Running trials count, so a search with several workers makes as many
+        random proposals as a sequential one; failed ones do not, as they give
+        a model nothing to fit.
+        """
+        return int(self.completed.sum()) + int(self.running.sum())
+
 
 def encoded_history(space: Space, history: Sequence[Observation]) -> EncodedHistory:
     """The observations of ``history`` that belong to ``space``, encoded (from a cache).

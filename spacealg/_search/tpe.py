@@ -251,11 +251,12 @@ class TPEOracle:
     """The tree-structured Parzen estimator (Bergstra et al., 2011), for conditional spaces.
 
     The first ``n_startup_trials`` trials (counting those completed and those
-    still running) are random search's; then each proposal draws ``n_ei_candidates`` from the
-    density of the best ``gamma`` share of the trials and picks the one most
-    likely under it relative to the density of the others (see the module's
-    notes for the kernels). It never proposes a configuration already tried:
-    when every candidate was, it falls back to random search's proposal.
+    still running) are random search's; then each proposal draws
+    ``n_ei_candidates`` from the density of the best ``gamma`` share of the
+    trials and picks the one most likely under it relative to the density of
+    the others (see the module's notes for the kernels). It never proposes a
+    configuration already tried: when every candidate was, it falls back to
+    random search's proposal.
 
     Running trials count towards the start so that a search with several
     workers makes as many random proposals as a sequential one: counting only
@@ -334,8 +335,7 @@ class TPEOracle:
         known = encoded_history(space, history)
         encoding = known.encoding
         completed = np.flatnonzero(known.completed)
-        started = len(completed) + int(known.running.sum())  # see the class's notes
-        if started < self.n_startup_trials or not encoding.free.any():
+        if known.started() < self.n_startup_trials or not encoding.free.any():
             return random_untried(space, everything, rng, self.max_collisions)
         ranked = completed[np.argsort(known.scores[completed], kind="stable")]
         split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
