@@ -13,6 +13,8 @@ import math
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import spacealg as sa
 from spacealg import BayesianOptimizationOracle, Observation, TPEOracle, TrialState, Values
@@ -126,18 +128,18 @@ START = pytest.mark.parametrize(
 )
 
 
-def _start(completed: int, other: int, state: TrialState) -> list[Observation]:
-    """``completed`` random trials, then ``other`` random trials in ``state``."""
+def _start(completed: int, other: int, state: TrialState, failed: int = 0) -> list[Observation]:
+    """``completed`` random trials, ``failed`` failed ones, then ``other`` in ``state``."""
     history: list[Observation] = []
-    for index in range(completed + other):
+    for index in range(completed + failed + other):
         tried = [o.values for o in history]
         values = sa.RandomSearchOracle().propose(SPACE, tried, seed=9, index=index)
-        done = index < completed
-        history.append(
-            Observation(values, TrialState.COMPLETED, _bowl(values))
-            if done
-            else Observation(values, state)
-        )
+        if index < completed:
+            history.append(Observation(values, TrialState.COMPLETED, _bowl(values)))
+        elif index < completed + failed:
+            history.append(Observation(values, TrialState.FAILED))
+        else:
+            history.append(Observation(values, state))
     return history
 
 
@@ -160,3 +162,20 @@ def test_running_trials_count_towards_the_random_start(oracle):
 def test_failed_trials_do_not_count_towards_the_random_start(oracle):
     # a failed trial says nothing the model can fit: the start waits for trials that score
     assert _is_random(oracle, _start(6, 4, TrialState.FAILED))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    completed=st.integers(0, 8),
+    running=st.integers(0, 5),
+    failed=st.integers(0, 3),
+    start=st.integers(0, 8),
+)
+def test_the_random_start_counts_completed_and_running_trials(completed, running, failed, start):
+    # the rule, for any mix of trial states: random while completed + running < the start;
+    # Bayesian optimization also needs one completed trial to fit
+    history = _start(completed, running, TrialState.RUNNING, failed)
+    tpe = TPEOracle(n_startup_trials=start)
+    assert _is_random(tpe, history) == (completed + running < start)
+    bayesian = BayesianOptimizationOracle(num_initial_points=start, num_candidates=32, restarts=1)
+    assert _is_random(bayesian, history) == (completed == 0 or completed + running < start)
