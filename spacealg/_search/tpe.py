@@ -29,6 +29,18 @@ a product over the entries active in the configuration scored:
   entry's prior (uniform, or a ``Choice``'s weights), so only the trials where
   an entry is active shape its density.
 
+Rank weights. In the *below* group the ``i``-th best of ``split`` trials
+weighs ``(split - i) ** 3`` (:func:`rank_weights`; of five, the best weighs
+56%), so the density leans on the best trials; in the *above* group every trial
+weighs the same. The expected improvement weighs an improvement by its size;
+the rank weights do so by rank, without the scores' scale. With equal weights
+(Bergstra et al.; Optuna's ``TPESampler`` weighs trials by age instead), the
+fifth-best trial draws as many candidates as the best. On
+``benchmarks/search_quality.py``'s problems the weights lowered the median regret
+after 50 trials on all four, sequentially (seeds 0-199 and 200-399 alike) and
+with 2 or 4 workers (seeds 0-199); the powers 2 and 5 did about as well, and a
+smaller ``gamma`` helped three problems but not Branin.
+
 Trials still running (other workers') are in the history as RUNNING: they join
 the *above* group as failed trials do, a constant liar that gives each pending
 configuration the worst score (as Optuna's ``constant_liar``), so the candidates
@@ -120,6 +132,21 @@ def _neighbour_gaps(present: FloatArray) -> FloatArray:
     return out[: len(present)]
 
 
+RANK_POWER = 3
+"""The power of the good group's rank weights (see :func:`rank_weights`)."""
+
+
+def rank_weights(count: int) -> FloatArray:
+    """The good group's component weights, best trial first: ``(count - i) ** RANK_POWER``.
+
+    Scaled to sum to ``count``, so the prior keeps the share it has among
+    ``count`` trials of weight 1. Of five good trials the best weighs 56%, the
+    fifth 0.4%.
+    """
+    weights = (count - np.arange(count, dtype=np.float64)) ** RANK_POWER
+    return weights * (count / weights.sum()) if count else weights
+
+
 def _logsumexp(x: FloatArray) -> FloatArray:
     top = x.max(axis=1)
     return top + np.log(np.exp(x - top[:, None]).sum(axis=1))  # type: ignore[no-any-return]
@@ -146,7 +173,9 @@ class _Parzen:
         *,
         completed: int,
         prior: float,
+        weights: FloatArray | None = None,
     ) -> _Parzen:
+        """The mixture of the trials' kernels (``weights``, ones by default) and the prior's."""
         count = units.shape[0]
         numeric = encoding.free & ~encoding.categorical
         dims = int(numeric.sum())
@@ -171,14 +200,14 @@ class _Parzen:
         low = _normal_cdf(-centres / scale)
         high = _normal_cdf((1.0 - centres) / scale)
         log_norm[used] = np.log(np.maximum(high - low, 1e-300))
-        weights = np.append(np.ones(count), prior)
+        mixture = np.append(np.ones(count) if weights is None else weights, prior)
         return cls(
             encoding,
             np.where(active, units, np.nan),
             active,
             sigma,
             log_norm,
-            np.log(weights / weights.sum()),
+            np.log(mixture / mixture.sum()),
             prior / max(count, 1),
         )
 
@@ -341,7 +370,7 @@ class TPEOracle:
         split = min(len(ranked), max(1, math.ceil(self.gamma * len(ranked))))
         # failed, invalid and pending (running) trials join the bad group: a constant liar
         worst = np.flatnonzero(known.failed | known.running)
-        below = self._parzen(known, ranked[:split], len(completed))
+        below = self._parzen(known, ranked[:split], len(completed), rank_weights(split))
         above = self._parzen(known, np.concatenate([ranked[split:], worst]), len(completed))
         units, active = below.sample(self.n_ei_candidates, rng)
         merit = below.log_pdf(units, active) - above.log_pdf(units, active)
@@ -351,8 +380,19 @@ class TPEOracle:
                 return values
         return random_untried(space, everything, rng, self.max_collisions)
 
-    def _parzen(self, known: EncodedHistory, rows: npt.NDArray[np.intp], completed: int) -> _Parzen:
+    def _parzen(
+        self,
+        known: EncodedHistory,
+        rows: npt.NDArray[np.intp],
+        completed: int,
+        weights: FloatArray | None = None,
+    ) -> _Parzen:
         units, active = known.units[rows], known.active[rows]
         return _Parzen.fit(
-            known.encoding, units, active, completed=completed, prior=self.prior_weight
+            known.encoding,
+            units,
+            active,
+            completed=completed,
+            prior=self.prior_weight,
+            weights=weights,
         )
