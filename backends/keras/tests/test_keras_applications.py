@@ -16,7 +16,6 @@ from __future__ import annotations
 import doctest
 import math
 import pickle
-import time
 from pathlib import Path
 
 import keras
@@ -193,12 +192,10 @@ def test_space_is_a_value_read_without_building_a_model(name, monkeypatch):
         raise AssertionError("a Keras layer or model was built")
 
     monkeypatch.setattr(keras.layers.Layer, "__init__", no_model)
-    start = time.perf_counter()
     hypermodel = HYPERMODELS[name]()
     space = hypermodel.space
     assert sa.declare(hypermodel) is space
     assert hypermodel.space is space
-    assert time.perf_counter() - start < 0.25
     assert isinstance(space, sa.Space)
 
 
