@@ -18,6 +18,9 @@ from spacealg._search.encoding import Encoding
 from spacealg._search.tpe import _neighbour_gaps, _Parzen, _scott, rank_weights
 from spacealg.oracles import Observation, TPEOracle, TrialState
 
+SQUARE = Space([Float("x", min_value=0.0, max_value=1.0), Float("y", min_value=0.0, max_value=1.0)])
+"""The unit square: the space of the density and oracle tests below."""
+
 positions = arrays(np.float64, st.integers(1, 40), elements=st.floats(0.0, 1.0, allow_nan=False))
 
 
@@ -45,10 +48,7 @@ def test_gaps_on_an_even_grid_are_its_spacing():
 
 
 def _fitted(units):
-    space = Space(
-        [Float("x", min_value=0.0, max_value=1.0), Float("y", min_value=0.0, max_value=1.0)]
-    )
-    encoding = Encoding.of(space)
+    encoding = Encoding.of(SQUARE)
     active = np.ones(units.shape, dtype=bool)
     return encoding, _Parzen.fit(encoding, units, active, completed=50, prior=1.0)
 
@@ -111,9 +111,6 @@ def test_the_best_good_trial_draws_most_proposals():
     """Eleven trials: the good group is the best two, at opposite corners. With equal
     weights (RANK_POWER = 0), 78 of these 200 proposals went near the best and 122 near
     the second; the rank weights (8 to 1) send nearly all of them near the best."""
-    space = Space(
-        [Float("x", min_value=0.0, max_value=1.0), Float("y", min_value=0.0, max_value=1.0)]
-    )
     points = [(0.15, 0.15, 0.0), (0.85, 0.85, 0.1)]
     points += [(0.1 * k, 0.9 - 0.1 * k, 1.0 + k) for k in range(1, 10)]
     history = [
@@ -122,7 +119,7 @@ def test_the_best_good_trial_draws_most_proposals():
     tried = [h.values for h in history]
     near_best = near_second = 0
     for seed in range(200):
-        values = TPEOracle().propose(space, tried, seed=seed, index=11, history=history)
+        values = TPEOracle().propose(SQUARE, tried, seed=seed, index=11, history=history)
         assert values is not None
         to_best = abs(values["x"] - 0.15) + abs(values["y"] - 0.15)
         to_second = abs(values["x"] - 0.85) + abs(values["y"] - 0.85)
