@@ -79,6 +79,16 @@ def test_a_trial_among_close_ones_gets_a_narrower_kernel_than_an_isolated_one():
     assert np.all(crowded < lone / 5)
 
 
+def test_an_isolated_trial_gets_four_fifths_of_scotts_width():
+    """Scott's rule for the group, ``max(std, 0.1) * n ** (-1 / (d + 4))``, computed
+    here by hand, scaled by 0.8: a lone trial's kernel is that narrow, not wider."""
+    x = np.array([0.1, 0.12, 0.6, 0.95])
+    units = np.stack([x, x], axis=1)
+    _, parzen = _fitted(units)
+    scott = max(float(x.std()), 0.1) * len(x) ** (-1 / (2 + 4))
+    assert parzen.sigma[3, 0] == pytest.approx(0.8 * scott)
+
+
 def test_half_the_draws_combine_the_entries_of_different_trials():
     """Trials clustered at (0.1, 0.1) and (0.9, 0.9): a joint draw stays near one
     cluster, a per-entry draw often takes x from one and y from the other. Even rows
