@@ -171,6 +171,22 @@ def test_a_broken_users_pool_is_replaced_and_its_trials_rerun(tmp_path):
     assert len({t.values for t in result.trials}) == 8
 
 
+def test_a_pool_broken_before_a_trial_is_submitted_is_replaced(tmp_path):
+    """A worker can die between two submissions; the pool then refuses the next
+    trial (``submit`` raises, no future does). Here the pool is broken before the
+    search starts: the search replaces it and runs every trial."""
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(po.die).result()
+        result = _search(tmp_path, po.Logged(str(tmp_path / "log")), executor=pool)
+    assert [t.state for t in result.trials] == [TrialState.COMPLETED] * 8
+    assert len({t.values for t in result.trials}) == 8
+
+
 def test_reports_and_declarations_come_back_from_the_workers(tmp_path):
     space = sa.resolve(sa.Space([sa.Choice("units", values=[8, 16, 32])]))
     study = Study(

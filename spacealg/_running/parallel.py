@@ -17,7 +17,8 @@ returns None, and the coordinator asks again once a trial has ended.
 A future that raises instead of returning an outcome means the worker was lost
 (the trial's own errors come back as FAILED outcomes): its process died
 (``BrokenProcessPool``; the pool is replaced by a fresh one like it and every
-trial pending on the broken one reruns) or a Dask worker was killed
+trial pending on the broken one reruns; a pool that breaks between two
+submissions refuses the next one, and is replaced before it) or a Dask worker was killed
 (``KilledWorker``, a closed connection). The trial is submitted again, with
 the same id, values and seeds; a trial lost twice reruns alone, so that a
 trial that kills every worker it runs on is told apart from those pending
@@ -98,8 +99,20 @@ class _Trials:
         """How many times the pool was renewed."""
 
     def submit(self, item: _Pending) -> None:
-        future = self.pool.submit(self.payload, item.task)
+        """Submit ``item``, first renewing a pool a dead worker broke since the last collect."""
+        try:
+            future = self.pool.submit(self.payload, item.task)
+        except Exception as error:  # the pool refuses new work once it knows it is broken
+            if not self.pool.broken(error):
+                raise
+            self._renew()
+            future = self.pool.submit(self.payload, item.task)
         self.pending[future] = attrs.evolve(item, generation=self.generation)
+
+    def _renew(self) -> None:
+        """Replace the broken pool: the trials pending on it fail, and each counts a loss."""
+        self.pool.renew()
+        self.generation += 1
 
     def collect(self, coordinator: Coordinator) -> None:
         """Wait for a trial to end; record those that ended, rerun those whose worker was lost."""
@@ -118,8 +131,7 @@ class _Trials:
                 coordinator.record(item.task, outcome, item.started)
         for item, problem in lost:
             if self.pool.broken(problem) and item.generation == self.generation:
-                self.pool.renew()
-                self.generation += 1
+                self._renew()
             again = _lost(coordinator, item, problem)
             if again is not None and again.losses == 1:
                 self.submit(again)
