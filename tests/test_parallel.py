@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import subprocess
@@ -19,6 +20,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -160,29 +162,27 @@ def test_dask_gets_the_payload_once_per_search_and_a_trial_queued_ahead_per_work
     assert pool.capacity() == workers * (1 + QUEUED_AHEAD)
 
 
-def test_a_broken_users_pool_is_replaced_and_its_trials_rerun(tmp_path):
-    import multiprocessing
+@pytest.fixture
+def users_pool() -> Iterator[ProcessPoolExecutor]:
+    """A process pool of the user's (two spawned workers), shut down after the test."""
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
 
+
+def test_a_broken_users_pool_is_replaced_and_its_trials_rerun(tmp_path, users_pool):
     log, kill = tmp_path / "log", tmp_path / "killed"
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=context) as pool:
-        result = _search(tmp_path, po.Logged(str(log), kill=str(kill)), executor=pool)
+    result = _search(tmp_path, po.Logged(str(log), kill=str(kill)), executor=users_pool)
     assert [t.state for t in result.trials] == [TrialState.COMPLETED] * 8
     assert len({t.values for t in result.trials}) == 8
 
 
-def test_a_pool_broken_before_a_trial_is_submitted_is_replaced(tmp_path):
+def test_a_pool_broken_before_a_trial_is_submitted_is_replaced(tmp_path, users_pool):
     """A worker can die between two submissions; the pool then refuses the next
     trial (``submit`` raises, no future does). Here the pool is broken before the
     search starts: the search replaces it and runs every trial."""
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=context) as pool:
-        with pytest.raises(BrokenProcessPool):
-            pool.submit(po.die).result()
-        result = _search(tmp_path, po.Logged(str(tmp_path / "log")), executor=pool)
+    with pytest.raises(BrokenProcessPool):
+        users_pool.submit(po.die).result()
+    result = _search(tmp_path, po.Logged(str(tmp_path / "log")), executor=users_pool)
     assert [t.state for t in result.trials] == [TrialState.COMPLETED] * 8
     assert len({t.values for t in result.trials}) == 8
 

@@ -18,8 +18,8 @@ A future that raises instead of returning an outcome means the worker was lost
 (the trial's own errors come back as FAILED outcomes): its process died
 (``BrokenProcessPool``; the pool is replaced by a fresh one like it and every
 trial pending on the broken one reruns; a pool that breaks between two
-submissions refuses the next one, and is replaced before it) or a Dask worker was killed
-(``KilledWorker``, a closed connection). The trial is submitted again, with
+submissions refuses the next one, and is replaced before it) or a Dask worker
+was killed (``KilledWorker``, a closed connection). The trial is submitted again, with
 the same id, values and seeds; a trial lost twice reruns alone, so that a
 trial that kills every worker it runs on is told apart from those pending
 beside it, and is recorded FAILED at its :data:`MAX_LOSSES`-th loss. If the
