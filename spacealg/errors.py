@@ -19,6 +19,7 @@ Every class also inherits the builtin it resembles, so a generic
     ├── SerializationError (ValueError)       saved data that cannot be read back
     ├── StoreError (RuntimeError)             a trial store that cannot be opened or used
     ├── NotSerializableError (TypeError)      an objective that cannot travel to the workers
+    ├── NoWorkersError (RuntimeError)         an executor with no worker to run trials on
     ├── MissingDependencyError (ImportError)  an optional dependency that is not installed
     ├── NoCompletedTrialError (LookupError)   a best trial asked of a search none completed
     ├── TooManyFailedTrialsError (RuntimeError)  too many trials failed in a row
@@ -67,6 +68,7 @@ __all__ = [
     "InvalidValueError",
     "MissingDependencyError",
     "NoCompletedTrialError",
+    "NoWorkersError",
     "NotSerializableError",
     "SerializationError",
     "SpaceError",
@@ -482,6 +484,28 @@ class NotSerializableError(SpaceError, TypeError):
             f"{self.operation}: {self.argument}={self.shown} cannot be sent to the workers "
             f"({self.problem}); allowed: a value cloudpickle can serialize (install "
             "spacealg[parallel] for lambdas and functions defined in __main__ or a notebook)"
+        )
+
+
+@attrs.define(str=False, slots=False)
+class NoWorkersError(SpaceError, RuntimeError):
+    """An executor has no worker to run trials on; the pending trials went back to the store.
+
+    Attributes:
+        operation: the search that stopped.
+        executor: the executor, as its ``repr``.
+        problem: what the executor said, and how long the search waited.
+    """
+
+    operation: str
+    executor: str
+    problem: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.operation}: executor={self.executor} has no worker to run trials on "
+            f"({self.problem}); allowed: an executor with at least one worker; the pending "
+            "trials are back in the store, so running the search again resumes it"
         )
 
 

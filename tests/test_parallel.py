@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -35,6 +36,7 @@ from spacealg.errors import (
     InvalidArgumentError,
     MissingDependencyError,
     NotSerializableError,
+    NoWorkersError,
     TooManyFailedTrialsError,
 )
 
@@ -160,6 +162,32 @@ def test_dask_gets_the_payload_once_per_search_and_a_trial_queued_ahead_per_work
     assert pool._shipped(b"another search") is not first
     workers = sum(client.nthreads().values())
     assert pool.capacity() == workers * (1 + QUEUED_AHEAD)
+
+
+def test_a_dask_cluster_without_workers_is_an_error_and_the_search_resumes_on_one(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
+        ) as cluster,
+        distributed.Client(cluster, timeout=2) as bare,  # the scheduler waits 2 s for a worker
+    ):
+        with pytest.raises(NoWorkersError) as raised:
+            _search(tmp_path, po.score, executor=bare, max_trials=4)
+        message = str(raised.value)
+        assert message.startswith(f"Study.run(): executor={bare!r} has no worker to run trials")
+        assert "(TimeoutError: No valid workers found, after 2." in message
+        assert "the pending trials are back in the store" in message
+        assert isinstance(raised.value, RuntimeError)
+        with sqlite3.connect(tmp_path / "p" / "trials.db") as store:
+            owned = store.execute("SELECT COUNT(*) FROM trials WHERE owner_token IS NOT NULL")
+            assert owned.fetchone() == (0,)  # the claimed trial was given back
+        cluster.scale(1)
+        bare.wait_for_workers(1, timeout=60)
+        result = _search(tmp_path, po.score, executor=bare, max_trials=4)
+    assert [t.state for t in result.trials] == [TrialState.COMPLETED] * 4
+    sequential = _search(tmp_path, po.score, project="sequential", max_trials=4)
+    assert [t.values for t in result.trials] == [t.values for t in sequential.trials]
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from spacealg.errors import (
     InvalidArgumentError,
     MissingDependencyError,
     NotSerializableError,
+    NoWorkersError,
 )
 
 DEVICES = "CUDA_VISIBLE_DEVICES"
@@ -108,12 +109,16 @@ def _distributed(operation: str, argument: str, value: object) -> Any:
 QUEUED_AHEAD = 1
 """Trials queued ahead per Dask worker, besides the one it runs."""
 
+SCATTER_TRIES = 3
+"""How many times the payload's scatter is tried when a connection breaks on its way."""
+
 
 class Workers:
     """An executor as the search loop uses it: submit, capacity, renew when broken, close.
 
     Attributes:
         executor: the executor trials are submitted to now.
+        operation: the search, as its errors name it (``"Study.run()"``).
     """
 
     def __init__(
@@ -123,8 +128,10 @@ class Workers:
         owned: bool,
         client: Any = None,
         close_client: bool = False,
+        operation: str = "Study.run()",
     ) -> None:
         self.executor = executor
+        self.operation = operation
         self._owned = owned
         self._client = client
         self._close_client = close_client
@@ -137,6 +144,9 @@ class Workers:
         On Dask the payload (backend and objective, with whatever data they hold) is
         scattered to the workers once per search, and each trial refers to it: only
         the task travels with a trial.
+
+        Raises:
+            NoWorkersError: on Dask, no worker took the payload (see :meth:`_scatter`).
         """
         return self.executor.submit(run_remote, self._shipped(payload), task)
 
@@ -147,9 +157,30 @@ class Workers:
         scattered = self._scattered
         if scattered is None or scattered[0] is not payload or scattered[1].status != "finished":
             # first trial, another payload, or its copies were lost with their workers
-            future = self._client.scatter(payload, broadcast=True, hash=False)
-            self._scattered = scattered = (payload, future)
+            self._scattered = scattered = (payload, self._scatter(payload))
         return scattered[1]
+
+    def _scatter(self, payload: bytes) -> Any:
+        """A Dask future of ``payload``, copied to every worker.
+
+        The scheduler waits for a worker up to the client's timeout (Dask's
+        ``distributed.comm.timeouts.connect``, or ``Client(timeout=)``). A connection
+        that breaks on the way (a worker dying as it receives the payload) is
+        retried, :data:`SCATTER_TRIES` tries in all.
+
+        Raises:
+            NoWorkersError: no worker came within the timeout, or every try broke.
+        """
+        client, started, problem = self._client, time.monotonic(), ""
+        for _ in range(SCATTER_TRIES):
+            try:
+                return client.scatter(payload, broadcast=True, hash=False)
+            except OSError as error:  # Dask's comm errors are OSErrors, its timeouts too
+                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                if isinstance(error, TimeoutError):  # the scheduler waited the whole timeout
+                    break
+        waited = time.monotonic() - started
+        raise NoWorkersError(self.operation, repr(client), f"{problem}, after {waited:.1f} s")
 
     def capacity(self) -> int:
         """How many trials to keep pending: the executor's worker count.
@@ -260,13 +291,15 @@ def workers(executor: object, n_workers: object, operation: str) -> Workers | No
     if not runs_in_parallel(executor, n_workers, operation=operation):
         return None
     if isinstance(n_workers, int):
-        return Workers(ProcessPool(n_workers), owned=True)
+        return Workers(ProcessPool(n_workers), owned=True, operation=operation)
     if isinstance(executor, Executor):
         client = getattr(executor, "_client", None)  # a Dask ClientExecutor counts its workers
-        return Workers(executor, owned=False, client=client if _is_client(client) else None)
+        dask = client if _is_client(client) else None
+        return Workers(executor, owned=False, client=dask, operation=operation)
     if _is_client(executor):
         given: Any = executor
-        return Workers(given.get_executor(pure=False), owned=True, client=given)
+        own = given.get_executor(pure=False)
+        return Workers(own, owned=True, client=given, operation=operation)
     distributed = _distributed(operation, "executor", executor)
     try:
         client = distributed.Client(executor, set_as_default=False)  # Dask's connect timeout
@@ -274,7 +307,8 @@ def workers(executor: object, n_workers: object, operation: str) -> Workers | No
         raise InvalidArgumentError(
             operation, "", "executor", executor, f"a reachable Dask scheduler ({error})"
         ) from error
-    return Workers(client.get_executor(pure=False), owned=True, client=client, close_client=True)
+    own = client.get_executor(pure=False)
+    return Workers(own, owned=True, client=client, close_client=True, operation=operation)
 
 
 def dumps(value: object) -> bytes:

@@ -158,6 +158,8 @@ def minimize(
         ArgumentTypeError: ``fn`` takes no ``budget`` under an oracle that gives one, or
             ``executor`` is not an Executor, a Client or an address.
         NotSerializableError: ``fn`` cannot be sent to the workers.
+        NoWorkersError: a Dask cluster had no worker within the client's timeout (see
+            :meth:`Study.run`).
         StoreError: the store path holds a file that is not a spacealg store.
 
     Examples:

@@ -22,7 +22,9 @@ submissions refuses the next one, and is replaced before it) or a Dask worker
 was killed (``KilledWorker``, a closed connection). The trial is submitted again, with
 the same id, values and seeds; a trial lost twice reruns alone, so that a
 trial that kills every worker it runs on is told apart from those pending
-beside it, and is recorded FAILED at its :data:`MAX_LOSSES`-th loss. If the
+beside it, and is recorded FAILED at its :data:`MAX_LOSSES`-th loss. A Dask cluster
+that has no worker for the search's data within the client's timeout stops the
+search with ``NoWorkersError``, the pending trials given back. If the
 coordinator itself dies, its trials stay RUNNING under a dead owner, and the
 next run reruns them, as for a search in one process.
 """
@@ -81,7 +83,7 @@ def run_on(pool: Workers, payload: bytes, coordinator: Coordinator) -> None:
         for future, item in trials.pending.items():
             future.cancel()
             coordinator.release(item.task)
-        for item in trials.suspects:
+        for item in [*trials.suspects, *([trials.unsent] if trials.unsent else [])]:
             coordinator.release(item.task)
         raise
 
@@ -97,9 +99,12 @@ class _Trials:
         """Trials that lost their worker twice: each reruns with nothing else pending."""
         self.generation = 0
         """How many times the pool was renewed."""
+        self.unsent: _Pending | None = None
+        """The trial being submitted, until the executor takes it."""
 
     def submit(self, item: _Pending) -> None:
         """Submit ``item``, first renewing a pool a dead worker broke since the last collect."""
+        self.unsent = item
         try:
             future = self.pool.submit(self.payload, item.task)
         except Exception as error:  # the pool refuses new work once it knows it is broken
@@ -108,6 +113,7 @@ class _Trials:
             self._renew()
             future = self.pool.submit(self.payload, item.task)
         self.pending[future] = attrs.evolve(item, generation=self.generation)
+        self.unsent = None
 
     def _renew(self) -> None:
         """Replace the broken pool: the trials pending on it fail, and each counts a loss."""

@@ -165,6 +165,8 @@ class Study:
                 the trial space has continuous entries.
             ArgumentTypeError: ``executor`` is not an Executor, a Client or an address.
             NotSerializableError: the backend cannot be sent to the executor's workers.
+            NoWorkersError: a Dask cluster had no worker for the search's data within
+                the client's timeout; the pending trials are given back to the store.
             MissingDependencyError: a Dask address without ``spacealg[dask]`` installed.
             TooManyFailedTrialsError: ``max_consecutive_failed_trials`` failed in a row.
             FatalError: a trial raised one (any of its kinds); that trial is given
