@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -176,10 +178,10 @@ def test_a_dask_cluster_without_workers_is_an_error_and_the_search_resumes_on_on
             _search(tmp_path, po.score, executor=bare, max_trials=4)
         message = str(raised.value)
         assert message.startswith(f"Study.run(): executor={bare!r} has no worker to run trials")
-        assert "(TimeoutError: No valid workers found, after 2." in message
+        assert re.search(r"\(TimeoutError: No valid workers found, after \d+\.\d s\)", message)
         assert "the pending trials are back in the store" in message
         assert isinstance(raised.value, RuntimeError)
-        with sqlite3.connect(tmp_path / "p" / "trials.db") as store:
+        with closing(sqlite3.connect(tmp_path / "p" / "trials.db")) as store:
             owned = store.execute("SELECT COUNT(*) FROM trials WHERE owner_token IS NOT NULL")
             assert owned.fetchone() == (0,)  # the claimed trial was given back
         cluster.scale(1)
