@@ -113,6 +113,11 @@ SCATTER_TRIES = 3
 """How many times the payload's scatter is tried when a connection breaks on its way."""
 
 
+def error_words(error: BaseException) -> str:
+    """``"KilledWorker: ..."``: an error's class and message, the class alone without one."""
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
 class Workers:
     """An executor as the search loop uses it: submit, capacity, renew when broken, close.
 
@@ -176,7 +181,7 @@ class Workers:
             try:
                 return client.scatter(payload, broadcast=True, hash=False)
             except OSError as error:  # Dask's comm errors are OSErrors, its timeouts too
-                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                problem = error_words(error)
                 if isinstance(error, TimeoutError):  # the scheduler waited the whole timeout
                     break
         waited = time.monotonic() - started

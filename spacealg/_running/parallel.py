@@ -38,7 +38,7 @@ import attrs
 
 from spacealg._running.coordinator import Coordinator
 from spacealg._running.execution import TrialOutcome, TrialTask
-from spacealg._running.executors import Workers
+from spacealg._running.executors import Workers, error_words
 from spacealg._search.trials import TrialState
 from spacealg.errors import FatalError
 
@@ -80,11 +80,7 @@ def run_on(pool: Workers, payload: bytes, coordinator: Coordinator) -> None:
             trials.collect(coordinator)
             exhausted = False  # a trial ended: an oracle that was waiting may propose now
     except BaseException:
-        for future, item in trials.pending.items():
-            future.cancel()
-            coordinator.release(item.task)
-        for item in [*trials.suspects, *([trials.unsent] if trials.unsent else [])]:
-            coordinator.release(item.task)
+        trials.give_back(coordinator)
         raise
 
 
@@ -114,6 +110,19 @@ class _Trials:
             future = self.pool.submit(self.payload, item.task)
         self.pending[future] = attrs.evolve(item, generation=self.generation)
         self.unsent = None
+
+    def give_back(self, coordinator: Coordinator) -> None:
+        """Cancel what is queued and give every claimed trial back to the store (interrupted).
+
+        That is the pending trials, those waiting to rerun alone, and the one whose
+        submission raised.
+        """
+        for future, item in self.pending.items():
+            future.cancel()
+            coordinator.release(item.task)
+        unsent = [] if self.unsent is None else [self.unsent]
+        for item in [*self.suspects, *unsent]:
+            coordinator.release(item.task)
 
     def _renew(self) -> None:
         """Replace the broken pool: the trials pending on it fail, and each counts a loss."""
@@ -154,7 +163,7 @@ def _lost(coordinator: Coordinator, item: _Pending, error: Exception) -> _Pendin
     """
     trial_id = item.task.trial.trial_id
     losses = item.losses + 1
-    why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    why = error_words(error)
     if losses >= MAX_LOSSES:
         text = f"the trial's worker was lost {losses} times; the last time: {why}"
         outcome = TrialOutcome(TrialState.FAILED, None, None, {}, text)
